@@ -1,0 +1,3 @@
+from fdash.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Everything fdash knows about one sessions root, seen through the user's config."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from attrs import evolve, frozen
+
+from fdash.core.config import Config, price_overrides
+from fdash.core.favorites import load_favorites
+from fdash.core.grouping import Grouper
+from fdash.core.models import Entry, Problem, Session
+from fdash.core.pricing import PriceBook
+from fdash.core.scan import scan
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class SessionsDirError(Exception):
+    """The sessions root is missing or not a folder; the message is for the user."""
+
+
+@frozen
+class Catalog:
+    root: Path
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    duplicates: int = 0  # ids found in both layouts, counted once
+    demo: bool = False  # generated demo data, not the user's history
+
+    def by_id(self, session_id: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.session.id == session_id:
+                return entry
+        return None
+
+
+def check_root(root: str | os.PathLike[str]) -> Path:
+    path = Path(root)
+    if not path.exists():
+        raise SessionsDirError(f"sessions folder {path} does not exist")
+    if not path.is_dir():
+        raise SessionsDirError(f"sessions folder {path} is not a folder")
+    return path
+
+
+def make_entries(sessions: list[Session], config: Config, favorites: set[str]) -> tuple[Entry, ...]:
+    """Attach group, cost and favorite mark to sessions (cheap; redone when config changes)."""
+    overrides, default = price_overrides(config)
+    book = PriceBook(overrides, default)
+    grouper = Grouper(config.grouping.rules)
+    return tuple(
+        Entry(s, grouper.group_of(s.project), book.cost(s), s.id in favorites) for s in sessions
+    )
+
+
+def load_catalog(
+    root: str | os.PathLike[str],
+    config: Config,
+    *,
+    use_index: bool = True,
+    demo: bool = False,
+    progress: Progress | None = None,
+) -> Catalog:
+    """Scan `root` and read every session (through the persistent index unless told not to)."""
+    path = check_root(root)
+    result = scan(path)
+    problems = list(result.problems)
+    from fdash.core.index import open_index  # noqa: PLC0415 (keeps start-up light)
+
+    with open_index(path, enabled=use_index) as index:
+        sessions = index.read_all(result.sessions, problems, progress)
+    favorites = load_favorites(path, problems)
+    entries = make_entries(sessions, config, favorites)
+    return Catalog(path, entries, tuple(problems), result.duplicates, demo)
+
+
+def with_config(catalog: Catalog, config: Config) -> Catalog:
+    """The same sessions seen through a changed config (no re-reading)."""
+    sessions = [e.session for e in catalog.entries]
+    favorites = {e.session.id for e in catalog.entries if e.favorite}
+    return evolve(catalog, entries=make_entries(sessions, config, favorites))
+
+
+def with_favorites(catalog: Catalog, favorites: set[str]) -> Catalog:
+    entries = tuple(evolve(e, favorite=e.session.id in favorites) for e in catalog.entries)
+    return evolve(catalog, entries=entries)

@@ -1,0 +1,370 @@
+"""The user's config: attrs classes structured by cattrs, read and edited with tomlkit.
+
+File format (droid-dash's seed format, plus grouping rules)::
+
+    [display]            default_tab, default_sort, default_group, hide_empty_sessions,
+                         dark_mode, heatmap_weeks
+    [columns.sessions]   show_<column> = true/false
+    [pricing.default]    input_per_million, output_per_million,
+                         cache_write_per_million, cache_read_per_million
+    [pricing.models."<model id>"]   the same four keys
+    [paths]              sessions_dir
+    [[grouping.rules]]   pattern = "<glob on the project path>", group = "<name>"
+
+Priority: --config FILE > $XDG_CONFIG_HOME/factory-dashboard/config.toml >
+~/.factory-dashboard.toml > defaults. A file that does not parse or holds a wrong
+value is an error naming the file, the key and what was expected; it is never
+overwritten. Unknown keys are kept and reported, not fatal.
+
+Edits (`set_value`) change one key in the parsed tomlkit document, so every comment,
+ordering and unknown key stays as the user wrote it; the result is validated before it
+is written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+import cattrs.gen
+import tomlkit
+from attrs import field, frozen
+from tomlkit.exceptions import TOMLKitError
+
+from fdash.core import paths
+from fdash.core.atomic import atomic_write
+from fdash.core.models import Price
+
+TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings")
+SORTS = ("date_desc", "date_asc", "tokens_desc", "tokens_asc", "duration_desc", "duration_asc")
+GROUPINGS = ("none", "project", "group", "model")
+SESSION_COLUMNS = (
+    "favorites", "date", "title", "project", "group", "model", "prompts", "tokens", "cost",
+    "duration", "id",
+)  # fmt: skip
+
+
+class _FieldError(ValueError):
+    """A value refused by a validator, with the key it belongs to."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
+def _one_of(choices: tuple[str, ...]):
+    def check(_instance, attribute, value):
+        if value not in choices:
+            raise _FieldError(attribute.name, f"expected one of {', '.join(choices)}, got {value!r}")
+
+    return check
+
+
+def _between(low: float, high: float):
+    def check(_instance, attribute, value):
+        if not low <= value <= high:
+            raise _FieldError(
+                attribute.name, f"expected a number from {low:g} to {high:g}, got {value!r}"
+            )
+
+    return check
+
+
+@frozen
+class DisplayConfig:
+    default_tab: str = field(default="overview", validator=_one_of(TABS))
+    default_sort: str = field(default="date_desc", validator=_one_of(SORTS))
+    default_group: str = field(default="none", validator=_one_of(GROUPINGS))
+    hide_empty_sessions: bool = False
+    dark_mode: bool = True
+    heatmap_weeks: int = field(default=20, validator=_between(1, 104))
+
+
+@frozen
+class SessionColumns:
+    show_favorites: bool = True
+    show_date: bool = True
+    show_title: bool = True
+    show_project: bool = True
+    show_group: bool = False
+    show_model: bool = True
+    show_prompts: bool = True
+    show_tokens: bool = True
+    show_cost: bool = True
+    show_duration: bool = True
+    show_id: bool = False
+
+
+@frozen
+class ColumnsConfig:
+    sessions: SessionColumns = SessionColumns()
+
+
+@frozen
+class ModelPrice:
+    input_per_million: float = field(validator=_between(0, 1e6))
+    output_per_million: float = field(validator=_between(0, 1e6))
+    cache_write_per_million: float | None = field(
+        default=None, validator=attrs.validators.optional(_between(0, 1e6))
+    )
+    cache_read_per_million: float | None = field(
+        default=None, validator=attrs.validators.optional(_between(0, 1e6))
+    )
+
+    def to_price(self) -> Price:
+        return Price(
+            self.input_per_million,
+            self.output_per_million,
+            self.cache_write_per_million,
+            self.cache_read_per_million,
+        )
+
+
+@frozen
+class PricingConfig:
+    default: ModelPrice | None = None
+    models: dict[str, ModelPrice] = field(factory=dict)
+
+
+@frozen
+class PathsConfig:
+    sessions_dir: str = "~/.factory/sessions"
+
+
+@frozen
+class GroupRule:
+    pattern: str
+    group: str
+
+
+@frozen
+class GroupingConfig:
+    rules: list[GroupRule] = field(factory=list)
+
+
+@frozen
+class Config:
+    display: DisplayConfig = DisplayConfig()
+    columns: ColumnsConfig = ColumnsConfig()
+    pricing: PricingConfig = PricingConfig()
+    paths: PathsConfig = PathsConfig()
+    grouping: GroupingConfig = GroupingConfig()
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message is one line for the user."""
+
+
+# --------------------------------------------------------------------------- structuring
+
+
+def _strict(kind: type, name: str):
+    def structure(value: Any, _type: Any):
+        if isinstance(value, bool) and kind is not bool:
+            raise TypeError(f"expected {name}, got {value!r}")
+        if kind is float and isinstance(value, int):
+            return float(value)
+        if not isinstance(value, kind):
+            raise TypeError(f"expected {name}, got {value!r}")
+        return value
+
+    return structure
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+    converter.register_structure_hook(bool, _strict(bool, "true or false"))
+    converter.register_structure_hook(int, _strict(int, "a whole number"))
+    converter.register_structure_hook(float, _strict(float, "a number"))
+    converter.register_structure_hook(str, _strict(str, "a string"))
+
+    def table_hook(cls: type):
+        structure_fields = cattrs.gen.make_dict_structure_fn(cls, converter)
+
+        def structure_table(value: Any, _type: Any):
+            if not isinstance(value, dict):
+                raise TypeError(f"expected a table, got {value!r}")
+            return structure_fields(value, cls)
+
+        return structure_table
+
+    converter.register_structure_hook_factory(attrs.has, table_hook)
+    return converter
+
+
+converter = _make_converter()
+
+
+def _first_error(exc: BaseException, where: str = "") -> tuple[str, str]:
+    """(dotted key, message) of the first leaf error in a cattrs error tree."""
+    if isinstance(exc, cattrs.BaseValidationError):
+        for sub in exc.exceptions:
+            note = ""
+            for n in getattr(sub, "__notes__", []):
+                if getattr(n, "name", None) is not None:
+                    note = f".{n.name}"
+                elif getattr(n, "index", None) is not None:
+                    note = f"[{n.index}]"
+                else:
+                    continue
+                break
+            prefix = (where + note).lstrip(".")
+            return _first_error(sub, prefix)
+    if isinstance(exc, KeyError):
+        return where, "a required key is missing"
+    if isinstance(exc, _FieldError):
+        return f"{where}.{exc.key}" if where else exc.key, str(exc)
+    message = str(exc.args[0]) if exc.args else str(exc)
+    return where, message
+
+
+def structure(data: dict, source: str) -> Config:
+    try:
+        return converter.structure(data, Config)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        key, message = _first_error(exc)
+        raise ConfigError(f"{source}: {key or '(top level)'}: {message}") from None
+
+
+def unknown_keys(data: Any, cls: type = Config, prefix: str = "") -> list[str]:
+    """Dotted names of keys the config does not know (kept, but reported)."""
+    if not isinstance(data, dict) or not attrs.has(cls):
+        return []
+    found = []
+    known = {a.name: a for a in attrs.fields(cls)}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if key not in known:
+            found.append(name)
+            continue
+        kind = known[key].type
+        if kind is ModelPrice | None or kind == "ModelPrice | None":
+            kind = ModelPrice
+        if key == "models" and cls is PricingConfig and isinstance(value, dict):
+            for model, table in value.items():
+                found += unknown_keys(table, ModelPrice, f'{name}."{model}".')
+        elif key == "rules" and cls is GroupingConfig and isinstance(value, list):
+            for i, rule in enumerate(value):
+                found += unknown_keys(rule, GroupRule, f"{name}[{i}].")
+        elif isinstance(kind, type) and attrs.has(kind):
+            found += unknown_keys(value, kind, name + ".")
+        elif key == "default" and cls is PricingConfig:
+            found += unknown_keys(value, ModelPrice, name + ".")
+    return found
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@frozen
+class LoadedConfig:
+    config: Config
+    path: Path | None  # the file it came from; None = defaults
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def write_path(self) -> Path:
+        """Where in-app edits go: the active file, or the default location."""
+        return self.path or paths.default_config_path()
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    if explicit is not None:
+        return Path(explicit)
+    for candidate in paths.config_candidates():
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def parse_text(text: str, source: str) -> tuple[tomlkit.TOMLDocument, Config, list[str]]:
+    try:
+        doc = tomlkit.parse(text)
+    except TOMLKitError as exc:
+        raise ConfigError(f"{source}: not valid TOML ({str(exc).splitlines()[0]})") from None
+    data = doc.unwrap()
+    config = structure(data, source)
+    warnings = [f"{source}: unknown key {key} (ignored)" for key in unknown_keys(data)]
+    return doc, config, warnings
+
+
+def load_config(explicit: str | os.PathLike[str] | None = None) -> LoadedConfig:
+    """The config in force. An explicit --config that does not exist is an error."""
+    path = find_config(explicit)
+    if path is None:
+        return LoadedConfig(Config(), None)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    _doc, config, warnings = parse_text(text, str(path))
+    return LoadedConfig(config, path, tuple(warnings))
+
+
+def price_overrides(config: Config) -> tuple[dict[str, Price], Price | None]:
+    models = {model: p.to_price() for model, p in config.pricing.models.items()}
+    default = config.pricing.default.to_price() if config.pricing.default else None
+    return models, default
+
+
+# --------------------------------------------------------------------------- editing
+
+
+def set_value(path: str | os.PathLike[str], keys: tuple[str, ...], value: Any) -> Config:
+    """Set one key (`("display", "dark_mode")`, `("pricing", "models", "gpt-5", "input_per_million")`)
+    in the config file at `path`, keeping everything else as written. `value=None`
+    removes the key (and a table it leaves empty). Returns the new, validated Config;
+    raises ConfigError and writes nothing when the file or the result is invalid."""
+    return update(path, [(keys, value)])
+
+
+def update(path: str | os.PathLike[str], changes: list[tuple[tuple[str, ...], Any]]) -> Config:
+    """Several `set_value` changes in one validated, atomic write."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    doc, _config, _warnings = parse_text(text, str(path))  # refuses a broken file
+    for keys, value in changes:
+        _apply(doc, keys, value)
+    new_text = tomlkit.dumps(doc)
+    changed = ", ".join(".".join(keys) for keys, _ in changes)
+    _doc, config, _w = parse_text(new_text, f"{path} (after setting {changed})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, new_text.encode("utf-8"))
+    return config
+
+
+def _apply(doc: tomlkit.TOMLDocument, keys: tuple[str, ...], value: Any) -> None:
+    *tables, last = keys
+    node: Any = doc
+    chain = []
+    for i, key in enumerate(tables):
+        if key not in node:
+            if value is None:
+                return
+            # [pricing.models."x"]: intermediate tables are super tables (no empty header)
+            holds_tables = i < len(tables) - 1 or (
+                isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+            )
+            node[key] = tomlkit.table(is_super_table=holds_tables)
+        chain.append((node, key))
+        node = node[key]
+    if value is None:
+        if last in node:
+            del node[last]
+        for parent, key in reversed(chain):  # drop tables the removal left empty
+            if len(parent[key]) == 0:
+                del parent[key]
+            else:
+                break
+        return
+    node[last] = value

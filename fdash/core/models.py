@@ -1,0 +1,145 @@
+"""The facts fdash works with: small frozen attrs classes, no I/O, no UI.
+
+`Session` is what one session's files say (config-independent, cacheable in the
+index); `Entry` is a session seen through the user's config (group, price,
+favorite). Aggregates are computed from entries by `fdash.core.aggregate`.
+"""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+TOKEN_KINDS = ("input", "output", "cache_write", "cache_read", "thinking")
+
+
+@frozen
+class TokenUsage:
+    """Token counts of one session (Droid's `tokenUsage`), or a sum of them."""
+
+    input: int = 0
+    output: int = 0
+    cache_write: int = 0  # Droid's cacheCreationTokens
+    cache_read: int = 0
+    thinking: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.input + self.output + self.cache_write + self.cache_read + self.thinking
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            self.input + other.input,
+            self.output + other.output,
+            self.cache_write + other.cache_write,
+            self.cache_read + other.cache_read,
+            self.thinking + other.thinking,
+        )
+
+    @property
+    def cache_hit_ratio(self) -> float | None:
+        """cache read / (cache read + cache write), None when there was no cache traffic."""
+        denominator = self.cache_read + self.cache_write
+        return self.cache_read / denominator if denominator else None
+
+
+ZERO_TOKENS = TokenUsage()
+
+
+@frozen
+class Problem:
+    """Something fdash could not read as expected: shown as a warning, never raised."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@frozen
+class Session:
+    """What one session's `.jsonl` and `.settings.json` say. No message bodies."""
+
+    id: str
+    transcript_path: str | None = None  # the chosen copy, after de-duplication
+    settings_path: str | None = None
+    folder: str = ""  # the project folder name it sits in ("" for the flat layout)
+    title: str = ""
+    cwd: str | None = None
+    parent_id: str | None = None  # fork parent (session_start "parent")
+    model: str | None = None  # as written in settings ("auto", "custom:...", vendor id)
+    resolved_model: str | None = None  # "auto" resolved through effectiveFactoryRouterModel
+    tokens: TokenUsage | None = None  # None: no (usable) settings file
+    active_time_ms: int = 0
+    provider_lock_at_ms: int | None = None
+    archived: bool = False
+    first_at_ms: int | None = None  # first message timestamp, epoch ms UTC
+    last_at_ms: int | None = None  # last message timestamp, epoch ms UTC
+    message_count: int = 0
+    user_prompts: int = 0
+    prompt_previews: tuple[str, ...] = field(default=())  # cleaned, shortened prompt texts
+
+    @property
+    def project(self) -> str:
+        """The session's real working directory; the folder name only as a fallback."""
+        return self.cwd or self.folder or "(unknown)"
+
+    @property
+    def usage(self) -> TokenUsage:
+        return self.tokens or ZERO_TOKENS
+
+    @property
+    def empty(self) -> bool:
+        """No prompt was ever typed (a "New Session" that was opened and left)."""
+        return self.user_prompts == 0
+
+    @property
+    def duration_ms(self) -> int:
+        if self.first_at_ms is None or self.last_at_ms is None:
+            return 0
+        return max(0, self.last_at_ms - self.first_at_ms)
+
+
+@frozen
+class Price:
+    """USD per million tokens. A missing cache price is billed at the input rate."""
+
+    input: float
+    output: float
+    cache_write: float | None = None
+    cache_read: float | None = None
+
+    def cost(self, tokens: TokenUsage) -> float:
+        """Dollars for these tokens; thinking tokens are billed at the output rate."""
+        cache_write = self.input if self.cache_write is None else self.cache_write
+        cache_read = self.input if self.cache_read is None else self.cache_read
+        return (
+            tokens.input * self.input
+            + tokens.output * self.output
+            + tokens.cache_write * cache_write
+            + tokens.cache_read * cache_read
+            + tokens.thinking * self.output
+        ) / 1_000_000
+
+
+@frozen
+class Cost:
+    """A session's cost and where its price came from."""
+
+    usd: float | None  # None: unpriced
+    source: str  # "builtin" | "config" | "default" | "unpriced" | "none" (no tokens)
+    price_key: str | None = None  # the price-table entry used
+
+
+@frozen
+class Entry:
+    """A session seen through the user's config: its group, cost and favorite mark."""
+
+    session: Session
+    group: str
+    cost: Cost
+    favorite: bool = False
+
+    @property
+    def model(self) -> str:
+        return self.session.resolved_model or self.session.model or "(unknown)"

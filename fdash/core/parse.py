@@ -1,0 +1,386 @@
+"""Read one session's files into facts, tolerating anything a file can hold.
+
+Settings: `tokenUsage` (never `inclusiveTokenUsage`, which also counts sub-agent
+sessions), the model (`auto` resolved through `effectiveFactoryRouterModel`), active
+time, provider lock time, archived flag.
+
+Transcript: the `session_start` line (title, cwd, fork parent), first/last message
+timestamps, message count, and user prompts (see `is_prompt`). It is read line by
+line with cheap byte tests first, so only user lines that hold a text block are
+fully JSON-decoded; assistant and tool-result bodies are never decoded. The reader is
+resumable: `TranscriptReader.feed` can continue from where a previous read stopped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import orjson
+from attrs import define, evolve, field
+
+from fdash.core.models import Problem, TokenUsage
+
+MAX_TOKENS = 10**13  # more than any session can use; larger values are treated as corrupt
+PREVIEW_CHARS = 160
+MAX_PREVIEWS = 60
+
+_REMINDER = re.compile(r"<system-reminder>.*?(?:</system-reminder>|\Z)", re.S)
+_TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
+_ROLE = re.compile(rb'"role":"(user|assistant)"')
+_MODEL_ID = re.compile(rb'"modelId":"((?:[^"\\]|\\.){1,200})"')
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+_TOKEN_FIELDS = (
+    ("input", "inputTokens"),
+    ("output", "outputTokens"),
+    ("cache_write", "cacheCreationTokens"),
+    ("cache_read", "cacheReadTokens"),
+    ("thinking", "thinkingTokens"),
+)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def iso_to_ms(value: object) -> int | None:
+    """ISO 8601 text → epoch milliseconds (UTC), None when it is not a time."""
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        return None
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        return int(moment.timestamp() * 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def ms_to_iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def clean_prompt(text: str) -> str:
+    """A user text without `<system-reminder>` spans, stripped."""
+    if "<system-reminder>" in text:
+        text = _REMINDER.sub("", text)
+    return text.strip()
+
+
+def _preview(text: str) -> str:
+    one_line = " ".join(_CONTROL.sub(" ", text).split())
+    return one_line if len(one_line) <= PREVIEW_CHARS else one_line[: PREVIEW_CHARS - 1] + "…"
+
+
+def _count(value: object) -> tuple[int, str | None]:
+    """A token count as Droid writes it, or 0 and why it was refused."""
+    if isinstance(value, bool) or value is None:
+        return 0, f"not a number ({value!r})" if value is not None else None
+    if isinstance(value, int):
+        if value < 0:
+            return 0, f"negative ({value})"
+        if value > MAX_TOKENS:
+            return 0, f"absurdly large ({value})"
+        return value, None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return 0, f"not a number ({value!r})"
+        if value < 0:
+            return 0, f"negative ({value})"
+        if value > MAX_TOKENS:
+            return 0, f"absurdly large ({value:g})"
+        if not value.is_integer():
+            return 0, f"not a whole number ({value})"
+        return int(value), None
+    return 0, f"not a number ({type(value).__name__})"
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@define
+class SettingsFacts:
+    model: str | None = None
+    resolved_model: str | None = None
+    tokens: TokenUsage | None = None
+    active_time_ms: int = 0
+    provider_lock_at_ms: int | None = None
+    archived: bool = False
+
+
+def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsFacts | None:
+    """Facts from a `.settings.json`; None (and a problem) when it is not a JSON object."""
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        try:
+            doc = orjson.loads(data.decode("utf-8", "replace"))
+        except orjson.JSONDecodeError:
+            problems.append(Problem(path, f"invalid JSON ({_short(exc)}); its tokens are not counted"))
+            return None
+        problems.append(Problem(path, "invalid UTF-8 replaced"))
+    if not isinstance(doc, dict):
+        problems.append(Problem(path, f"expected a JSON object, found {type(doc).__name__}"))
+        return None
+    facts = SettingsFacts()
+    model = doc.get("model")
+    facts.model = _text(model)
+    facts.resolved_model = facts.model
+    if facts.model == "auto":
+        routed = doc.get("effectiveFactoryRouterModel")
+        if isinstance(routed, dict):
+            routed = routed.get("modelId")
+        facts.resolved_model = _text(routed) or "auto"
+    usage = doc.get("tokenUsage")
+    if isinstance(usage, dict):
+        counts = {}
+        for name, key in _TOKEN_FIELDS:
+            counts[name], why = _count(usage.get(key))
+            if why:
+                problems.append(Problem(path, f"tokenUsage.{key} {why}; counted as 0"))
+        facts.tokens = TokenUsage(**counts)
+    elif usage is not None:
+        problems.append(Problem(path, "tokenUsage is not an object; its tokens are not counted"))
+    active, why = _count(doc.get("assistantActiveTimeMs"))
+    if why:
+        problems.append(Problem(path, f"assistantActiveTimeMs {why}; counted as 0"))
+    facts.active_time_ms = active
+    facts.provider_lock_at_ms = iso_to_ms(doc.get("providerLockTimestamp"))
+    facts.archived = bool(doc.get("archivedAt"))
+    return facts
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).split("\n")[0][:120]
+
+
+# --------------------------------------------------------------------------- transcript
+
+
+def is_prompt(record: dict) -> list[str]:
+    """The cleaned texts of a user prompt, or [] when the record is not one.
+
+    A prompt is a `message` with role user, no `visibility` of llm_only/user_only
+    (injected context, host notices), an id not starting `context-`, and at least one
+    text block that is non-empty once system-reminder spans are removed.
+    """
+    message = record.get("message")
+    if not isinstance(message, dict) or message.get("role") != "user":
+        return []
+    hidden = ("llm_only", "user_only")
+    if message.get("visibility") in hidden or record.get("visibility") in hidden:
+        return []
+    record_id = record.get("id")
+    if isinstance(record_id, str) and record_id.startswith("context-"):
+        return []
+    content = message.get("content")
+    if isinstance(content, str):
+        content = [{"type": "text", "text": content}]
+    if not isinstance(content, list):
+        return []
+    texts = []
+    for block in content:
+        if isinstance(block, dict) and block.get("type") == "text":
+            text = block.get("text")
+            if isinstance(text, str):
+                cleaned = clean_prompt(text)
+                if cleaned:
+                    texts.append(cleaned)
+    return texts
+
+
+@define
+class TranscriptReader:
+    """Accumulates a transcript's facts line by line; can resume at `offset`."""
+
+    path: str
+    keep_full_prompts: bool = False
+    offset: int = 0  # bytes consumed (always at a line end)
+    lines: int = 0
+    started: bool = False  # saw the first non-empty line
+    has_start: bool = False  # saw a session_start record
+    title: str = ""
+    cwd: str | None = None
+    parent_id: str | None = None
+    first_at_ms: int | None = None
+    last_at_ms: int | None = None
+    message_count: int = 0
+    user_prompts: int = 0
+    previews: list[str] = field(factory=list)
+    full_prompts: list[str] = field(factory=list)
+    model_hint: str | None = None
+    bad_lines: int = 0
+    first_bad_line: int = 0
+    first_bad_reason: str = ""
+    replaced_utf8: int = 0
+    partial_tail: bool = False
+
+    def feed(self, data: bytes) -> bytes:
+        """Consume the complete lines of `data` (the file's bytes from `offset`) and
+        return what follows the last newline: a line a running droid may still be
+        writing. `offset` only ever moves past complete lines."""
+        start = 0
+        while True:
+            newline = data.find(b"\n", start)
+            if newline == -1:
+                break
+            self.lines += 1
+            self._line(data[start:newline], tail=False)
+            start = newline + 1
+        self.offset += start
+        return data[start:]
+
+    def finished(self, tail: bytes) -> TranscriptReader:
+        """The facts including an unterminated last line, on a copy: the reader itself
+        stays resumable at `offset`."""
+        done = evolve(self, previews=list(self.previews), full_prompts=list(self.full_prompts))
+        if tail.strip():
+            done.lines += 1
+            done._line(tail, tail=True)
+        return done
+
+    def _line(self, line: bytes, tail: bool) -> None:
+        line = line.strip()
+        if not line:
+            return
+        if not self.started:
+            self.started = True
+            record = self._decode(line, tail)
+            if record is None:
+                return
+            if record.get("type") == "session_start":
+                self._session_start(record)
+                return
+            self._record(record)
+            return
+        if line.startswith(b'{"type":"message"'):
+            self._message_fast(line, tail)
+            return
+        record = self._decode(line, tail)
+        if record is not None:
+            self._record(record)
+
+    def _message_fast(self, line: bytes, tail: bool) -> None:
+        """A message line, classified by byte tests; decoded only if it may be a prompt."""
+        head = line[:600]
+        ts = _TS_HEAD.search(head)
+        role = _ROLE.search(line)
+        if ts is None or role is None or tail:
+            record = self._decode(line, tail)
+            if record is not None:
+                self._record(record)
+            return
+        if role.group(1) == b"user" and b'"type":"text"' in line:
+            record = self._decode(line, tail)
+            if record is not None:
+                self._record(record)
+            return
+        self._timestamp(iso_to_ms(ts.group(1).decode("ascii", "replace")))
+        self.message_count += 1
+        if role.group(1) == b"assistant":
+            idx = line.rfind(b'"modelId":"')
+            if idx != -1:
+                model = _MODEL_ID.match(line, idx)
+                if model:
+                    self.model_hint = model.group(1).decode("utf-8", "replace")
+
+    def _decode(self, line: bytes, tail: bool) -> dict | None:
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            try:
+                record = orjson.loads(line.decode("utf-8", "replace"))
+            except orjson.JSONDecodeError:
+                if tail:
+                    self._bad("incomplete last line (is droid still writing this session?)", tail)
+                else:
+                    self._bad(f"invalid JSON ({_short(exc)})", tail)
+                return None
+            self.replaced_utf8 += 1
+        if not isinstance(record, dict):
+            self._bad("a line that is not a JSON object", tail)
+            return None
+        return record
+
+    def _bad(self, reason: str, tail: bool) -> None:
+        if tail:
+            self.partial_tail = True
+            return
+        self.bad_lines += 1
+        if self.bad_lines == 1:
+            self.first_bad_line = self.lines
+            self.first_bad_reason = reason
+
+    def _session_start(self, record: dict) -> None:
+        self.has_start = True
+        title = record.get("sessionTitle")
+        if not (isinstance(title, str) and title.strip()):
+            title = record.get("title")
+        self.title = title if isinstance(title, str) else ""
+        self.cwd = _text(record.get("cwd"))
+        self.parent_id = _text(record.get("parent"))
+
+    def _record(self, record: dict) -> None:
+        kind = record.get("type")
+        if kind == "session_start":
+            self._session_start(record)  # a rewritten session_start later in a file
+            return
+        if kind != "message":
+            return
+        self.message_count += 1
+        self._timestamp(iso_to_ms(record.get("timestamp")))
+        message = record.get("message")
+        if isinstance(message, dict) and message.get("role") == "assistant":
+            model = message.get("modelId")
+            if isinstance(model, str) and model:
+                self.model_hint = model
+            return
+        texts = is_prompt(record)
+        if texts:
+            self.user_prompts += 1
+            text = "\n\n".join(texts)
+            if self.keep_full_prompts:
+                self.full_prompts.append(text)
+            if len(self.previews) < MAX_PREVIEWS:
+                self.previews.append(_preview(text))
+
+    def _timestamp(self, ms: int | None) -> None:
+        if ms is None:
+            return
+        if self.first_at_ms is None or ms < self.first_at_ms:
+            self.first_at_ms = ms
+        if self.last_at_ms is None or ms > self.last_at_ms:
+            self.last_at_ms = ms
+
+    def problems(self) -> list[Problem]:
+        found = []
+        if not self.started:
+            found.append(Problem(self.path, "empty transcript (no lines)"))
+        elif not self.has_start:
+            found.append(Problem(self.path, "no session_start record; project taken from the folder"))
+        if self.bad_lines:
+            more = f" and {self.bad_lines - 1} more" if self.bad_lines > 1 else ""
+            found.append(
+                Problem(
+                    self.path,
+                    f"line {self.first_bad_line}: {self.first_bad_reason}{more}; those lines skipped",
+                )
+            )
+        if self.replaced_utf8:
+            found.append(Problem(self.path, f"invalid UTF-8 replaced in {self.replaced_utf8} line(s)"))
+        if self.partial_tail:
+            found.append(
+                Problem(self.path, "incomplete last line (is droid still writing this session?); skipped")
+            )
+        return found

@@ -1,0 +1,91 @@
+"""Turn one session's files (from `scan`) into a `Session`, reporting what went wrong."""
+
+from __future__ import annotations
+
+from fdash.core.models import Problem, Session
+from fdash.core.parse import SettingsFacts, TranscriptReader, parse_settings
+from fdash.core.scan import SessionFiles
+
+
+def read_bytes(path: str, problems: list[Problem], offset: int = 0) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            if offset:
+                handle.seek(offset)
+            return handle.read()
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
+        return None
+
+
+def read_settings(path: str | None, problems: list[Problem]) -> SettingsFacts | None:
+    if path is None:
+        return None
+    data = read_bytes(path, problems)
+    if data is None:
+        return None
+    if not data.strip():
+        problems.append(Problem(path, "empty settings file; its tokens are not counted"))
+        return None
+    return parse_settings(data, path, problems)
+
+
+def read_transcript(
+    path: str, problems: list[Problem], keep_full_prompts: bool = False
+) -> TranscriptReader | None:
+    data = read_bytes(path, problems)
+    if data is None:
+        return None
+    reader = TranscriptReader(path, keep_full_prompts=keep_full_prompts)
+    tail = reader.feed(data)
+    return reader.finished(tail)
+
+
+def read_prompts(path: str) -> list[str]:
+    """Every user prompt of a transcript, in full (for the prompt panel)."""
+    reader = read_transcript(path, [], keep_full_prompts=True)
+    return reader.full_prompts if reader else []
+
+
+def build_session(
+    files: SessionFiles, transcript: TranscriptReader | None, settings: SettingsFacts | None
+) -> Session:
+    """Combine what the two files say. Settings name the model; the transcript's last
+    assistant `modelId` stands in when there is no settings file."""
+    model = settings.model if settings else None
+    resolved = settings.resolved_model if settings else None
+    if model is None and transcript is not None and transcript.model_hint:
+        model = resolved = transcript.model_hint
+    return Session(
+        id=files.id,
+        transcript_path=files.transcript.path if files.transcript else None,
+        settings_path=files.settings.path if files.settings else None,
+        folder=files.folder,
+        title=transcript.title if transcript else "",
+        cwd=transcript.cwd if transcript else None,
+        parent_id=transcript.parent_id if transcript else None,
+        model=model,
+        resolved_model=resolved,
+        tokens=settings.tokens if settings else None,
+        active_time_ms=settings.active_time_ms if settings else 0,
+        provider_lock_at_ms=settings.provider_lock_at_ms if settings else None,
+        archived=settings.archived if settings else False,
+        first_at_ms=transcript.first_at_ms if transcript else None,
+        last_at_ms=transcript.last_at_ms if transcript else None,
+        message_count=transcript.message_count if transcript else 0,
+        user_prompts=transcript.user_prompts if transcript else 0,
+        prompt_previews=tuple(transcript.previews) if transcript else (),
+    )
+
+
+def read_session(files: SessionFiles, problems: list[Problem]) -> Session:
+    """Read both files of a session (no cache)."""
+    transcript = None
+    if files.transcript is not None:
+        transcript = read_transcript(files.transcript.path, problems)
+        if transcript is not None:
+            problems.extend(transcript.problems())
+    elif files.settings is not None:
+        problems.append(Problem(files.settings.path, "settings without a transcript"))
+    settings = read_settings(files.settings.path if files.settings else None, problems)
+    return build_session(files, transcript, settings)

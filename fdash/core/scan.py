@@ -1,0 +1,132 @@
+"""Find the session files under a sessions root, in both of Droid's layouts.
+
+The old layout keeps `<uuid>.jsonl` / `<uuid>.settings.json` flat in the root; since
+droid v0.26.7 they sit in one folder per working directory. The same id can exist in
+both: it is counted once (the project-folder copy wins, then the newer transcript).
+Everything that is not a session file is ignored; symlinked folders are not followed;
+what cannot be read becomes a `Problem`, never an exception.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+
+from attrs import frozen
+
+from fdash.core.models import Problem
+
+SESSION_FILE = re.compile(
+    r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+    r"\.(jsonl|settings\.json)$"
+)
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+@frozen
+class FileStat:
+    """Enough of a stat to know whether a file changed (the index's key)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+@frozen
+class SessionFiles:
+    """The files of one session id, after choosing between duplicate copies."""
+
+    id: str
+    folder: str  # "" for the flat layout
+    transcript: FileStat | None
+    settings: FileStat | None
+
+
+@frozen
+class ScanResult:
+    sessions: tuple[SessionFiles, ...]
+    problems: tuple[Problem, ...]
+    duplicates: int  # ids seen in more than one place and counted once
+
+
+def _file_stat(entry: os.DirEntry[str], problems: list[Problem]) -> FileStat | None:
+    try:
+        st = entry.stat(follow_symlinks=True)
+    except OSError as exc:
+        problems.append(Problem(entry.path, f"cannot stat: {exc.strerror or exc}"))
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        problems.append(Problem(entry.path, "named like a session file but is not a regular file"))
+        return None
+    return FileStat(entry.path, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _list_dir(path: str, problems: list[Problem]) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(path) as it:
+            return list(it)
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot list folder: {exc.strerror or exc}"))
+        return []
+
+
+def scan(root: str | os.PathLike[str]) -> ScanResult:
+    """List every session under `root`. `root` must be an existing directory."""
+    root = os.fspath(root)
+    problems: list[Problem] = []
+    # id -> folder -> {"jsonl": FileStat, "settings.json": FileStat}
+    found: dict[str, dict[str, dict[str, FileStat]]] = {}
+
+    def visit(folder_path: str, folder: str) -> None:
+        for entry in _list_dir(folder_path, problems):
+            name = entry.name
+            match = SESSION_FILE.match(name)
+            if match:
+                st = _file_stat(entry, problems)
+                if st is not None:
+                    sid = match.group(1).lower()
+                    found.setdefault(sid, {}).setdefault(folder, {})[match.group(2)] = st
+            elif folder == "" and _is_real_dir(entry, problems):
+                visit(entry.path, name)
+
+    visit(root, "")
+    sessions = []
+    duplicates = 0
+    for sid, places in found.items():
+        if len(places) > 1:
+            duplicates += 1
+        sessions.append(_choose(sid, places))
+    sessions.sort(key=lambda s: s.id)
+    return ScanResult(tuple(sessions), tuple(problems), duplicates)
+
+
+def _is_real_dir(entry: os.DirEntry[str], problems: list[Problem]) -> bool:
+    """A directory that is not a symlink (symlinked folders are not followed)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError as exc:
+        problems.append(Problem(entry.path, f"cannot stat: {exc.strerror or exc}"))
+        return False
+
+
+def _choose(sid: str, places: dict[str, dict[str, FileStat]]) -> SessionFiles:
+    """Pick one copy of a session: a project folder over the flat root, then the newest."""
+
+    def rank(folder: str) -> tuple[bool, bool, int]:
+        files = places[folder]
+        transcript = files.get("jsonl")
+        return (
+            transcript is not None,
+            folder != "",
+            transcript.mtime_ns if transcript else files["settings.json"].mtime_ns,
+        )
+
+    best = max(places, key=rank)
+    transcript = places[best].get("jsonl")
+    settings = places[best].get("settings.json")
+    if settings is None:  # a settings file kept in another place still belongs to it
+        others = [places[f]["settings.json"] for f in places if "settings.json" in places[f]]
+        settings = max(others, key=lambda s: s.mtime_ns) if others else None
+    return SessionFiles(sid, best, transcript, settings)
