@@ -15,10 +15,9 @@ class ChangedUnderneath(Exception):
     """The file changed between the moment it was read and the moment it was replaced."""
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, expect_size_mtime=None) -> None:
-    """Replace `path` with `data`. With `expect_size_mtime=(size, mtime_ns)`, refuse
-    (ChangedUnderneath) when the file no longer has that size and mtime just before the
-    replace — the caller re-reads and retries."""
+def atomic_write(path: str | os.PathLike[str], data: bytes, before_replace=None) -> None:
+    """Replace `path` with `data`. `before_replace()`, called just before the rename,
+    may raise ChangedUnderneath to abandon the write (the caller re-reads and retries)."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:
@@ -33,10 +32,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, expect_size_mtime=No
             os.fsync(out.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
-        if expect_size_mtime is not None:
-            st = os.stat(path)
-            if (st.st_size, st.st_mtime_ns) != tuple(expect_size_mtime):
-                raise ChangedUnderneath(path)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         try:

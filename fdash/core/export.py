@@ -1,0 +1,116 @@
+"""Plain-data views for scripts: `--json` reports and `export` (JSON or CSV).
+
+Text is passed through as the files hold it (JSON escapes it); CSV cells that a
+spreadsheet would run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fdash.core.aggregate import Bucket, Totals
+from fdash.core.models import Entry, Problem
+from fdash.core.parse import ms_to_iso
+
+EXPORT_FIELDS = (
+    "id", "title", "cwd", "project", "group", "model", "started_at", "last_activity_at",
+    "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
+    "thinking_tokens", "total_tokens", "cost_usd", "price_source", "active_time_ms",
+    "user_prompts", "favorite", "empty", "message_count", "settings_model", "parent_id",
+    "transcript_path",
+)  # fmt: skip
+
+
+def _money(usd: float | None) -> float | None:
+    return None if usd is None else round(usd, 6)
+
+
+def token_fields(tokens) -> dict:
+    return {
+        "input_tokens": tokens.input,
+        "output_tokens": tokens.output,
+        "cache_creation_tokens": tokens.cache_write,
+        "cache_read_tokens": tokens.cache_read,
+        "thinking_tokens": tokens.thinking,
+        "total_tokens": tokens.total,
+    }
+
+
+def stats_record(totals: Totals, problems: list[Problem] | tuple[Problem, ...]) -> dict:
+    return {
+        "sessions": totals.sessions,
+        "projects": totals.projects,
+        "groups": totals.groups,
+        **token_fields(totals.tokens),
+        "cost_usd": _money(totals.cost_usd),
+        "unpriced_sessions": totals.unpriced_sessions,
+        "unpriced_models": list(totals.unpriced_models),
+        "active_time_ms": totals.active_time_ms,
+        "user_prompts": totals.user_prompts,
+        "empty_sessions": totals.empty_sessions,
+        "warnings": len(problems),
+    }
+
+
+def bucket_record(bucket: Bucket, name: str) -> dict:
+    record = {
+        name: bucket.key,
+        "sessions": bucket.sessions,
+        "projects": bucket.projects,
+        **token_fields(bucket.tokens),
+        "cost_usd": _money(bucket.cost_usd),
+        "unpriced_sessions": bucket.unpriced_sessions,
+        "active_time_ms": bucket.active_time_ms,
+        "user_prompts": bucket.user_prompts,
+        "last_activity_at": ms_to_iso(bucket.last_at_ms),
+        "cache_hit_ratio": bucket.tokens.cache_hit_ratio,
+    }
+    if name == "project":
+        record["group"] = bucket.group
+    return record
+
+
+def session_record(entry: Entry) -> dict:
+    session = entry.session
+    return {
+        "id": session.id,
+        "title": session.title,
+        "cwd": session.cwd,
+        "project": session.project,
+        "group": entry.group,
+        "model": session.resolved_model or session.model,
+        "started_at": ms_to_iso(session.first_at_ms),
+        "last_activity_at": ms_to_iso(session.last_at_ms),
+        **token_fields(session.usage),
+        "cost_usd": _money(entry.cost.usd),
+        "price_source": entry.cost.source,
+        "active_time_ms": session.active_time_ms,
+        "user_prompts": session.user_prompts,
+        "favorite": entry.favorite,
+        "empty": session.empty,
+        "message_count": session.message_count,
+        "settings_model": session.model,
+        "parent_id": session.parent_id,
+        "transcript_path": session.transcript_path,
+    }
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not isinstance(value, (int, float)):
+        return "'" + text  # a spreadsheet would run it as a formula
+    return text
+
+
+def to_csv(records: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_FIELDS)
+    for record in records:
+        writer.writerow([_csv_cell(record.get(f)) for f in EXPORT_FIELDS])
+    return out.getvalue()

@@ -1,0 +1,41 @@
+"""Untrusted text (titles, prompts, paths, model names) made safe to show.
+
+Terminal escape sequences (CSI, OSC, DCS…), other C0/C1 control characters, bidi
+overrides and zero-width characters are removed; line breaks and tabs become spaces
+in one-line contexts. Rich markup is not a concern here: views always build
+`rich.text.Text` objects, which never interpret `[bold]`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC … BEL/ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC … ST
+    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+)
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\u2028\u2029]+")
+
+
+def clean(text: str | None) -> str:
+    """Text with escape sequences and invisible controls removed; line breaks kept."""
+    if not text:
+        return ""
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPE.sub("", text)
+    return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def one_line(text: str | None, limit: int | None = None) -> str:
+    """`clean` text on one line (breaks become spaces), optionally shortened with `…`."""
+    line = " ".join(_BREAKS.sub(" ", clean(text)).split())
+    if limit is not None and len(line) > limit:
+        return line[: max(0, limit - 1)] + "…"
+    return line

@@ -1,0 +1,53 @@
+"""Numbers, money, times and dates as people read them (shared by CLI and TUI)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def tokens(n: int) -> str:
+    """1234 → 1.2K, 5_600_000 → 5.6M (exact below 1,000)."""
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(n) >= limit:
+            return f"{n / limit:.1f}{suffix}"
+    return str(n)
+
+
+def exact(n: int) -> str:
+    return f"{n:,}"
+
+
+def money(usd: float | None) -> str:
+    if usd is None:
+        return "unpriced"
+    if usd >= 1000:
+        return f"${usd:,.0f}"
+    if usd >= 0.995 or usd == 0:
+        return f"${usd:,.2f}"
+    return f"${usd:.3f}"
+
+
+def duration(ms: int) -> str:
+    seconds = int(ms // 1000)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h {minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h"
+
+
+def when(ms: int | None, with_time: bool = True) -> str:
+    """Local date (and time) of an epoch-ms moment; "—" when unknown."""
+    if ms is None:
+        return "—"
+    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def percent(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio * 100:.0f}%"
