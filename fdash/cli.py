@@ -74,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: say so in one line; FDASH_DEBUG=1 shows the traceback
+        if os.environ.get("FDASH_DEBUG"):
+            raise
+        print(f"fdash: internal error: {type(exc).__name__}: {exc} (FDASH_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
     except BrokenPipeError:
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -137,7 +143,7 @@ def _report(command: str, args, config, source) -> int:
     entries = list(catalog.entries)
     scope = ""
     if command == "stats":
-        entries, scope = _filter(entries, args.group, args.project)
+        entries, scope = _filter(entries, getattr(args, "group", None), getattr(args, "project", None))
     problems = catalog.problems
     _report_problems(problems, args.verbose)
 
@@ -151,14 +157,14 @@ def _report(command: str, args, config, source) -> int:
     if command == "stats":
         view = report.stats_view(aggregate.totals(entries), len(problems), catalog.demo, scope)
     elif command == "tokens":
-        buckets = aggregate.by_model(entries)[: args.limit]
+        buckets = aggregate.by_model(entries)[: _limit(args)]
         view = report.tokens_view(buckets, catalog.demo, _price_sources(entries))
     elif command == "groups":
         view = report.groups_view(aggregate.by_group(entries), catalog.demo)
     elif command == "projects":
         view = report.projects_view(aggregate.by_project(entries), catalog.demo)
     else:
-        view = report.sessions_view(_newest_first(entries)[: args.limit], catalog.demo)
+        view = report.sessions_view(_newest_first(entries)[: _limit(args)], catalog.demo)
     _console().print(view)
     return 0
 
@@ -198,7 +204,7 @@ def _json_report(command: str, entries, problems, args):
     if command == "tokens":
         sources = _price_sources(entries)
         rows = []
-        for b in aggregate.by_model(entries)[: args.limit]:
+        for b in aggregate.by_model(entries)[: _limit(args)]:
             row = export.bucket_record(b, "model")
             row["price_source"] = sources.get(b.key, "none")
             rows.append(row)
@@ -207,7 +213,11 @@ def _json_report(command: str, entries, problems, args):
         return [export.bucket_record(b, "group") for b in aggregate.by_group(entries)]
     if command == "projects":
         return [export.bucket_record(b, "project") for b in aggregate.by_project(entries)]
-    return [export.session_record(e) for e in _newest_first(entries)[: args.limit]]
+    return [export.session_record(e) for e in _newest_first(entries)[: _limit(args)]]
+
+
+def _limit(args) -> int | None:
+    return getattr(args, "limit", None)
 
 
 def _print_json(data) -> int:

@@ -27,12 +27,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from functools import lru_cache
+
 import attrs
-import cattrs
-import cattrs.gen
-import tomlkit
 from attrs import field, frozen
-from tomlkit.exceptions import TOMLKitError
 
 from fdash.core import paths
 from fdash.core.atomic import atomic_write
@@ -174,7 +172,12 @@ def _strict(kind: type, name: str):
     return structure
 
 
-def _make_converter() -> cattrs.Converter:
+@lru_cache(maxsize=1)
+def converter():
+    """The cattrs converter (imported only when there is a config file to read)."""
+    import cattrs  # noqa: PLC0415
+    import cattrs.gen  # noqa: PLC0415
+
     converter = cattrs.Converter()
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(int, _strict(int, "a whole number"))
@@ -195,11 +198,11 @@ def _make_converter() -> cattrs.Converter:
     return converter
 
 
-converter = _make_converter()
-
 
 def _first_error(exc: BaseException, where: str = "") -> tuple[str, str]:
     """(dotted key, message) of the first leaf error in a cattrs error tree."""
+    import cattrs  # noqa: PLC0415
+
     if isinstance(exc, cattrs.BaseValidationError):
         for sub in exc.exceptions:
             note = ""
@@ -222,8 +225,10 @@ def _first_error(exc: BaseException, where: str = "") -> tuple[str, str]:
 
 
 def structure(data: dict, source: str) -> Config:
+    import cattrs  # noqa: PLC0415
+
     try:
-        return converter.structure(data, Config)
+        return converter().structure(data, Config)
     except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
         key, message = _first_error(exc)
         raise ConfigError(f"{source}: {key or '(top level)'}: {message}") from None
@@ -280,7 +285,11 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     return None
 
 
-def parse_text(text: str, source: str) -> tuple[tomlkit.TOMLDocument, Config, list[str]]:
+def parse_text(text: str, source: str):
+    """(tomlkit document, Config, warnings) of a config file's text."""
+    import tomlkit  # noqa: PLC0415
+    from tomlkit.exceptions import TOMLKitError  # noqa: PLC0415
+
     try:
         doc = tomlkit.parse(text)
     except TOMLKitError as exc:
@@ -333,8 +342,14 @@ def update(path: str | os.PathLike[str], changes: list[tuple[tuple[str, ...], An
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
     doc, _config, _warnings = parse_text(text, str(path))  # refuses a broken file
+    created: list = []
     for keys, value in changes:
-        _apply(doc, keys, value)
+        _apply(doc, keys, value, created)
+    import tomlkit  # noqa: PLC0415
+
+    for table in created:  # a blank line after a new table, as a person would write it
+        if len(table) and not table.is_super_table():
+            table.add(tomlkit.nl())
     new_text = tomlkit.dumps(doc)
     changed = ", ".join(".".join(keys) for keys, _ in changes)
     _doc, config, _w = parse_text(new_text, f"{path} (after setting {changed})")
@@ -343,7 +358,9 @@ def update(path: str | os.PathLike[str], changes: list[tuple[tuple[str, ...], An
     return config
 
 
-def _apply(doc: tomlkit.TOMLDocument, keys: tuple[str, ...], value: Any) -> None:
+def _apply(doc, keys: tuple[str, ...], value: Any, created: list) -> None:
+    import tomlkit  # noqa: PLC0415
+
     *tables, last = keys
     node: Any = doc
     chain = []
@@ -356,6 +373,7 @@ def _apply(doc: tomlkit.TOMLDocument, keys: tuple[str, ...], value: Any) -> None
                 isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
             )
             node[key] = tomlkit.table(is_super_table=holds_tables)
+            created.append(node[key])
         chain.append((node, key))
         node = node[key]
     if value is None:

@@ -281,7 +281,7 @@ class TranscriptReader:
             if record is not None:
                 self._record(record)
             return
-        if role.group(1) == b"user" and b'"type":"text"' in line:
+        if role.group(1) == b"user" and (b'"type":"text"' in line or b'"content":"' in line):
             record = self._decode(line, tail)
             if record is not None:
                 self._record(record)

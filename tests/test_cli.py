@@ -1,0 +1,126 @@
+"""The one-shot CLI: output shapes, exit codes, warnings, demo data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .conftest import run_cli
+
+STATS_KEYS = {
+    "sessions", "projects", "groups", "input_tokens", "output_tokens", "cache_creation_tokens",
+    "cache_read_tokens", "thinking_tokens", "total_tokens", "cost_usd", "unpriced_sessions",
+    "unpriced_models", "active_time_ms", "user_prompts", "empty_sessions", "warnings",
+}
+EXPORT_KEYS = {
+    "id", "title", "cwd", "project", "group", "model", "started_at", "last_activity_at",
+    "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
+    "thinking_tokens", "total_tokens", "cost_usd", "price_source", "active_time_ms",
+    "user_prompts", "favorite", "empty",
+}
+
+
+def _json(*args):
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def test_stats_json_exact(observer_root):
+    stats = _json("-d", str(observer_root), "stats", "--json")
+    assert set(stats) == STATS_KEYS
+    assert stats == {
+        "sessions": 3, "projects": 2, "groups": 2, "input_tokens": 45254, "output_tokens": 530,
+        "cache_creation_tokens": 0, "cache_read_tokens": 112128, "thinking_tokens": 172,
+        "total_tokens": 158084, "cost_usd": 0.0, "unpriced_sessions": 2,
+        "unpriced_models": ["custom:GPT-5.4-Mini-[OpenAI-BYOK]-0"], "active_time_ms": 27823,
+        "user_prompts": 5, "empty_sessions": 1, "warnings": 0,
+    }
+
+
+def test_print_stats_is_stats(observer_root):
+    a = run_cli("-d", str(observer_root), "--print", "stats", "--json")
+    b = run_cli("-d", str(observer_root), "stats", "--json")
+    c = run_cli("--print", "-d", str(observer_root), "--json")
+    assert a.stdout == b.stdout == c.stdout and a.returncode == 0
+
+
+def test_stats_filters(observer_root):
+    assert _json("-d", str(observer_root), "stats", "--group", "auzy_", "--json")["sessions"] == 1
+    assert _json("-d", str(observer_root), "stats", "--project", "needlehaystack", "--json")["sessions"] == 2
+    assert _json("-d", str(observer_root), "stats", "--project", "/home/marmutapp/needlehaystack",
+                 "--json")["user_prompts"] == 3
+
+
+def test_export_json_and_csv_have_the_same_rows(observer_root, tmp_path):
+    rows = _json("-d", str(observer_root), "export", "--format", "json")
+    assert len(rows) == 3 and EXPORT_KEYS <= set(rows[0])
+    needle = next(r for r in rows if r["id"].startswith("11080800"))
+    assert needle["started_at"] == "2026-07-28T18:03:10.939Z"
+    assert needle["cost_usd"] is None and needle["price_source"] == "unpriced"
+    out = tmp_path / "out.csv"
+    result = run_cli("-d", str(observer_root), "export", "--format", "csv", "--output", str(out))
+    assert result.returncode == 0
+    table = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [r["id"] for r in table] == [r["id"] for r in rows]
+    assert table[0].keys() >= EXPORT_KEYS
+    # "--update" would run as a formula in a spreadsheet: neutralised
+    assert next(r for r in table if r["id"] == needle["id"])["title"] == "'--update"
+
+
+def test_reports_render_for_people(observer_root):
+    for command in ("stats", "tokens", "groups", "projects", "sessions"):
+        result = run_cli("-d", str(observer_root), command, env_extra={"COLUMNS": "200"})
+        assert result.returncode == 0, (command, result.stderr)
+        assert b"\x1b[" not in result.stdout  # not a terminal: no colour codes
+    out = run_cli("-d", str(observer_root), "sessions", env_extra={"COLUMNS": "200"}).stdout.decode()
+    assert "QUick" not in out and "Start new chat" in out and "7df5bcf0" in out
+    stats = run_cli("-d", str(observer_root), "stats").stdout.decode()
+    assert "158,084" in stats and "unpriced" in stats
+
+
+def test_json_lists(observer_root):
+    assert [g["group"] for g in _json("-d", str(observer_root), "groups", "--json")] == ["auzy_", "marmutapp"]
+    projects = _json("-d", str(observer_root), "projects", "--json")
+    assert {p["project"]: p["sessions"] for p in projects} == {
+        "C:\\Users\\auzy_\\copilot-smoke": 1, "/home/marmutapp/needlehaystack": 2}
+    tokens = _json("-d", str(observer_root), "tokens", "--json", "--limit", "1")
+    assert len(tokens) == 1 and tokens[0]["price_source"] == "unpriced"
+    sessions = _json("-d", str(observer_root), "sessions", "--json", "--limit", "2")
+    assert [s["id"][:8] for s in sessions] == ["11080800", "7df5bcf0"]  # newest first
+
+
+def test_exit_codes(observer_root, tmp_path):
+    missing = run_cli("-d", str(tmp_path / "nope"), "stats")
+    assert missing.returncode == 2 and b"does not exist" in missing.stderr and b"Traceback" not in missing.stderr
+    a_file = tmp_path / "f"
+    a_file.write_text("x")
+    assert run_cli("-d", str(a_file), "stats").returncode == 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[display]\nheatmap_weeks = 'many'\n")
+    result = run_cli("--config", str(bad), "-d", str(observer_root), "stats")
+    assert result.returncode == 2
+    assert str(bad).encode() in result.stderr and b"display.heatmap_weeks" in result.stderr
+    assert bad.read_text() == "[display]\nheatmap_weeks = 'many'\n"
+    flag = run_cli("stats", "--bogus")
+    assert flag.returncode == 2 and b"--bogus" in flag.stderr and b"Traceback" not in flag.stderr
+    assert run_cli("nonsense").returncode == 2
+
+
+def test_warnings_count_and_verbose(observer_root):
+    (observer_root / "dddddddd-dddd-dddd-dddd-dddddddddddd.settings.json").write_text("{broken")
+    quiet = run_cli("-d", str(observer_root), "stats", "--json")
+    assert json.loads(quiet.stdout)["warnings"] == 2  # invalid JSON + settings without transcript
+    assert b"2 warnings" in quiet.stderr
+    loud = run_cli("-d", str(observer_root), "stats", "--json", "--verbose")
+    assert b"invalid JSON" in loud.stderr and b"dddddddd" in loud.stderr
+
+
+def test_demo_data_when_there_is_no_sessions_folder(isolated_home):
+    result = run_cli("stats", "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"DEMO DATA" in result.stderr
+    assert json.loads(result.stdout)["sessions"] > 100
+    people = run_cli("stats")
+    assert b"DEMO DATA" in people.stdout

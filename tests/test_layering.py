@@ -1,0 +1,33 @@
+"""The core knows nothing of the screen; --json output imports no UI library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import REPO
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+                         capture_output=True, text=True, cwd=REPO, check=True)
+    return set(out.stdout.split())
+
+
+def test_core_imports_no_ui():
+    modules = _modules_after(
+        "import fdash.core.catalog, fdash.core.index, fdash.core.aggregate, fdash.core.pricing, "
+        "fdash.core.config, fdash.core.titles, fdash.core.resume, fdash.core.export, fdash.core.source"
+    )
+    assert not {m for m in modules if m.split(".")[0] in ("rich", "prompt_toolkit")}
+    assert not {m for m in modules if m.startswith(("fdash.tui", "fdash.cli", "fdash.report"))}
+
+
+def test_json_report_imports_no_ui(observer_root):
+    code = (
+        "import sys, io, contextlib\nfrom fdash.cli import main\n"
+        f"buf = io.StringIO()\nsys.stdout = open('/dev/null', 'w')\nmain(['-d', {str(observer_root)!r}, 'stats', '--json'])\n"
+        "sys.stdout = sys.__stdout__"
+    )
+    modules = _modules_after(code)
+    assert not {m for m in modules if m.split(".")[0] in ("rich", "prompt_toolkit", "cattrs", "tomlkit")}
