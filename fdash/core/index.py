@@ -30,7 +30,7 @@ import orjson
 from fdash.core import paths
 from fdash.core.atomic import atomic_write
 from fdash.core.models import Problem, Session, TokenUsage
-from fdash.core.parse import TranscriptReader
+from fdash.core.parse import SettingsFacts, TranscriptReader
 from fdash.core.read import build_session, read_bytes, read_settings
 from fdash.core.scan import FileStat, SessionFiles
 
@@ -51,6 +51,27 @@ def index_path(root: str | os.PathLike[str]) -> Path:
 
 def _stat_key(st: FileStat | None) -> list | None:
     return None if st is None else [st.path, st.size, st.mtime_ns, st.inode]
+
+
+def _settings_to_list(facts: SettingsFacts | None) -> list | None:
+    if facts is None:
+        return None
+    tokens = facts.tokens
+    return [
+        facts.model,
+        facts.resolved_model,
+        None if tokens is None else [tokens.input, tokens.output, tokens.cache_write, tokens.cache_read, tokens.thinking],
+        facts.active_time_ms,
+        facts.provider_lock_at_ms,
+        facts.archived,
+    ]
+
+
+def _settings_from_list(values: list | None) -> SettingsFacts | None:
+    if values is None:
+        return None
+    model, resolved, tokens, active, lock, archived = values
+    return SettingsFacts(model, resolved, None if tokens is None else TokenUsage(*tokens), active, lock, archived)
 
 
 def _session_to_list(session: Session) -> list:
@@ -143,17 +164,16 @@ class Index:
                 return _session_from_list(stored["session"])
         except (KeyError, TypeError, ValueError):
             stored = None  # an entry of another shape: read again
-        found: list[Problem] = []
-        reader, tail, head = self._read_transcript(files, stored, found)
-        if files.transcript is None and files.settings is not None:
-            found.append(Problem(files.settings.path, "settings without a transcript"))
-        settings = read_settings(files.settings.path if files.settings else None, found)
-        if files.settings is not None:
-            self.bytes_read += files.settings.size
+        transcript_problems: list[Problem] = []
+        reader, tail, head = self._read_transcript(files, stored, transcript_problems)
+        settings, settings_problems = self._read_settings(files, stored)
         finished = reader.finished(tail) if reader else None
         if finished is not None:
-            found[:0] = finished.problems()
+            transcript_problems += finished.problems()
         session = build_session(files, finished, settings)
+        found = transcript_problems + settings_problems
+        if files.transcript is None and files.settings is not None:
+            found.append(Problem(files.settings.path, "settings without a transcript"))
         problems.extend(found)
         if self.enabled:
             self.entries[files.id] = {
@@ -163,10 +183,26 @@ class Index:
                 "session": _session_to_list(session),
                 "reader": [getattr(reader, f) for f in _READER_FIELDS] if reader else None,
                 "head": head,
+                "settings_facts": _settings_to_list(settings),
+                "settings_problems": [[p.path, p.reason] for p in settings_problems],
                 "problems": [[p.path, p.reason] for p in found],
             }
             self.dirty = True
         return session
+
+    def _read_settings(self, files: SessionFiles, stored: dict | None):
+        """(SettingsFacts or None, problems), reusing the stored facts of an unchanged file."""
+        if files.settings is None:
+            return None, []
+        if stored is not None and stored.get("settings") == _stat_key(files.settings):
+            try:
+                problems = [Problem(p, r) for p, r in stored["settings_problems"]]
+                return _settings_from_list(stored["settings_facts"]), problems
+            except (KeyError, TypeError, ValueError):
+                pass
+        problems: list[Problem] = []
+        self.bytes_read += files.settings.size
+        return read_settings(files.settings.path, problems), problems
 
     def _read_transcript(self, files: SessionFiles, stored: dict | None, found: list[Problem]):
         """(reader, unterminated tail, [first-line length, its crc, crc of the seam])."""
@@ -200,6 +236,19 @@ class Index:
             offset = int(state["offset"])
         except (TypeError, ValueError, KeyError):
             return None
+        if stored["transcript"] == _stat_key(st):  # unchanged: only a partial last line to read
+            try:
+                reader = TranscriptReader(st.path, **state)
+            except TypeError:
+                return None
+            tail = b""
+            if offset < st.size:
+                data = read_bytes(st.path, [], offset)
+                if data is None:
+                    return None
+                self.bytes_read += len(data)
+                tail = reader.feed(data)
+            return reader, tail, stored["head"]
         if old_path != st.path or old_inode != st.inode or st.size < old_size or offset < head_len:
             return None
         seam_start = max(0, offset - SEAM)

@@ -1,0 +1,179 @@
+"""The persistent index: reuse, incremental reads, invalidation, identical numbers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import orjson
+import pytest
+
+from fdash.core import aggregate
+from fdash.core.catalog import load_catalog
+from fdash.core.config import Config
+from fdash.core.export import session_record
+from fdash.core.index import FORMAT_VERSION, Index, index_path
+from fdash.core.scan import scan
+
+NEEDLE = "11080800-d13f-4c9d-b6df-149ea74d7723"
+
+
+def _records(root, use_index=True):
+    catalog = load_catalog(root, Config(), use_index=use_index)
+    return sorted((session_record(e) for e in catalog.entries), key=lambda r: r["id"]), catalog.problems
+
+
+def _run(root):
+    """Read through the index once; returns the Index with its counters."""
+    result = scan(root)
+    index = Index(root)
+    problems = []
+    sessions = index.read_all(result.sessions, problems)
+    index.save()
+    return index, sessions, problems
+
+
+def _needle(root):
+    return next(root.rglob(f"{NEEDLE}.jsonl"))
+
+
+def test_second_run_opens_nothing(observer_root):
+    first, _, _ = _run(observer_root)
+    assert first.reread == 3 and first.reused == 0
+    second, _, _ = _run(observer_root)
+    assert second.reused == 3 and second.reread == 0 and second.resumed == 0
+    assert second.bytes_read == 0
+
+
+def test_appended_transcript_reads_only_new_bytes(observer_root):
+    _run(observer_root)
+    path = _needle(observer_root)
+    line = orjson.dumps({"type": "message", "id": "new-1", "timestamp": "2026-07-28T19:00:00.000Z",
+                         "message": {"role": "user", "content": [{"type": "text", "text": "one more thing"}]}}) + b"\n"
+    with open(path, "ab") as handle:
+        handle.write(line)
+    index, sessions, _ = _run(observer_root)
+    assert index.resumed == 1 and index.reread == 0 and index.reused == 2
+    first_line = path.read_bytes().split(b"\n", 1)[0] + b"\n"
+    # new bytes + the session_start line + the 64-byte seam before the old end (proof it only grew)
+    assert index.bytes_read == len(line) + len(first_line) + 64
+    needle = next(s for s in sessions if s.id == NEEDLE)
+    assert needle.user_prompts == 4 and needle.prompt_previews[-1] == "one more thing"
+    assert needle.last_at_ms == 1785265200000
+
+
+def test_growth_by_a_partial_line_then_its_end(observer_root):
+    _run(observer_root)
+    path = _needle(observer_root)
+    line = orjson.dumps({"type": "message", "id": "n2", "timestamp": "2026-07-28T19:00:00.000Z",
+                         "message": {"role": "user", "content": [{"type": "text", "text": "half"}]}}) + b"\n"
+    with open(path, "ab") as handle:
+        handle.write(line[:20])  # a running droid mid-write
+    _, sessions, problems = _run(observer_root)
+    assert next(s for s in sessions if s.id == NEEDLE).user_prompts == 3
+    assert any("incomplete last line" in p.reason for p in problems)
+    with open(path, "ab") as handle:
+        handle.write(line[20:])
+    index, sessions, problems = _run(observer_root)
+    assert index.resumed == 1
+    assert next(s for s in sessions if s.id == NEEDLE).user_prompts == 4
+    assert not problems
+
+
+@pytest.mark.parametrize("change", ["retitle", "shrink", "replace", "settings"])
+def test_changed_files_are_read_again(observer_root, change):
+    _run(observer_root)
+    path = _needle(observer_root)
+    data = path.read_bytes()
+    if change == "retitle":  # same length title, then growth: the head check catches it
+        path.write_bytes(data.replace(b'"title":"--update"', b'"title":"--UPDATE"', 1) + b"\n")
+    elif change == "shrink":
+        lines = data.splitlines(keepends=True)
+        path.write_bytes(b"".join(lines[:-2]))  # drop the last message and turn outcome
+    elif change == "replace":
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)  # new inode
+    else:
+        settings = path.with_name(f"{NEEDLE}.settings.json")
+        doc = orjson.loads(settings.read_bytes())
+        doc["tokenUsage"]["outputTokens"] = 999
+        settings.write_bytes(orjson.dumps(doc))
+    index, sessions, _ = _run(observer_root)
+    needle = next(s for s in sessions if s.id == NEEDLE)
+    assert index.reused == 2
+    if change == "retitle":
+        assert needle.title == "--UPDATE" and index.reread == 1
+    if change == "shrink":
+        assert needle.message_count == 11 and index.reread == 1
+    if change == "settings":
+        assert needle.tokens.output == 999
+    records, _ = _records(observer_root)
+    assert records == _records(observer_root, use_index=False)[0]
+
+
+def test_removed_and_renamed_sessions(observer_root):
+    _run(observer_root)
+    path = _needle(observer_root)
+    moved = observer_root / "-moved-here"
+    moved.mkdir()
+    for f in path.parent.glob(f"{NEEDLE}*"):
+        shutil.move(f, moved / f.name)
+    index, sessions, _ = _run(observer_root)
+    assert len(sessions) == 3 and index.reread == 1
+    assert next(s for s in sessions if s.id == NEEDLE).folder == "-moved-here"
+    for f in moved.glob(f"{NEEDLE}*"):
+        f.unlink()
+    index, sessions, _ = _run(observer_root)
+    assert len(sessions) == 2
+    stored = orjson.loads(index_path(observer_root).read_bytes())
+    assert NEEDLE not in stored["sessions"]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "version", "empty", "wrong-shape"])
+def test_damaged_index_is_rebuilt_silently(observer_root, damage):
+    _run(observer_root)
+    path = index_path(observer_root)
+    data = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"\x00\xff not an index")
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "version":
+        doc = orjson.loads(data)
+        doc["version"] = FORMAT_VERSION + 1
+        path.write_bytes(orjson.dumps(doc))
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        doc = orjson.loads(data)
+        for entry in doc["sessions"].values():
+            entry["session"] = [1, 2]
+            entry["reader"] = "x"
+        path.write_bytes(orjson.dumps(doc))
+    records, problems = _records(observer_root)
+    assert records == _records(observer_root, use_index=False)[0]
+    assert problems == ()
+
+
+def test_no_cache_neither_reads_nor_writes_the_index(observer_root):
+    _records(observer_root, use_index=False)
+    assert not index_path(observer_root).exists()
+
+
+def test_index_gives_identical_numbers_on_generated_data(generated):
+    root, _manifest = generated
+    cold, cold_problems = _records(root)
+    warm, warm_problems = _records(root)
+    direct, direct_problems = _records(root, use_index=False)
+    assert cold == warm == direct
+    assert cold_problems == warm_problems == direct_problems
+    totals = aggregate.totals(load_catalog(root, Config()).entries)
+    assert totals.sessions == len(direct)
+
+
+def test_problems_are_remembered_for_unchanged_files(observer_root):
+    (observer_root / "eeeeeeee-eeee-eeee-eeee-eeeeeeeeeeee.jsonl").write_bytes(b"{broken\n")
+    _, first = _records(observer_root)
+    _, second = _records(observer_root)
+    assert first == second and len(first) >= 1
