@@ -147,10 +147,21 @@ def test_damaged_index_is_rebuilt_silently(observer_root, damage):
         path.write_bytes(b"")
     else:
         doc = orjson.loads(data)
-        for entry in doc["sessions"].values():
-            entry["session"] = [1, 2]
-            entry["reader"] = "x"
+        ids = list(doc["sessions"])
+        doc["sessions"][ids[0]] = "not an entry"
+        doc["sessions"][ids[1]][3] = [1, 2]  # facts of the wrong length
+        doc["sessions"][ids[2]] = [None] * 6
         path.write_bytes(orjson.dumps(doc))
+        records, problems = _records(observer_root)
+        assert records == _records(observer_root, use_index=False)[0]
+        # and a stored reader of the wrong shape on a transcript that then grew
+        doc = orjson.loads(path.read_bytes())
+        for entry in doc["sessions"].values():
+            entry[5] = '[["not", "a", "reader"], "x", 1, 2]'
+        list(doc["sessions"].values())[0][5] = "{not json"
+        path.write_bytes(orjson.dumps(doc))
+        with open(_needle(observer_root), "ab") as handle:
+            handle.write(b'{"type":"agent_turn_outcome"}\n')
     records, problems = _records(observer_root)
     assert records == _records(observer_root, use_index=False)[0]
     assert problems == ()
@@ -177,3 +188,13 @@ def test_problems_are_remembered_for_unchanged_files(observer_root):
     _, first = _records(observer_root)
     _, second = _records(observer_root)
     assert first == second and len(first) >= 1
+
+
+def test_parallel_cold_read_equals_serial(generated, monkeypatch):
+    import fdash.core.index as index_module
+
+    root, _ = generated
+    serial, serial_problems = _records(root, use_index=False)
+    monkeypatch.setattr(index_module, "PARALLEL_MIN_BYTES", 0)
+    parallel, parallel_problems = _records(root, use_index=False)
+    assert parallel == serial and parallel_problems == serial_problems

@@ -1,16 +1,20 @@
 """The persistent index: each session's parsed facts, so unchanged files are not opened.
 
 One file per sessions root in the cache dir (`$XDG_CACHE_HOME/fdash/`), holding per
-session id the stat key (path, size, mtime, inode) of its transcript and settings, the
-built `Session`, the transcript reader's resumable state and the problems found. On the
+session id the stat key (name, size, mtime, inode) of its transcript and settings, the
+session's facts, the transcript reader's resumable state and the problems found. On the
 next run:
 
-- both files unchanged → the stored Session is used, nothing is opened;
+- both files unchanged → the stored facts are used, nothing is opened;
+- only the settings changed → only the settings file is read;
 - the transcript only grew (same inode, same session_start line, same bytes just before
   where the last read stopped) → only the new bytes are read, the reader resumes;
 - anything else → the file is read again; removed sessions drop out.
 
-The file is written only when something changed, whole, to a temp file then renamed
+Files that must be read are read in parallel worker processes when there are enough of
+them to pay for the workers (a cold start); the results are the same plain lists.
+
+The index is written only when something changed, whole, to a temp file then renamed
 (`atomic_write`): concurrent fdash processes never see a torn index, the last writer
 wins, and a corrupt, partial or other-version index is silently rebuilt.
 See docs/ARCHITECTURE.md for why this and not SQLite.
@@ -21,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,14 +38,22 @@ from fdash.core.parse import SettingsFacts, TranscriptReader
 from fdash.core.read import build_session, read_bytes, read_settings
 from fdash.core.scan import FileStat, SessionFiles
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 4
 SEAM = 64  # bytes before the resume point checked to prove the file only grew
+PARALLEL_MIN_BYTES = 48 * 1024 * 1024  # below this, worker start-up costs more than it saves
+WORKERS = 2
+
+# the reader's resumable state, stored without its previews (kept once, in the session facts)
 _READER_FIELDS = (
     "offset", "lines", "started", "has_start", "title", "cwd", "parent_id", "first_at_ms",
-    "last_at_ms", "message_count", "user_prompts", "previews", "model_hint", "bad_lines",
+    "last_at_ms", "message_count", "user_prompts", "model_hint", "bad_lines",
     "first_bad_line", "first_bad_reason", "replaced_utf8",
 )  # fmt: skip
-_SESSION_FIELDS = tuple(a for a in Session.__attrs_attrs__)
+# An entry is a list, to keep the file small and fast to load. What only a changed file
+# needs (the reader's state, the seam check, the settings facts) is kept as one JSON
+# text, decoded only then: a warm start allocates a few objects per session, not dozens.
+FOLDER, TRANSCRIPT, SETTINGS, FACTS, PROBLEMS, DETAIL = range(6)
+READER, HEAD, SETTINGS_FACTS, SETTINGS_PROBLEMS = range(4)  # inside DETAIL
 
 
 def index_path(root: str | os.PathLike[str]) -> Path:
@@ -49,22 +61,20 @@ def index_path(root: str | os.PathLike[str]) -> Path:
     return paths.cache_dir() / f"index-{digest}.json"
 
 
-def _stat_key(st: FileStat | None) -> list | None:
-    return None if st is None else [st.path, st.size, st.mtime_ns, st.inode]
+def _key(st: FileStat | None) -> str | None:
+    """What identifies a file's version: size, mtime and inode (its path is implied by
+    the session id and folder)."""
+    return None if st is None else f"{st.size}:{st.mtime_ns}:{st.inode}"
 
 
-def _settings_to_list(facts: SettingsFacts | None) -> list | None:
-    if facts is None:
+def _tokens(t: TokenUsage | None) -> list | None:
+    return None if t is None else [t.input, t.output, t.cache_write, t.cache_read, t.thinking]
+
+
+def _settings_to_list(f: SettingsFacts | None) -> list | None:
+    if f is None:
         return None
-    tokens = facts.tokens
-    return [
-        facts.model,
-        facts.resolved_model,
-        None if tokens is None else [tokens.input, tokens.output, tokens.cache_write, tokens.cache_read, tokens.thinking],
-        facts.active_time_ms,
-        facts.provider_lock_at_ms,
-        facts.archived,
-    ]
+    return [f.model, f.resolved_model, _tokens(f.tokens), f.active_time_ms, f.provider_lock_at_ms, f.archived]
 
 
 def _settings_from_list(values: list | None) -> SettingsFacts | None:
@@ -74,24 +84,170 @@ def _settings_from_list(values: list | None) -> SettingsFacts | None:
     return SettingsFacts(model, resolved, None if tokens is None else TokenUsage(*tokens), active, lock, archived)
 
 
-def _session_to_list(session: Session) -> list:
-    values = []
-    for attribute in _SESSION_FIELDS:
-        value = getattr(session, attribute.name)
-        if isinstance(value, TokenUsage):
-            value = [value.input, value.output, value.cache_write, value.cache_read, value.thinking]
-        elif isinstance(value, tuple):
-            value = list(value)
-        values.append(value)
-    return values
+def _facts(s: Session) -> list:
+    """A Session's fields after (id, transcript_path, settings_path, folder), flat: the
+    tokens inline (or five nulls), the previews as one string (they hold no newline)."""
+    t = s.tokens
+    tokens = [None] * 5 if t is None else [t.input, t.output, t.cache_write, t.cache_read, t.thinking]
+    return [
+        s.title, s.cwd, s.parent_id, s.model, s.resolved_model, *tokens, s.active_time_ms,
+        s.provider_lock_at_ms, s.archived, s.first_at_ms, s.last_at_ms, s.message_count,
+        s.user_prompts, "\n".join(s.prompt_previews),
+    ]
 
 
-def _session_from_list(values: list) -> Session:
-    fields = dict(zip((a.name for a in _SESSION_FIELDS), values))
-    if fields["tokens"] is not None:
-        fields["tokens"] = TokenUsage(*fields["tokens"])
-    fields["prompt_previews"] = tuple(fields["prompt_previews"])
-    return Session(**fields)
+FACT_COUNT = 18
+PREVIEWS = FACT_COUNT - 1
+
+
+def _session(files: SessionFiles, facts: list) -> Session:
+    (title, cwd, parent, model, resolved, t_in, t_out, t_cw, t_cr, t_th, active, lock, archived,
+     first, last, messages, prompts, previews) = facts  # fmt: skip
+    return Session(
+        files.id,
+        files.transcript.path if files.transcript else None,
+        files.settings.path if files.settings else None,
+        files.folder,
+        title, cwd, parent, model, resolved,
+        None if t_in is None else TokenUsage(t_in, t_out, t_cw, t_cr, t_th),
+        active, lock, archived, first, last, messages, prompts,
+        tuple(previews.split("\n")) if previews else (),
+    )  # fmt: skip
+
+
+def _problems(pairs: list) -> list[Problem]:
+    return [Problem(p, r) for p, r in pairs]
+
+
+# --------------------------------------------------------------------------- reading one session
+
+
+def read_entry(files: SessionFiles, stored: list | None, counters: dict | None = None) -> list:
+    """Read what changed of one session and return its new index entry. A stored entry
+    of an unexpected shape (a damaged index) is ignored: everything is read again."""
+    counters = counters if counters is not None else {}
+    if stored is not None:
+        try:
+            detail = orjson.loads(stored[DETAIL])
+            return _read_entry(files, stored, detail, counters)
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            pass
+    return _read_entry(files, None, None, counters)
+
+
+def _read_entry(files: SessionFiles, stored: list | None, detail: list | None, counters: dict) -> list:
+    transcript_problems: list[Problem] = []
+    reader, tail, head, previews = _read_transcript(files, stored, detail, transcript_problems, counters)
+    settings, settings_problems = _read_settings(files, stored, detail, counters)
+    finished = reader.finished(tail) if reader else None
+    if finished is not None:
+        transcript_problems += finished.problems()
+    session = build_session(files, finished, settings)
+    found = transcript_problems + settings_problems
+    if files.transcript is None and files.settings is not None:
+        found.append(Problem(files.settings.path, "settings without a transcript"))
+    detail = [
+        [getattr(reader, f) for f in _READER_FIELDS] + [previews] if reader else None,
+        head,
+        _settings_to_list(settings),
+        [[p.path, p.reason] for p in settings_problems],
+    ]
+    return [
+        files.folder,
+        _key(files.transcript),
+        _key(files.settings),
+        _facts(session),
+        [[p.path, p.reason] for p in found],
+        orjson.dumps(detail).decode(),
+    ]
+
+
+def _read_settings(files: SessionFiles, stored: list | None, detail: list | None, counters: dict):
+    """(SettingsFacts or None, problems), reusing the stored facts of an unchanged file."""
+    if files.settings is None:
+        return None, []
+    if stored is not None and stored[SETTINGS] == _key(files.settings):
+        return _settings_from_list(detail[SETTINGS_FACTS]), _problems(detail[SETTINGS_PROBLEMS])
+    problems: list[Problem] = []
+    counters["bytes_read"] = counters.get("bytes_read", 0) + files.settings.size
+    return read_settings(files.settings.path, problems), problems
+
+
+def _read_transcript(
+    files: SessionFiles, stored: list | None, detail: list | None, found: list[Problem], counters: dict
+):
+    """(reader, unterminated tail, [first-line length, its crc, crc of the seam], previews
+    of the resumable state)."""
+    st = files.transcript
+    if st is None:
+        return None, b"", None, 0
+    resumed = _resume(st, stored, detail, counters) if stored is not None else None
+    if resumed is not None:
+        counters["resumed"] = counters.get("resumed", 0) + 1
+        return resumed
+    counters["reread"] = counters.get("reread", 0) + 1
+    data = read_bytes(st.path, found)
+    if data is None:
+        return None, b"", None, 0
+    counters["bytes_read"] = counters.get("bytes_read", 0) + len(data)
+    reader = TranscriptReader(st.path)
+    tail = reader.feed(data)
+    newline = data.find(b"\n")
+    head_len = newline + 1 if newline != -1 else 0
+    head = [head_len, zlib.crc32(data[:head_len]), zlib.crc32(_seam(data, reader.offset))]
+    return reader, tail, head, len(reader.previews)
+
+
+def _resume(st: FileStat, stored: list, detail: list, counters: dict):
+    """Continue the stored reader over the new bytes, if the file provably only grew."""
+    old = stored[TRANSCRIPT]
+    if not detail[READER] or not old:
+        return None
+    state = dict(zip(_READER_FIELDS, detail[READER]))
+    previews = stored[FACTS][PREVIEWS]
+    state["previews"] = (previews.split("\n") if previews else [])[: detail[READER][-1]]
+    head_len, head_crc, seam_crc = detail[HEAD]
+    offset = state["offset"]
+    reader = TranscriptReader(st.path, **state)
+    if old == _key(st):  # unchanged: at most a partial last line to read again
+        tail = b""
+        if offset < st.size:
+            data = read_bytes(st.path, [], offset)
+            if data is None:
+                return None
+            counters["bytes_read"] = counters.get("bytes_read", 0) + len(data)
+            tail = reader.feed(data)
+        return reader, tail, detail[HEAD], len(state["previews"])
+    old_size, _mtime, old_inode = (int(v) for v in old.split(":"))
+    if old_inode != st.inode or st.size < old_size or offset < head_len:
+        return None
+    seam_start = max(0, offset - SEAM)
+    try:
+        with open(st.path, "rb") as handle:
+            head = handle.read(head_len)
+            handle.seek(seam_start)
+            rest = handle.read()
+    except OSError:
+        return None
+    counters["bytes_read"] = counters.get("bytes_read", 0) + len(head) + len(rest)
+    if zlib.crc32(head) != head_crc or zlib.crc32(rest[: offset - seam_start]) != seam_crc:
+        return None
+    tail = reader.feed(rest[offset - seam_start :])
+    new_seam = _seam(rest, reader.offset - seam_start)
+    return reader, tail, [head_len, head_crc, zlib.crc32(new_seam)], len(reader.previews)
+
+
+def _seam(data: bytes, end: int) -> bytes:
+    return data[max(0, end - SEAM) : end]
+
+
+def _read_batch(batch: list[tuple[SessionFiles, list | None]]) -> tuple[list[list], dict]:
+    """Worker-process entry point: read a batch of sessions."""
+    counters: dict = {}
+    return [read_entry(files, stored, counters) for files, stored in batch], counters
+
+
+# --------------------------------------------------------------------------- the index
 
 
 class Index:
@@ -101,13 +257,13 @@ class Index:
         self.root = root
         self.enabled = enabled
         self.path = index_path(root)
-        self.entries: dict[str, dict] = self._load() if enabled else {}
+        self.entries: dict[str, list] = self._load() if enabled else {}
         self.dirty = False
         # what this run did, for tests and the benchmark
         self.reused = self.resumed = self.reread = 0
         self.bytes_read = 0
 
-    def _load(self) -> dict[str, dict]:
+    def _load(self) -> dict[str, list]:
         try:
             with open(self.path, "rb") as handle:
                 doc = orjson.loads(handle.read())
@@ -131,148 +287,119 @@ class Index:
             pass  # a read-only cache only costs speed
         self.dirty = False
 
-    # ------------------------------------------------------------------ reading
-
-    def read_all(self, files: Iterable[SessionFiles], problems: list[Problem], progress=None) -> list[Session]:
+    def read_all(
+        self,
+        files: Iterable[SessionFiles],
+        problems: list[Problem],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Session]:
         files = list(files)
-        seen = set()
+        entries: list[list | None] = [None] * len(files)
+        todo: list[int] = []
+        for i, item in enumerate(files):
+            entry = self._reusable(item)
+            if entry is None:
+                todo.append(i)
+            else:
+                entries[i] = entry
+        self.reused = len(files) - len(todo)
+        for i, entry in self._read(files, todo, progress):
+            entries[i] = entry
         sessions = []
-        for done, item in enumerate(files, 1):
-            seen.add(item.id)
-            sessions.append(self.read(item, problems))
-            if progress is not None:
-                progress(done, len(files))
-        if self.enabled and len(seen) != len(self.entries):
-            for sid in [sid for sid in self.entries if sid not in seen]:
-                del self.entries[sid]
+        for item, entry in zip(files, entries):
+            try:
+                sessions.append(_session(item, entry[FACTS]))
+                problems.extend(_problems(entry[PROBLEMS]))
+            except (TypeError, ValueError, IndexError):  # cannot happen for fresh entries
+                entry = read_entry(item, None)
+                sessions.append(_session(item, entry[FACTS]))
+                problems.extend(_problems(entry[PROBLEMS]))
+            if self.enabled and self.entries.get(item.id) is not entry:
+                self.entries[item.id] = entry
+                self.dirty = True
+        if self.enabled and len(self.entries) != len(files):
+            keep = {item.id for item in files}
+            self.entries = {sid: e for sid, e in self.entries.items() if sid in keep}
             self.dirty = True
         return sessions
 
     def read(self, files: SessionFiles, problems: list[Problem]) -> Session:
-        transcript_key = _stat_key(files.transcript)
-        settings_key = _stat_key(files.settings)
-        stored = self.entries.get(files.id)
+        return self.read_all([files], problems)[0]
+
+    def _reusable(self, files: SessionFiles) -> list | None:
+        """The stored entry when neither file changed."""
+        entry = self.entries.get(files.id)
+        if (
+            isinstance(entry, list)
+            and len(entry) == 6
+            and entry[FOLDER] == files.folder
+            and entry[TRANSCRIPT] == _key(files.transcript)
+            and entry[SETTINGS] == _key(files.settings)
+            and isinstance(entry[FACTS], list)
+            and len(entry[FACTS]) == FACT_COUNT
+        ):
+            return entry
+        return None
+
+    def _stored(self, files: SessionFiles) -> list | None:
+        """The stored entry of a session that changed, if it has the expected shape."""
+        entry = self.entries.get(files.id)
+        if isinstance(entry, list) and len(entry) == 6 and entry[FOLDER] == files.folder:
+            return entry
+        return None
+
+    def _read(self, files: list[SessionFiles], todo: list[int], progress):
+        """(position, entry) for every session that must be (partly) read."""
+        done_before = len(files) - len(todo)
+        if progress is not None:
+            progress(done_before, len(files))
+        work = [(files[i], self._stored(files[i])) for i in todo]
+        size = sum(f.transcript.size for f, _ in work if f.transcript is not None)
+        results = self._parallel(work, size) if size >= PARALLEL_MIN_BYTES else None
+        if results is None:
+            results = self._serial(work)
+        done = done_before
+        cursor = 0
+        for entry_batch, counters in results:
+            self._count(counters)
+            for entry in entry_batch:
+                yield todo[cursor], entry
+                cursor += 1
+            done += len(entry_batch)
+            if progress is not None:
+                progress(done, len(files))
+
+    def _serial(self, work):
+        step = 64
+        for start in range(0, len(work), step):
+            yield _read_batch(work[start : start + step])
+
+    def _parallel(self, work, size: int):
+        """Batches read by worker processes, in order; None when workers are unavailable."""
         try:
-            if (
-                stored is not None
-                and stored["transcript"] == transcript_key
-                and stored["settings"] == settings_key
-                and stored["folder"] == files.folder
-            ):
-                self.reused += 1
-                problems.extend(Problem(p, r) for p, r in stored["problems"])
-                return _session_from_list(stored["session"])
-        except (KeyError, TypeError, ValueError):
-            stored = None  # an entry of another shape: read again
-        transcript_problems: list[Problem] = []
-        reader, tail, head = self._read_transcript(files, stored, transcript_problems)
-        settings, settings_problems = self._read_settings(files, stored)
-        finished = reader.finished(tail) if reader else None
-        if finished is not None:
-            transcript_problems += finished.problems()
-        session = build_session(files, finished, settings)
-        found = transcript_problems + settings_problems
-        if files.transcript is None and files.settings is not None:
-            found.append(Problem(files.settings.path, "settings without a transcript"))
-        problems.extend(found)
-        if self.enabled:
-            self.entries[files.id] = {
-                "transcript": transcript_key,
-                "settings": settings_key,
-                "folder": files.folder,
-                "session": _session_to_list(session),
-                "reader": [getattr(reader, f) for f in _READER_FIELDS] if reader else None,
-                "head": head,
-                "settings_facts": _settings_to_list(settings),
-                "settings_problems": [[p.path, p.reason] for p in settings_problems],
-                "problems": [[p.path, p.reason] for p in found],
-            }
-            self.dirty = True
-        return session
+            import multiprocessing  # noqa: PLC0415
+            import threading  # noqa: PLC0415
+            from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-    def _read_settings(self, files: SessionFiles, stored: dict | None):
-        """(SettingsFacts or None, problems), reusing the stored facts of an unchanged file."""
-        if files.settings is None:
-            return None, []
-        if stored is not None and stored.get("settings") == _stat_key(files.settings):
-            try:
-                problems = [Problem(p, r) for p, r in stored["settings_problems"]]
-                return _settings_from_list(stored["settings_facts"]), problems
-            except (KeyError, TypeError, ValueError):
-                pass
-        problems: list[Problem] = []
-        self.bytes_read += files.settings.size
-        return read_settings(files.settings.path, problems), problems
+            # fork is cheap but unsafe from a thread of a threaded program (the full-screen app)
+            method = "fork" if threading.current_thread() is threading.main_thread() else "spawn"
+            context = multiprocessing.get_context(method)
+            step = max(16, len(work) // (WORKERS * 8))
+            batches = [work[s : s + step] for s in range(0, len(work), step)]
+            executor = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
+        except (ImportError, OSError, ValueError):
+            return None
+        return _drain(executor, batches)
 
-    def _read_transcript(self, files: SessionFiles, stored: dict | None, found: list[Problem]):
-        """(reader, unterminated tail, [first-line length, its crc, crc of the seam])."""
-        st = files.transcript
-        if st is None:
-            return None, b"", None
-        resumed = self._resume(st, stored)
-        if resumed is not None:
-            self.resumed += 1
-            return resumed
-        self.reread += 1
-        data = read_bytes(st.path, found)
-        if data is None:
-            return None, b"", None
-        self.bytes_read += len(data)
-        reader = TranscriptReader(st.path)
-        tail = reader.feed(data)
-        newline = data.find(b"\n")
-        head_len = newline + 1 if newline != -1 else 0
-        head = [head_len, zlib.crc32(data[:head_len]), zlib.crc32(_seam(data, reader.offset))]
-        return reader, tail, head
-
-    def _resume(self, st: FileStat, stored: dict | None):
-        """Continue the stored reader over the new bytes, if the file provably only grew."""
-        if stored is None or not stored.get("reader") or not stored.get("transcript"):
-            return None
-        try:
-            old_path, old_size, _old_mtime, old_inode = stored["transcript"]
-            state = dict(zip(_READER_FIELDS, stored["reader"], strict=True))
-            head_len, head_crc, seam_crc = stored["head"]
-            offset = int(state["offset"])
-        except (TypeError, ValueError, KeyError):
-            return None
-        if stored["transcript"] == _stat_key(st):  # unchanged: only a partial last line to read
-            try:
-                reader = TranscriptReader(st.path, **state)
-            except TypeError:
-                return None
-            tail = b""
-            if offset < st.size:
-                data = read_bytes(st.path, [], offset)
-                if data is None:
-                    return None
-                self.bytes_read += len(data)
-                tail = reader.feed(data)
-            return reader, tail, stored["head"]
-        if old_path != st.path or old_inode != st.inode or st.size < old_size or offset < head_len:
-            return None
-        seam_start = max(0, offset - SEAM)
-        try:
-            with open(st.path, "rb") as handle:
-                head = handle.read(head_len)
-                handle.seek(seam_start)
-                rest = handle.read()
-        except OSError:
-            return None
-        self.bytes_read += len(head) + len(rest)
-        if zlib.crc32(head) != head_crc or zlib.crc32(rest[: offset - seam_start]) != seam_crc:
-            return None
-        try:
-            reader = TranscriptReader(st.path, **state)
-        except TypeError:
-            return None
-        tail = reader.feed(rest[offset - seam_start :])
-        new_seam = _seam(rest, reader.offset - seam_start)
-        return reader, tail, [head_len, head_crc, zlib.crc32(new_seam)]
+    def _count(self, counters: dict) -> None:
+        self.resumed += counters.get("resumed", 0)
+        self.reread += counters.get("reread", 0)
+        self.bytes_read += counters.get("bytes_read", 0)
 
 
-def _seam(data: bytes, end: int) -> bytes:
-    return data[max(0, end - SEAM) : end]
+def _drain(executor, batches):
+    with executor:
+        yield from executor.map(_read_batch, batches)
 
 
 @contextmanager

@@ -27,7 +27,7 @@ MAX_PREVIEWS = 60
 
 _REMINDER = re.compile(r"<system-reminder>.*?(?:</system-reminder>|\Z)", re.S)
 _TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
-_ROLE = re.compile(rb'"role":"(user|assistant)"')
+HEAD_BYTES = 600  # a message line's top-level keys and its role sit within this
 _MODEL_ID = re.compile(rb'"modelId":"((?:[^"\\]|\\.){1,200})"')
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -161,6 +161,28 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _last_model(data: bytes, end: int) -> str | None:
+    """The `modelId` of the last assistant message line before `end`."""
+    idx = data.rfind(b'"modelId":"', 0, end)
+    for _ in range(8):
+        if idx == -1:
+            return None
+        start = data.rfind(b"\n", 0, idx) + 1
+        head = data[start : start + HEAD_BYTES]
+        if head.startswith(b'{"type":"message"') and b'"role":"assistant"' in head:
+            match = _MODEL_ID.match(data, idx)
+            return match.group(1).decode("utf-8", "replace") if match else None
+        idx = data.rfind(b'"modelId":"', 0, start)
+    return None
+
+
+def _loads(line: bytes):
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+
+
 def _short(exc: Exception) -> str:
     return str(exc).split("\n")[0][:120]
 
@@ -229,34 +251,79 @@ class TranscriptReader:
     def feed(self, data: bytes) -> bytes:
         """Consume the complete lines of `data` (the file's bytes from `offset`) and
         return what follows the last newline: a line a running droid may still be
-        writing. `offset` only ever moves past complete lines."""
-        start = 0
+        writing. `offset` only ever moves past complete lines.
+
+        The hot loop works on byte offsets with C-speed `find`/`startswith`: a message
+        line is classified by its first few hundred bytes and JSON-decoded only when it
+        is a user message holding text (a possible prompt); assistant messages, tool
+        results and bookkeeping records are never decoded."""
+        find = data.find
+        starts = data.startswith
+        pos = 0
+        first_message = last_message = -1
+        messages = 0
         while True:
-            newline = data.find(b"\n", start)
-            if newline == -1:
+            end = find(b"\n", pos)
+            if end == -1:
                 break
             self.lines += 1
-            self._line(data[start:newline], tail=False)
-            start = newline + 1
-        self.offset += start
-        return data[start:]
+            if starts(b'{"type":"message"', pos) and self.started:
+                messages += 1
+                last_message = pos
+                if first_message == -1:
+                    first_message = pos
+                role = find(b'"role":"', pos, min(end, pos + HEAD_BYTES))
+                if role == -1:
+                    messages -= 1
+                    self._decode_line(data[pos:end])
+                elif data[role + 8] == 117 and (  # "u"ser, holding a text block or plain text
+                    find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
+                ):
+                    if not (
+                        starts(b"context-", pos + 24)  # {"type":"message","id":"context-
+                        or data.endswith(b'"visibility":"llm_only"}}', pos, end)
+                        or data.endswith(b'"visibility":"user_only"}}', pos, end)
+                    ):
+                        self._prompt_line(data[pos:end])
+            elif starts(b'{"type":"', pos) and not starts(b'{"type":"session_start"', pos) and self.started:
+                pass  # todo_state, compaction_state, agent_turn_outcome, …: nothing we need
+            else:
+                self._decode_line(data[pos:end])
+            pos = end + 1
+        if messages:
+            self.message_count += messages
+            if self.first_at_ms is None:
+                self.first_at_ms = self._line_time(data, first_message)
+            last = self._line_time(data, last_message)
+            if last is not None:
+                self.last_at_ms = last
+            model = _last_model(data, pos)
+            if model:
+                self.model_hint = model
+        self.offset += pos
+        return data[pos:]
 
-    def finished(self, tail: bytes) -> TranscriptReader:
-        """The facts including an unterminated last line, on a copy: the reader itself
-        stays resumable at `offset`."""
-        done = evolve(self, previews=list(self.previews), full_prompts=list(self.full_prompts))
-        if tail.strip():
-            done.lines += 1
-            done._line(tail, tail=True)
-        return done
+    def _line_time(self, data: bytes, pos: int) -> int | None:
+        """The timestamp of the message line starting at `pos`."""
+        end = data.find(b"\n", pos)
+        match = _TS_HEAD.search(data, pos, min(end, pos + HEAD_BYTES))
+        if match:
+            return iso_to_ms(match.group(1).decode("ascii", "replace"))
+        record = _loads(data[pos:end])
+        return iso_to_ms(record.get("timestamp")) if isinstance(record, dict) else None
 
-    def _line(self, line: bytes, tail: bool) -> None:
-        line = line.strip()
-        if not line:
+    def _prompt_line(self, line: bytes) -> None:
+        record = self._decode(line, tail=False)
+        if record is not None:
+            self._prompt(record)
+
+    def _decode_line(self, line: bytes) -> None:
+        """A line outside the fast path: decoded and handled whole."""
+        if not line.strip():
             return
         if not self.started:
             self.started = True
-            record = self._decode(line, tail)
+            record = self._decode(line, tail=False)
             if record is None:
                 return
             if record.get("type") == "session_start":
@@ -264,36 +331,33 @@ class TranscriptReader:
                 return
             self._record(record)
             return
-        if line.startswith(b'{"type":"message"'):
-            self._message_fast(line, tail)
-            return
-        record = self._decode(line, tail)
+        record = self._decode(line, tail=False)
         if record is not None:
             self._record(record)
 
-    def _message_fast(self, line: bytes, tail: bool) -> None:
-        """A message line, classified by byte tests; decoded only if it may be a prompt."""
-        head = line[:600]
-        ts = _TS_HEAD.search(head)
-        role = _ROLE.search(line)
-        if ts is None or role is None or tail:
-            record = self._decode(line, tail)
-            if record is not None:
-                self._record(record)
+    def finished(self, tail: bytes) -> TranscriptReader:
+        """The facts including an unterminated last line, on a copy: the reader itself
+        stays resumable at `offset`."""
+        done = evolve(self, previews=list(self.previews), full_prompts=list(self.full_prompts))
+        if tail.strip():
+            done.lines += 1
+            done._tail_line(tail)
+        return done
+
+    def _tail_line(self, line: bytes) -> None:
+        """An unterminated last line: used if it is complete JSON, else a warning."""
+        line = line.strip()
+        if not line:
             return
-        if role.group(1) == b"user" and (b'"type":"text"' in line or b'"content":"' in line):
-            record = self._decode(line, tail)
-            if record is not None:
-                self._record(record)
+        record = self._decode(line, tail=True)
+        if record is None:
             return
-        self._timestamp(iso_to_ms(ts.group(1).decode("ascii", "replace")))
-        self.message_count += 1
-        if role.group(1) == b"assistant":
-            idx = line.rfind(b'"modelId":"')
-            if idx != -1:
-                model = _MODEL_ID.match(line, idx)
-                if model:
-                    self.model_hint = model.group(1).decode("utf-8", "replace")
+        if not self.started:
+            self.started = True
+            if record.get("type") == "session_start":
+                self._session_start(record)
+                return
+        self._record(record)
 
     def _decode(self, line: bytes, tail: bool) -> dict | None:
         try:
@@ -346,6 +410,9 @@ class TranscriptReader:
             if isinstance(model, str) and model:
                 self.model_hint = model
             return
+        self._prompt(record)
+
+    def _prompt(self, record: dict) -> None:
         texts = is_prompt(record)
         if texts:
             self.user_prompts += 1

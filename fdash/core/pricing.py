@@ -12,9 +12,9 @@ id of that model) has the same price.
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
-from importlib import resources
 
 from attrs import frozen
 
@@ -34,7 +34,8 @@ class BuiltinTable:
 
 @lru_cache(maxsize=1)
 def builtin_table() -> BuiltinTable:
-    raw = json.loads(resources.files("fdash.core").joinpath("prices.json").read_text("utf-8"))
+    with open(os.path.join(os.path.dirname(__file__), "prices.json"), encoding="utf-8") as handle:
+        raw = json.load(handle)
     prices = {
         model.lower(): Price(p["input"], p["output"], p["cache_write"], p["cache_read"])
         for model, p in raw["models"].items()
@@ -79,9 +80,16 @@ class PriceBook:
         self.overrides = {normalise(k): v for k, v in (overrides or {}).items()}
         self.overrides.update({k: v for k, v in (overrides or {}).items()})
         self.default = default
+        self._cache: dict[str | None, tuple[Price | None, str, str | None]] = {}
 
     def lookup(self, model: str | None) -> tuple[Price | None, str, str | None]:
         """(price, source, table key). Custom (BYOK) models are never in the built-in table."""
+        found = self._cache.get(model)
+        if found is None:
+            found = self._cache[model] = self._lookup(model)
+        return found
+
+    def _lookup(self, model: str | None) -> tuple[Price | None, str, str | None]:
         if model:
             found = _find(model, self.overrides)
             if found:
