@@ -74,18 +74,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `fdash export | head`: the reader left, nothing to report
+        _silence_stdout()
+        return 0
     except Exception as exc:  # a bug: say so in one line; FDASH_DEBUG=1 shows the traceback
         if os.environ.get("FDASH_DEBUG"):
             raise
         print(f"fdash: internal error: {type(exc).__name__}: {exc} (FDASH_DEBUG=1 for details)",
               file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:
-            pass
-        return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _main(argv: list[str]) -> int:
@@ -242,15 +249,30 @@ def _export(entries, args) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    from fdash.core.atomic import atomic_write
-
     try:
-        atomic_write(args.output, data)
+        _write_output(args.output, data)
     except OSError as exc:
         print(f"fdash: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"fdash: wrote {len(records)} sessions to {args.output}", file=sys.stderr)
     return 0
+
+
+def _write_output(path: str, data: bytes) -> None:
+    """A file is replaced atomically; a device or pipe (`-o /dev/stdout`) is written to."""
+    import stat
+
+    from fdash.core.atomic import atomic_write
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = 0
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        atomic_write(path, data)
+        return
+    with open(path, "wb") as out:
+        out.write(data)
 
 
 def _report_problems(problems, verbose: bool) -> None:

@@ -1,6 +1,7 @@
 """Plain-data views for scripts: `--json` reports and `export` (JSON or CSV).
 
-Text is passed through as the files hold it (JSON escapes it); CSV cells that a
+Text is passed through as the files hold it (JSON escapes it), except that undecodable
+bytes in file names become U+FFFD (JSON and CSV must be valid UTF-8); CSV cells that a
 spreadsheet would run as a formula are neutralised.
 """
 
@@ -12,6 +13,7 @@ import io
 from fdash.core.aggregate import Bucket, Totals
 from fdash.core.models import Entry, Problem
 from fdash.core.parse import ms_to_iso
+from fdash.core.text import utf8_safe
 
 EXPORT_FIELDS = (
     "id", "title", "cwd", "project", "group", "model", "started_at", "last_activity_at",
@@ -20,6 +22,12 @@ EXPORT_FIELDS = (
     "user_prompts", "favorite", "empty", "message_count", "settings_model", "parent_id",
     "transcript_path",
 )  # fmt: skip
+
+
+def _utf8(record: dict) -> dict:
+    """Paths (and the project and group names made from them) can hold surrogate
+    escapes of undecodable file-name bytes: replace them so the record encodes."""
+    return {k: utf8_safe(v) if isinstance(v, str) else v for k, v in record.items()}
 
 
 def _money(usd: float | None) -> float | None:
@@ -68,12 +76,12 @@ def bucket_record(bucket: Bucket, name: str) -> dict:
     }
     if name == "project":
         record["group"] = bucket.group
-    return record
+    return _utf8(record)
 
 
 def session_record(entry: Entry) -> dict:
     session = entry.session
-    return {
+    return _utf8({
         "id": session.id,
         "title": session.title,
         "cwd": session.cwd,
@@ -93,7 +101,7 @@ def session_record(entry: Entry) -> dict:
         "settings_model": session.model,
         "parent_id": session.parent_id,
         "transcript_path": session.transcript_path,
-    }
+    })
 
 
 def _csv_cell(value) -> str:

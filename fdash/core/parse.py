@@ -20,16 +20,18 @@ import orjson
 from attrs import define, evolve, field
 
 from fdash.core.models import Problem, TokenUsage
+from fdash.core.text import one_line
 
 MAX_TOKENS = 10**13  # more than any session can use; larger values are treated as corrupt
 PREVIEW_CHARS = 160
 MAX_PREVIEWS = 60
 
-_REMINDER = re.compile(r"<system-reminder>.*?(?:</system-reminder>|\Z)", re.S)
+_OPEN_REMINDER = "<system-reminder>"
+_CLOSE_REMINDER = "</system-reminder>"
 _TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
 HEAD_BYTES = 600  # a message line's top-level keys and its role sit within this
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors put at a file's start
 _MODEL_ID = re.compile(rb'"modelId":"((?:[^"\\]|\\.){1,200})"')
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _TOKEN_FIELDS = (
     ("input", "inputTokens"),
@@ -68,15 +70,28 @@ def ms_to_iso(ms: int | None) -> str | None:
 
 
 def clean_prompt(text: str) -> str:
-    """A user text without `<system-reminder>` spans, stripped."""
-    if "<system-reminder>" in text:
-        text = _REMINDER.sub("", text)
-    return text.strip()
+    """A user text without `<system-reminder>…</system-reminder>` spans (an unclosed one
+    runs to the end), stripped."""
+    start = text.find(_OPEN_REMINDER)
+    if start == -1:
+        return text.strip()
+    kept = []
+    position = 0
+    while start != -1:
+        kept.append(text[position:start])
+        end = text.find(_CLOSE_REMINDER, start + len(_OPEN_REMINDER))
+        if end == -1:
+            position = len(text)
+            break
+        position = end + len(_CLOSE_REMINDER)
+        start = text.find(_OPEN_REMINDER, position)
+    kept.append(text[position:])
+    return "".join(kept).strip()
 
 
 def _preview(text: str) -> str:
-    one_line = " ".join(_CONTROL.sub(" ", text).split())
-    return one_line if len(one_line) <= PREVIEW_CHARS else one_line[: PREVIEW_CHARS - 1] + "…"
+    """A prompt on one line, without terminal escapes or invisible characters, shortened."""
+    return one_line(text, PREVIEW_CHARS)
 
 
 def _count(value: object) -> tuple[int, str | None]:
@@ -259,7 +274,7 @@ class TranscriptReader:
         results and bookkeeping records are never decoded."""
         find = data.find
         starts = data.startswith
-        pos = 0
+        pos = 3 if self.offset == 0 and starts(_BOM) else 0
         first_message = last_message = -1
         messages = 0
         while True:
@@ -336,12 +351,13 @@ class TranscriptReader:
             self._record(record)
 
     def finished(self, tail: bytes) -> TranscriptReader:
-        """The facts including an unterminated last line, on a copy: the reader itself
-        stays resumable at `offset`."""
+        """The facts including an unterminated last line, on a copy (the reader itself
+        stays resumable at `offset`); the reader itself when there is none."""
+        if not tail.strip():
+            return self
         done = evolve(self, previews=list(self.previews), full_prompts=list(self.full_prompts))
-        if tail.strip():
-            done.lines += 1
-            done._tail_line(tail)
+        done.lines += 1
+        done._tail_line(tail)
         return done
 
     def _tail_line(self, line: bytes) -> None:

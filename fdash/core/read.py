@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+
 from fdash.core.models import Problem, Session
 from fdash.core.parse import SettingsFacts, TranscriptReader, parse_settings
 from fdash.core.scan import SessionFiles
 
 
+def read_regular(path: str, offset: int = 0) -> bytes:
+    """The bytes of a regular file from `offset`. Opened without blocking, so a FIFO or
+    device swapped in under a session's name raises OSError instead of hanging."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if offset:
+            handle.seek(offset)
+        return handle.read()
+
+
 def read_bytes(path: str, problems: list[Problem], offset: int = 0) -> bytes | None:
     try:
-        with open(path, "rb") as handle:
-            if offset:
-                handle.seek(offset)
-            return handle.read()
+        return read_regular(path, offset)
     except OSError as exc:
         problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
         return None

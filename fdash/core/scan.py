@@ -3,8 +3,8 @@
 The old layout keeps `<uuid>.jsonl` / `<uuid>.settings.json` flat in the root; since
 droid v0.26.7 they sit in one folder per working directory. The same id can exist in
 both: it is counted once (the project-folder copy wins, then the newer transcript).
-Everything that is not a session file is ignored; symlinked folders are not followed;
-what cannot be read becomes a `Problem`, never an exception.
+Everything that is not a session file is ignored; symlinked folders are not followed
+(a warning says so); what cannot be read becomes a `Problem`, never an exception.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from attrs import frozen
 
 from fdash.core.models import Problem
 
+# used with fullmatch: `$` would also accept a name ending in a newline
 SESSION_FILE = re.compile(
-    r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
-    r"\.(jsonl|settings\.json)$"
+    r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+    r"\.(jsonl|settings\.json)"
 )
-UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @frozen
@@ -82,7 +83,7 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
     def visit(folder_path: str, folder: str) -> None:
         for entry in _list_dir(folder_path, problems):
             name = entry.name
-            match = SESSION_FILE.match(name)
+            match = SESSION_FILE.fullmatch(name)
             if match:
                 st = _file_stat(entry, problems)
                 if st is not None:
@@ -103,12 +104,16 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
 
 
 def _is_real_dir(entry: os.DirEntry[str], problems: list[Problem]) -> bool:
-    """A directory that is not a symlink (symlinked folders are not followed)."""
+    """A directory that is not a symlink (symlinked folders are not followed: they can
+    loop, or lead outside the sessions root)."""
     try:
-        return entry.is_dir(follow_symlinks=False)
+        if entry.is_dir(follow_symlinks=False):
+            return True
+        if entry.is_symlink() and entry.is_dir():
+            problems.append(Problem(entry.path, "a symbolic link to a folder; not followed"))
     except OSError as exc:
         problems.append(Problem(entry.path, f"cannot stat: {exc.strerror or exc}"))
-        return False
+    return False
 
 
 def _choose(sid: str, places: dict[str, dict[str, FileStat]]) -> SessionFiles:

@@ -2,7 +2,8 @@
 
 Terminal escape sequences (CSI, OSC, DCS…), other C0/C1 control characters, bidi
 overrides and zero-width characters are removed; line breaks and tabs become spaces
-in one-line contexts. Rich markup is not a concern here: views always build
+in one-line contexts. Undecodable bytes in file names (Python's surrogate escapes)
+become U+FFFD, so the text can always be encoded as UTF-8 (`utf8_safe`). Rich markup is not a concern here: views always build
 `rich.text.Text` objects, which never interpret `[bold]`.
 """
 
@@ -19,15 +20,22 @@ _ESCAPE = re.compile(
     r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
 )
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BREAKS = re.compile(r"[\t\n\r\x0b\x0c\u2028\u2029]+")
+
+
+def utf8_safe(text: str) -> str:
+    """`text` with lone surrogates (undecodable bytes of a file name) as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def clean(text: str | None) -> str:
     """Text with escape sequences and invisible controls removed; line breaks kept."""
     if not text:
         return ""
+    text = utf8_safe(text)
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ESCAPE.sub("", text)
     return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -22,6 +22,7 @@ Options::
                           the clock is never read
     --hostile             add broken / adversarial files (see HOSTILE CASES)
     --huge                with --hostile: add a transcript with a ~50 MB line
+    --unreadable          with --hostile: chmod 000 one transcript and one project folder
     --hostile-favorites   write an invalid-JSON .favorites instead of the real one
 
 Library use (tools/ is not a package, load it by path)::
@@ -76,20 +77,25 @@ MANIFEST (.generator-manifest.json), computed from what was generated:
 HOSTILE CASES (--hostile; normal files are byte-identical with or without it;
 most live in "-home-mallory-hostile/", under 1 MB in all):
   transcripts   truncated last line, garbage line in the middle, invalid UTF-8
-                bytes, 0-byte file, no session_start, non-object JSON lines,
-                100k-deep nesting (RecursionError in Python's json), CRLF, blank
-                lines, UTF-8 BOM, malformed messages, odd timestamps, ANSI/bidi
-                control characters in title and prompt, record-level visibility,
-                transcript without settings
+                bytes (in an assistant answer and in a prompt), 0-byte file, no
+                session_start, non-object JSON lines, 100k-deep nesting
+                (RecursionError in Python's json), CRLF, blank lines, UTF-8 BOM,
+                malformed messages, odd timestamps, ANSI/bidi/zero-width control
+                characters and Rich markup in title and prompt, record-level
+                visibility, transcript without settings
   settings      invalid JSON, token values as strings / negative / null / float
                 / 1e30, a JSON array, wrong types, settings without transcript,
                 a lone .settings.json.bak
   file system   non-uuid names, directories named <uuid>.jsonl, symlink loops
-                ("parent-link" -> "..", "loop-to-root" -> "."), a symlink to a
-                directory outside the root ("-mnt-external" -> "..")
+                ("parent-link" -> "..", "loop-to-root" -> ".", a <uuid>.jsonl
+                linking to itself), a symlink to a directory outside the root
+                ("-mnt-external" -> "..")
   --huge        adds a transcript with one ~50 MB line
+  --unreadable  adds a chmod 000 transcript (its settings readable) and a chmod 000
+                project folder holding a valid session; root still reads both, so
+                `counted`/`expect` allow either reading. Off by default: a
+                non-root `rm -rf` cannot remove the locked folder's content.
   --hostile-favorites   .favorites is invalid JSON (all favorite flags false)
-  Unreadable (chmod 000) files are not generated: as root they stay readable.
 
 A "user prompt" follows shared/FORMAT.md: role user, no visibility llm_only /
 user_only, id not starting "context-", and a text block that is non-empty after
@@ -1983,8 +1989,10 @@ class HostileCorpus:
     FOLDER = "-home-mallory-hostile"
     CWD = "/home/mallory/hostile"
 
-    def __init__(self, writer: TreeWriter, seed: int, now_ms: int, huge: bool):
-        self.w, self.now_ms, self.huge = writer, now_ms, huge
+    def __init__(
+        self, writer: TreeWriter, seed: int, now_ms: int, huge: bool, unreadable: bool = False
+    ):
+        self.w, self.now_ms, self.huge, self.unreadable = writer, now_ms, huge, unreadable
         self.rng = random.Random(f"{seed}/hostile")
         self.entries: list[dict] = []
         self.project = Project(self.CWD, "mallory", new_uuid(self.rng), "linux")
@@ -1995,6 +2003,7 @@ class HostileCorpus:
             self.truncated_last_line,
             self.invalid_json_line_middle,
             self.invalid_utf8_in_text,
+            self.invalid_utf8_in_prompt,
             self.zero_byte_transcript,
             self.no_session_start,
             self.non_object_lines,
@@ -2016,6 +2025,8 @@ class HostileCorpus:
         ]
         if self.huge:
             cases.append(self.huge_line)
+        if self.unreadable:
+            cases.append(self.unreadable_file_and_folder)
         for case in cases:
             case()
         return self.entries
@@ -2155,6 +2166,39 @@ class HostileCorpus:
             "skip that line, never drop the file",
         )
 
+    def first_prompt(self, records: list[dict]) -> dict:
+        """The first record that is a real user prompt (not context, not a notice)."""
+        return next(
+            r
+            for r in records
+            if r.get("type") == "message"
+            and r["message"]["role"] == "user"
+            and "visibility" not in r["message"]
+            and not r["id"].startswith("context-")
+            and isinstance(r["message"]["content"], list)
+            and r["message"]["content"][0].get("type") == "text"
+        )
+
+    def invalid_utf8_in_prompt(self) -> None:
+        """Bytes ff fe at the start of the first prompt: it still counts, shown with U+FFFD."""
+        plan, records, info = self.session()
+        marker = "@@INVALID-UTF8@@"
+        block = self.first_prompt(records)["message"]["content"][0]
+        block["text"] = marker + block["text"]
+        data = self.text(records).encode("utf-8").replace(marker.encode(), b"\xff\xfe", 1)
+        settings = self.settings(plan, info)
+        path = self.write(plan.id + ".jsonl", data)
+        self.write(plan.id + ".settings.json", settings_text(settings))
+        prompts = ["\ufffd\ufffd" + info.prompts[0]] + info.prompts[1:]
+        self.add(
+            "invalid_utf8_in_prompt",
+            path,
+            plan.id,
+            True,
+            "bytes ff fe inside the first user prompt: decode with errors='replace' (two U+FFFD)",
+            **self.expected(info, settings, prompt_texts=[p[:200] for p in prompts]),
+        )
+
     def zero_byte_transcript(self) -> None:
         sid = new_uuid(self.rng)
         path = self.write(sid + ".jsonl", b"")
@@ -2289,17 +2333,13 @@ class HostileCorpus:
     def control_chars(self) -> None:
         """ANSI escapes / BEL / bidi overrides in a title and a prompt (terminal injection)."""
         plan, records, info = self.session()
-        title = "\x1b[2J\x1b[31mRED\x1b[0m\x07 \u202eevil\u202c\nsecond line\t" + "W" * 5000
-        prefix = "\x1b]0;pwned\x07fix \u202etxt.exe\u202c "
-        records[0]["title"] = title
-        first = next(
-            r
-            for r in records
-            if r.get("type") == "message"
-            and r["message"]["role"] == "user"
-            and "visibility" not in r["message"]
-            and not r["id"].startswith("context-")
+        title = (
+            "\x1b[2J\x1b[31mRED\x1b[0m\x07 \u202eevil\u202c\nsecond line\t[bold]markup[/bold]"
+            " zero\u200bwidth \u2067rtl\u2069 \x9b31mC1 " + "W" * 5000
         )
+        prefix = "\x1b]0;pwned\x07fix \u202etxt.exe\u202c [red]x[/red] "
+        records[0]["title"] = title
+        first = self.first_prompt(records)
         first["message"]["content"][0]["text"] = prefix + first["message"]["content"][0]["text"]
         prompts = [prefix + info.prompts[0]] + info.prompts[1:]
         path = self.write(plan.id + ".jsonl", self.text(records))
@@ -2337,8 +2377,9 @@ class HostileCorpus:
             path,
             plan.id,
             True,
-            "flat transcript, no settings: no token numbers",
-            **self.expected(info, None, tokens=None, model=None),
+            "flat transcript, no settings: no token numbers; the model may be taken from "
+            "the transcript's assistant messages",
+            **self.expected(info, None, tokens=None, model_acceptable=[None, plan.model.id]),
         )
 
     def huge_line(self) -> None:
@@ -2398,13 +2439,13 @@ class HostileCorpus:
             lambda g: settings_text(g)[: len(settings_text(g)) // 2],
             "settings cut in half: no token numbers",
             lambda t: [None],
-            model=None,
+            model_acceptable=[None, MODELS[1].id],  # the transcript's model may stand in
         )
         self.bad_settings(
             "settings_token_strings",
             self.with_token_values(str),
             'token values are strings like "1234"',
-            lambda t: [None, t],
+            lambda t: [None, t, zeros],
         )
         self.bad_settings(
             "settings_token_negative",
@@ -2422,7 +2463,7 @@ class HostileCorpus:
             "settings_token_float",
             self.with_token_values(lambda v: v + 0.5),
             "float token values like 1234.5",
-            lambda t: [None, t],
+            lambda t: [None, t, zeros],
         )
         self.bad_settings(
             "settings_token_huge",
@@ -2435,14 +2476,14 @@ class HostileCorpus:
             lambda g: settings_text([g]),
             "settings is a JSON array",
             lambda t: [None],
-            model=None,
+            model_acceptable=[None, MODELS[1].id],  # the transcript's model may stand in
         )
         self.bad_settings(
             "settings_wrong_types",
             lambda g: settings_text({**g, **wrong_types}),
             "model is a number, tokenUsage a string",
             lambda t: [None],
-            model=None,
+            model_acceptable=[None, MODELS[1].id],  # the transcript's model may stand in
         )
 
     def orphan_settings(self) -> None:
@@ -2504,6 +2545,15 @@ class HostileCorpus:
             False,
             "root-level symlink to the root: read as a project folder, it repeats flat sessions",
         )
+        sid = new_uuid(self.rng)
+        os.symlink(sid + ".jsonl", root / self.FOLDER / (sid + ".jsonl"))
+        self.add(
+            "symlink_loop",
+            _rel(self.FOLDER, sid + ".jsonl"),
+            sid,
+            False,
+            "a <uuid>.jsonl symlink pointing at itself (ELOOP on open/stat)",
+        )
         os.symlink("..", root / "-mnt-external", target_is_directory=True)
         self.add(
             "symlink_outside",
@@ -2512,6 +2562,36 @@ class HostileCorpus:
             False,
             "root-level dir symlink to the root's parent (outside the sessions root)",
         )
+
+
+    def unreadable_file_and_folder(self) -> None:
+        """chmod 000 on a transcript (settings stay readable) and on a project folder.
+        Root reads both anyway: the expectations allow either reading."""
+        plan, records, info = self.session()
+        settings = self.settings(plan, info)
+        path = self.write(plan.id + ".jsonl", self.text(records))
+        self.write(plan.id + ".settings.json", settings_text(settings))
+        expect = self.expected(info, settings)
+        expect["user_prompts_range"] = [0, expect.pop("user_prompts")]
+        for key in ("prompt_texts", "cwd", "title"):
+            expect.pop(key)
+        self.add("unreadable_file", path, plan.id, True, "transcript chmod 000", **expect)
+        os.chmod(self.w.root / path, 0)
+
+        folder = "-home-mallory-locked"
+        plan, records, info = self.session()
+        settings = self.settings(plan, info)
+        self.write(plan.id + ".jsonl", self.text(records), folder=folder)
+        self.write(plan.id + ".settings.json", settings_text(settings), folder=folder)
+        self.add(
+            "unreadable_folder",
+            folder,
+            plan.id,
+            None,
+            "project folder chmod 000 holding a valid session: listed only if readable",
+            **self.expected(info, settings),
+        )
+        os.chmod(self.w.root / folder, 0)
 
 
 # --------------------------------------------------------------------------
@@ -2567,6 +2647,7 @@ def generate(
     now: datetime | None = None,
     *,
     huge: bool = False,
+    unreadable: bool = False,
     hostile_favorites: bool = False,
 ) -> dict:
     """Write a session tree to `output` and return the manifest (also written there)."""
@@ -2583,7 +2664,7 @@ def generate(
     favorites = write_favorites(writer, plans, extras_rng, now_ms)
     strays = write_strays(writer, projects, plans, extras_rng, now_ms)
 
-    hostile_entries = HostileCorpus(writer, seed, now_ms, huge).build() if hostile else []
+    hostile_entries = HostileCorpus(writer, seed, now_ms, huge, unreadable).build() if hostile else []
     if hostile_favorites:
         writer.write(".favorites", '["' + plans[0].id + '", ' if plans else '["', now_ms - DAY_MS)
         hostile_entries.append(
@@ -2610,6 +2691,7 @@ def generate(
             "now": iso_ms(now_ms),
             "hostile": hostile,
             "huge": huge,
+            "unreadable": unreadable,
             "hostile_favorites": hostile_favorites,
         },
         "sessions": entries,
@@ -2652,6 +2734,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hostile", action="store_true", help="add broken / adversarial files")
     ap.add_argument("--huge", action="store_true", help="with --hostile: add a ~50 MB line")
     ap.add_argument(
+        "--unreadable",
+        action="store_true",
+        help="with --hostile: chmod 000 one transcript and one project folder",
+    )
+    ap.add_argument(
         "--hostile-favorites", action="store_true", help="write an invalid-JSON .favorites"
     )
     ap.add_argument("--avg-kb", type=float, default=30.0, help="average transcript size in KB")
@@ -2660,8 +2747,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.sessions < 0 or args.avg_kb <= 0 or args.days < 1:
         ap.error("--sessions must be >= 0, --avg-kb > 0 and --days >= 1")
-    if args.huge and not args.hostile:
-        ap.error("--huge needs --hostile")
+    if (args.huge or args.unreadable) and not args.hostile:
+        ap.error("--huge and --unreadable need --hostile")
     try:
         manifest = generate(
             args.output,
@@ -2672,6 +2759,7 @@ def main(argv: list[str] | None = None) -> int:
             days=args.days,
             now=parse_now(args.now),
             huge=args.huge,
+            unreadable=args.unreadable,
             hostile_favorites=args.hostile_favorites,
         )
     except FileExistsError as exc:
