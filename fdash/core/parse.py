@@ -26,8 +26,7 @@ MAX_TOKENS = 10**13  # more than any session can use; larger values are treated 
 PREVIEW_CHARS = 160
 MAX_PREVIEWS = 60
 
-_OPEN_REMINDER = "<system-reminder>"
-_CLOSE_REMINDER = "</system-reminder>"
+_REMINDER = re.compile(r"<system-reminder>.*?(?:</system-reminder>|\Z)", re.S)
 _TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
 HEAD_BYTES = 600  # a message line's top-level keys and its role sit within this
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors put at a file's start
@@ -70,23 +69,10 @@ def ms_to_iso(ms: int | None) -> str | None:
 
 
 def clean_prompt(text: str) -> str:
-    """A user text without `<system-reminder>…</system-reminder>` spans (an unclosed one
-    runs to the end), stripped."""
-    start = text.find(_OPEN_REMINDER)
-    if start == -1:
-        return text.strip()
-    kept = []
-    position = 0
-    while start != -1:
-        kept.append(text[position:start])
-        end = text.find(_CLOSE_REMINDER, start + len(_OPEN_REMINDER))
-        if end == -1:
-            position = len(text)
-            break
-        position = end + len(_CLOSE_REMINDER)
-        start = text.find(_OPEN_REMINDER, position)
-    kept.append(text[position:])
-    return "".join(kept).strip()
+    """A user text without `<system-reminder>` spans, stripped."""
+    if "<system-reminder>" in text:
+        text = _REMINDER.sub("", text)
+    return text.strip()
 
 
 def _preview(text: str) -> str:
@@ -351,13 +337,12 @@ class TranscriptReader:
             self._record(record)
 
     def finished(self, tail: bytes) -> TranscriptReader:
-        """The facts including an unterminated last line, on a copy (the reader itself
-        stays resumable at `offset`); the reader itself when there is none."""
-        if not tail.strip():
-            return self
+        """The facts including an unterminated last line, on a copy: the reader itself
+        stays resumable at `offset`."""
         done = evolve(self, previews=list(self.previews), full_prompts=list(self.full_prompts))
-        done.lines += 1
-        done._tail_line(tail)
+        if tail.strip():
+            done.lines += 1
+            done._tail_line(tail)
         return done
 
     def _tail_line(self, line: bytes) -> None:
