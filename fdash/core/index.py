@@ -40,7 +40,8 @@ from fdash.core.scan import FileStat, SessionFiles
 
 FORMAT_VERSION = 4
 SEAM = 64  # bytes before the resume point checked to prove the file only grew
-PARALLEL_MIN_BYTES = 48 * 1024 * 1024  # below this, worker start-up costs more than it saves
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this and PARALLEL_MIN_FILES, workers cost
+PARALLEL_MIN_FILES = 400  # more to start than they save
 WORKERS = 2
 
 # the reader's resumable state, stored without its previews (kept once, in the session facts)
@@ -242,9 +243,16 @@ def _seam(data: bytes, end: int) -> bytes:
 
 
 def _read_batch(batch: list[tuple[SessionFiles, list | None]]) -> tuple[list[list], dict]:
-    """Worker-process entry point: read a batch of sessions."""
+    """Read a batch of sessions (in this process or a worker)."""
     counters: dict = {}
     return [read_entry(files, stored, counters) for files, stored in batch], counters
+
+
+_FORKED_WORK: list = []  # the work list a forked worker inherits instead of receiving it pickled
+
+
+def _read_forked_range(bounds: tuple[int, int]) -> tuple[list[list], dict]:
+    return _read_batch(_FORKED_WORK[bounds[0] : bounds[1]])
 
 
 # --------------------------------------------------------------------------- the index
@@ -355,7 +363,8 @@ class Index:
             progress(done_before, len(files))
         work = [(files[i], self._stored(files[i])) for i in todo]
         size = sum(f.transcript.size for f, _ in work if f.transcript is not None)
-        results = self._parallel(work, size) if size >= PARALLEL_MIN_BYTES else None
+        big = size >= PARALLEL_MIN_BYTES or len(work) >= PARALLEL_MIN_FILES
+        results = self._parallel(work, size) if big else None
         if results is None:
             results = self._serial(work)
         done = done_before
@@ -382,14 +391,20 @@ class Index:
             from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
             # fork is cheap but unsafe from a thread of a threaded program (the full-screen app)
-            method = "fork" if threading.current_thread() is threading.main_thread() else "spawn"
-            context = multiprocessing.get_context(method)
+            fork = threading.current_thread() is threading.main_thread()
+            context = multiprocessing.get_context("fork" if fork else "spawn")
             step = max(16, len(work) // (WORKERS * 8))
-            batches = [work[s : s + step] for s in range(0, len(work), step)]
+            bounds = [(s, min(s + step, len(work))) for s in range(0, len(work), step)]
+            if fork:
+                global _FORKED_WORK
+                _FORKED_WORK = work
+                task, batches = _read_forked_range, bounds
+            else:
+                task, batches = _read_batch, [work[a:b] for a, b in bounds]
             executor = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
         except (ImportError, OSError, ValueError):
             return None
-        return _drain(executor, batches)
+        return _drain(executor, task, batches)
 
     def _count(self, counters: dict) -> None:
         self.resumed += counters.get("resumed", 0)
@@ -397,9 +412,13 @@ class Index:
         self.bytes_read += counters.get("bytes_read", 0)
 
 
-def _drain(executor, batches):
-    with executor:
-        yield from executor.map(_read_batch, batches)
+def _drain(executor, task, batches):
+    global _FORKED_WORK
+    try:
+        with executor:
+            yield from executor.map(task, batches)
+    finally:
+        _FORKED_WORK = []
 
 
 @contextmanager

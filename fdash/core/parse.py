@@ -26,7 +26,8 @@ MAX_TOKENS = 10**13  # more than any session can use; larger values are treated 
 PREVIEW_CHARS = 160
 MAX_PREVIEWS = 60
 
-_REMINDER = re.compile(r"<system-reminder>.*?(?:</system-reminder>|\Z)", re.S)
+_OPEN_REMINDER = "<system-reminder>"
+_CLOSE_REMINDER = "</system-reminder>"
 _TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
 HEAD_BYTES = 600  # a message line's top-level keys and its role sit within this
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors put at a file's start
@@ -69,10 +70,23 @@ def ms_to_iso(ms: int | None) -> str | None:
 
 
 def clean_prompt(text: str) -> str:
-    """A user text without `<system-reminder>` spans, stripped."""
-    if "<system-reminder>" in text:
-        text = _REMINDER.sub("", text)
-    return text.strip()
+    """A user text without `<system-reminder>…</system-reminder>` spans (an unclosed one
+    runs to the end), stripped."""
+    start = text.find(_OPEN_REMINDER)
+    if start == -1:
+        return text.strip()
+    kept = []
+    position = 0
+    while start != -1:
+        kept.append(text[position:start])
+        end = text.find(_CLOSE_REMINDER, start + len(_OPEN_REMINDER))
+        if end == -1:
+            position = len(text)
+            break
+        position = end + len(_CLOSE_REMINDER)
+        start = text.find(_OPEN_REMINDER, position)
+    kept.append(text[position:])
+    return "".join(kept).strip()
 
 
 def _preview(text: str) -> str:
@@ -260,37 +274,46 @@ class TranscriptReader:
         results and bookkeeping records are never decoded."""
         find = data.find
         starts = data.startswith
+        ends = data.endswith
         pos = 3 if self.offset == 0 and starts(_BOM) else 0
         first_message = last_message = -1
         messages = 0
+        base = self.lines
+        lines = 0
+        started = self.started
         while True:
             end = find(b"\n", pos)
             if end == -1:
                 break
-            self.lines += 1
-            if starts(b'{"type":"message"', pos) and self.started:
+            lines += 1
+            if started and starts(b'{"type":"message"', pos):
                 messages += 1
                 last_message = pos
                 if first_message == -1:
                     first_message = pos
-                role = find(b'"role":"', pos, min(end, pos + HEAD_BYTES))
-                if role == -1:
+                role = find(b'"role":"', pos, pos + HEAD_BYTES)
+                if role == -1 or role > end:
                     messages -= 1
+                    self.lines = base + lines
                     self._decode_line(data[pos:end])
                 elif data[role + 8] == 117 and (  # "u"ser, holding a text block or plain text
                     find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
                 ):
                     if not (
                         starts(b"context-", pos + 24)  # {"type":"message","id":"context-
-                        or data.endswith(b'"visibility":"llm_only"}}', pos, end)
-                        or data.endswith(b'"visibility":"user_only"}}', pos, end)
+                        or ends(b'"visibility":"llm_only"}}', pos, end)
+                        or ends(b'"visibility":"user_only"}}', pos, end)
                     ):
+                        self.lines = base + lines
                         self._prompt_line(data[pos:end])
-            elif starts(b'{"type":"', pos) and not starts(b'{"type":"session_start"', pos) and self.started:
+            elif started and starts(b'{"type":"', pos) and not starts(b'{"type":"session_start"', pos):
                 pass  # todo_state, compaction_state, agent_turn_outcome, …: nothing we need
             else:
+                self.lines = base + lines
                 self._decode_line(data[pos:end])
+                started = self.started
             pos = end + 1
+        self.lines = base + lines
         if messages:
             self.message_count += messages
             if self.first_at_ms is None:
@@ -337,12 +360,13 @@ class TranscriptReader:
             self._record(record)
 
     def finished(self, tail: bytes) -> TranscriptReader:
-        """The facts including an unterminated last line, on a copy: the reader itself
-        stays resumable at `offset`."""
+        """The facts including an unterminated last line, on a copy (the reader itself
+        stays resumable at `offset`); the reader itself when there is none."""
+        if not tail.strip():
+            return self
         done = evolve(self, previews=list(self.previews), full_prompts=list(self.full_prompts))
-        if tail.strip():
-            done.lines += 1
-            done._tail_line(tail)
+        done.lines += 1
+        done._tail_line(tail)
         return done
 
     def _tail_line(self, line: bytes) -> None:
