@@ -104,3 +104,17 @@ def test_zirv_bare_transcript():
 def test_full_prompts_are_cleaned(observer_root):
     path = next(observer_root.rglob(f"{NEEDLE}.jsonl"))
     assert read_prompts(str(path)) == ["--update", "hi", "QUick summary of the project"]
+
+
+def test_assistant_activity_by_quarter_hour(observer_root):
+    from datetime import datetime, timezone
+
+    from fdash.core.parse import QUARTER_MS, decode_activity
+
+    catalog = _catalog(observer_root)
+    needle = next(e.session for e in catalog.entries if e.session.id == NEEDLE)
+    # three assistant messages: 18:03:54, 18:04:15, 18:04:18 UTC on 2026-07-28
+    quarter = int(datetime(2026, 7, 28, 18, 0, tzinfo=timezone.utc).timestamp() * 1000) // QUARTER_MS
+    assert decode_activity(needle.activity) == {quarter: 3}
+    windows = next(e.session for e in catalog.entries if e.session.id == WINDOWS)
+    assert sum(decode_activity(windows.activity).values()) == 4

@@ -198,3 +198,20 @@ def test_parallel_cold_read_equals_serial(generated, monkeypatch):
     monkeypatch.setattr(index_module, "PARALLEL_MIN_BYTES", 0)
     parallel, parallel_problems = _records(root, use_index=False)
     assert parallel == serial and parallel_problems == serial_problems
+
+
+def test_token_snapshots_grow_when_settings_change(observer_root):
+    _, sessions, _ = _run(observer_root)
+    needle = next(s for s in sessions if s.id == NEEDLE)
+    first = needle.token_snapshots
+    assert first.endswith(":26934:203:0:45056:80") and ";" not in first
+    _, sessions, _ = _run(observer_root)
+    assert next(s for s in sessions if s.id == NEEDLE).token_snapshots == first  # nothing changed
+    settings = next(observer_root.rglob(f"{NEEDLE}.settings.json"))
+    doc = orjson.loads(settings.read_bytes())
+    doc["tokenUsage"]["outputTokens"] = 500
+    settings.write_bytes(orjson.dumps(doc))
+    os.utime(settings, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    _, sessions, _ = _run(observer_root)
+    snapshots = next(s for s in sessions if s.id == NEEDLE).token_snapshots.split(";")
+    assert snapshots[0] == first and snapshots[1] == "2000000000000:26934:500:0:45056:80"

@@ -30,15 +30,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
+from attrs import evolve
 
 from fdash.core import paths
 from fdash.core.atomic import atomic_write
 from fdash.core.models import Problem, Session, TokenUsage
-from fdash.core.parse import SettingsFacts, TranscriptReader
+from fdash.core.parse import SettingsFacts, TranscriptReader, decode_activity, encode_activity
 from fdash.core.read import build_session, read_bytes, read_settings
 from fdash.core.scan import FileStat, SessionFiles
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 SEAM = 64  # bytes before the resume point checked to prove the file only grew
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this and PARALLEL_MIN_FILES, workers cost
 PARALLEL_MIN_FILES = 400  # more to start than they save
@@ -48,7 +49,7 @@ WORKERS = 2
 _READER_FIELDS = (
     "offset", "lines", "started", "has_start", "title", "cwd", "parent_id", "first_at_ms",
     "last_at_ms", "message_count", "user_prompts", "model_hint", "bad_lines",
-    "first_bad_line", "first_bad_reason", "replaced_utf8",
+    "first_bad_line", "first_bad_reason", "replaced_utf8", "activity",
 )  # fmt: skip
 # An entry is a list, to keep the file small and fast to load. What only a changed file
 # needs (the reader's state, the seam check, the settings facts) is kept as one JSON
@@ -93,17 +94,17 @@ def _facts(s: Session) -> list:
     return [
         s.title, s.cwd, s.parent_id, s.model, s.resolved_model, *tokens, s.active_time_ms,
         s.provider_lock_at_ms, s.archived, s.first_at_ms, s.last_at_ms, s.message_count,
-        s.user_prompts, "\n".join(s.prompt_previews),
+        s.user_prompts, "\n".join(s.prompt_previews), s.activity, s.token_snapshots,
     ]
 
 
-FACT_COUNT = 18
-PREVIEWS = FACT_COUNT - 1
+FACT_COUNT = 20
+PREVIEWS, SNAPSHOTS = 17, 19
 
 
 def _session(files: SessionFiles, facts: list) -> Session:
     (title, cwd, parent, model, resolved, t_in, t_out, t_cw, t_cr, t_th, active, lock, archived,
-     first, last, messages, prompts, previews) = facts  # fmt: skip
+     first, last, messages, prompts, previews, activity, snapshots) = facts  # fmt: skip
     return Session(
         files.id,
         files.transcript.path if files.transcript else None,
@@ -113,6 +114,7 @@ def _session(files: SessionFiles, facts: list) -> Session:
         None if t_in is None else TokenUsage(t_in, t_out, t_cw, t_cr, t_th),
         active, lock, archived, first, last, messages, prompts,
         tuple(previews.split("\n")) if previews else (),
+        activity, snapshots,
     )  # fmt: skip
 
 
@@ -144,11 +146,14 @@ def _read_entry(files: SessionFiles, stored: list | None, detail: list | None, c
     if finished is not None:
         transcript_problems += finished.problems()
     session = build_session(files, finished, settings)
+    snapshots = _snapshots(files, stored, settings)
+    if snapshots:
+        session = evolve(session, token_snapshots=snapshots)
     found = transcript_problems + settings_problems
     if files.transcript is None and files.settings is not None:
         found.append(Problem(files.settings.path, "settings without a transcript"))
     detail = [
-        [getattr(reader, f) for f in _READER_FIELDS] + [previews] if reader else None,
+        [_reader_value(reader, f) for f in _READER_FIELDS] + [previews] if reader else None,
         head,
         _settings_to_list(settings),
         [[p.path, p.reason] for p in settings_problems],
@@ -161,6 +166,26 @@ def _read_entry(files: SessionFiles, stored: list | None, detail: list | None, c
         [[p.path, p.reason] for p in found],
         orjson.dumps(detail).decode(),
     ]
+
+
+def _reader_value(reader: TranscriptReader, name: str):
+    value = getattr(reader, name)
+    return encode_activity(value) if name == "activity" else value
+
+
+def _snapshots(files: SessionFiles, stored: list | None, settings: SettingsFacts | None) -> str:
+    """The session's token snapshots: the stored ones, plus the settings' totals now when
+    they differ from the last one (each taken at the settings file's mtime)."""
+    previous = stored[FACTS][SNAPSHOTS] if stored is not None else ""
+    if settings is None or settings.tokens is None or files.settings is None:
+        return previous
+    t = settings.tokens
+    values = f"{t.input}:{t.output}:{t.cache_write}:{t.cache_read}:{t.thinking}"
+    last = previous.rsplit(";", 1)[-1]
+    if last.split(":", 1)[-1] == values:
+        return previous
+    snapshot = f"{files.settings.mtime_ns // 1_000_000}:{values}"
+    return f"{previous};{snapshot}" if previous else snapshot
 
 
 def _read_settings(files: SessionFiles, stored: list | None, detail: list | None, counters: dict):
@@ -205,6 +230,7 @@ def _resume(st: FileStat, stored: list, detail: list, counters: dict):
     if not detail[READER] or not old:
         return None
     state = dict(zip(_READER_FIELDS, detail[READER]))
+    state["activity"] = decode_activity(state["activity"])
     previews = stored[FACTS][PREVIEWS]
     state["previews"] = (previews.split("\n") if previews else [])[: detail[READER][-1]]
     head_len, head_crc, seam_crc = detail[HEAD]

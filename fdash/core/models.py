@@ -78,6 +78,11 @@ class Session:
     message_count: int = 0
     user_prompts: int = 0
     prompt_previews: tuple[str, ...] = field(default=())  # cleaned, shortened prompt texts
+    # assistant messages per quarter hour, "q:c,q:c" (see fdash.core.parse.decode_activity);
+    # text, so that loading thousands of sessions from the index stays cheap
+    activity: str = ""
+    # token totals seen at each settings change fdash observed: "ms:in:out:cw:cr:th;…"
+    token_snapshots: str = ""
 
     @property
     def project(self) -> str:

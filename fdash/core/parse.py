@@ -69,6 +69,44 @@ def ms_to_iso(ms: int | None) -> str | None:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+QUARTER_MS = 15 * 60 * 1000  # activity is kept per quarter hour: every time zone's day
+# (whole, half and quarter-hour offsets) is a union of quarter hours
+
+
+def _days_from_civil(y: int, m: int, d: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm)."""
+    y -= m <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _quarter(stamp: bytes) -> int | None:
+    """The quarter hour of a Droid timestamp (`2026-07-28T18:03:10.939Z`), cheaply."""
+    if len(stamp) >= 17 and stamp[-1:] == b"Z" and stamp[10:11] == b"T":
+        try:
+            days = _days_from_civil(int(stamp[0:4]), int(stamp[5:7]), int(stamp[8:10]))
+            return days * 96 + int(stamp[11:13]) * 4 + int(stamp[14:16]) // 15
+        except ValueError:
+            return None
+    ms = iso_to_ms(stamp.decode("ascii", "replace"))
+    return None if ms is None else ms // QUARTER_MS
+
+
+def encode_activity(activity: dict[int, int]) -> str:
+    """`{quarter: count}` as compact text ("q:c,q:c"), the form sessions keep it in."""
+    return ",".join(f"{q}:{c}" for q, c in sorted(activity.items()))
+
+
+def decode_activity(text: str) -> dict[int, int]:
+    if not text:
+        return {}
+    pairs = (item.split(":") for item in text.split(","))
+    return {int(q): int(c) for q, c in pairs}
+
+
 def clean_prompt(text: str) -> str:
     """A user text without `<system-reminder>…</system-reminder>` spans (an unclosed one
     runs to the end), stripped."""
@@ -257,6 +295,7 @@ class TranscriptReader:
     previews: list[str] = field(factory=list)
     full_prompts: list[str] = field(factory=list)
     model_hint: str | None = None
+    activity: dict = field(factory=dict)  # quarter-hour (epoch ms // 900000) → assistant messages
     bad_lines: int = 0
     first_bad_line: int = 0
     first_bad_reason: str = ""
@@ -281,6 +320,7 @@ class TranscriptReader:
         base = self.lines
         lines = 0
         started = self.started
+        activity = self.activity
         while True:
             end = find(b"\n", pos)
             if end == -1:
@@ -296,6 +336,11 @@ class TranscriptReader:
                     messages -= 1
                     self.lines = base + lines
                     self._decode_line(data[pos:end])
+                elif data[role + 8] == 97:  # "a"ssistant: when it worked, for reports by day
+                    stamp = _TS_HEAD.search(data, pos, role)
+                    quarter = _quarter(stamp.group(1)) if stamp else None
+                    if quarter is not None:
+                        activity[quarter] = activity.get(quarter, 0) + 1
                 elif data[role + 8] == 117 and (  # "u"ser, holding a text block or plain text
                     find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
                 ):
@@ -364,7 +409,9 @@ class TranscriptReader:
         stays resumable at `offset`); the reader itself when there is none."""
         if not tail.strip():
             return self
-        done = evolve(self, previews=list(self.previews), full_prompts=list(self.full_prompts))
+        done = evolve(
+            self, previews=list(self.previews), full_prompts=list(self.full_prompts), activity=dict(self.activity)
+        )
         done.lines += 1
         done._tail_line(tail)
         return done
@@ -434,6 +481,10 @@ class TranscriptReader:
             model = message.get("modelId")
             if isinstance(model, str) and model:
                 self.model_hint = model
+            ms = iso_to_ms(record.get("timestamp"))
+            if ms is not None:
+                quarter = ms // QUARTER_MS
+                self.activity[quarter] = self.activity.get(quarter, 0) + 1
             return
         self._prompt(record)
 

@@ -7,7 +7,7 @@ import os
 import stat
 
 from fdash.core.models import Problem, Session
-from fdash.core.parse import SettingsFacts, TranscriptReader, parse_settings
+from fdash.core.parse import SettingsFacts, TranscriptReader, encode_activity, parse_settings
 from fdash.core.scan import SessionFiles
 
 
@@ -88,6 +88,7 @@ def build_session(
         message_count=transcript.message_count if transcript else 0,
         user_prompts=transcript.user_prompts if transcript else 0,
         prompt_previews=tuple(transcript.previews) if transcript else (),
+        activity=encode_activity(transcript.activity) if transcript else "",
     )
 
 
