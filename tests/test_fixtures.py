@@ -117,4 +117,4 @@ def test_assistant_activity_by_quarter_hour(observer_root):
     quarter = int(datetime(2026, 7, 28, 18, 0, tzinfo=timezone.utc).timestamp() * 1000) // QUARTER_MS
     assert decode_activity(needle.activity) == {quarter: 3}
     windows = next(e.session for e in catalog.entries if e.session.id == WINDOWS)
-    assert sum(decode_activity(windows.activity).values()) == 4
+    assert sum(decode_activity(windows.activity).values()) == 5  # 17:17:35 … 17:21:24
