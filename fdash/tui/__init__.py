@@ -1,0 +1,1 @@
+"""The full-screen dashboard (prompt_toolkit + Rich); `run` is in fdash.tui.app."""

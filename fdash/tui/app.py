@@ -1,0 +1,110 @@
+"""`fdash` with no command: the full-screen prompt_toolkit application.
+
+    run(loaded_config, source, use_index=True) -> exit code
+
+The first frame is drawn at once; the sessions are read by a background thread that
+reports progress, and the data fills in when it is loaded. `c` (connect) leaves the app
+with a `ResumeCommand`; only after prompt_toolkit has restored the terminal does `run`
+replace the process with droid.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import threading
+
+from prompt_toolkit.application import Application
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import ColorDepth, Output
+from prompt_toolkit.styles import DynamicStyle
+
+from fdash.core.config import LoadedConfig
+from fdash.core.resume import ResumeCommand, exec_resume
+from fdash.core.source import Source
+from fdash.tui.keys import create_key_bindings
+from fdash.tui.layout import FdashLayout
+from fdash.tui.state import AppState
+from fdash.tui.style import ptk_style
+
+PROMPT_DEBOUNCE_S = 0.04  # holding j down does not read every transcript on the way
+
+
+def _spawn(fn) -> None:
+    threading.Thread(target=fn, name="fdash-worker", daemon=True).start()
+
+
+def build_app(
+    state: AppState,
+    *,
+    input: Input | None = None,
+    output: Output | None = None,
+    color_depth: ColorDepth | None = None,
+) -> Application:
+    """The Application over `state`, its hooks wired to the event loop (no I/O started)."""
+    ui = FdashLayout(state)
+    if color_depth is None and os.environ.get("COLORTERM", "").lower() in ("truecolor", "24bit"):
+        color_depth = ColorDepth.TRUE_COLOR
+    app: Application = Application(
+        layout=ui.layout,
+        key_bindings=create_key_bindings(state, after=ui.sync),
+        style=DynamicStyle(lambda: ptk_style(state.dark)),
+        include_default_pygments_style=False,
+        full_screen=True,
+        mouse_support=True,
+        color_depth=color_depth,
+        input=input,
+        output=output,
+    )
+    app.ttimeoutlen = 0.05  # Esc reacts at once (no Alt-key combinations are bound)
+    app.timeoutlen = 0.5
+
+    def call_soon(fn) -> None:
+        loop = app.loop
+        if loop is None or not app.is_running:
+            fn()
+            return
+
+        def run_and_redraw() -> None:
+            fn()
+            ui.sync()
+            app.invalidate()
+
+        loop.call_soon_threadsafe(run_and_redraw)
+
+    def leave(result) -> None:
+        if app.is_running and not app.future.done():
+            app.exit(result=result)
+
+    state.hooks.invalidate = app.invalidate
+    state.hooks.call_soon = call_soon
+    state.hooks.spawn = _spawn
+    state.prompts.debounce = PROMPT_DEBOUNCE_S
+    state.hooks.exit = leave
+    state.hooks.loaded = (
+        gc.freeze
+    )  # tens of thousands of long-lived objects: keep them out of GC passes
+    app.fdash_layout = ui  # for tests and tools
+    return app
+
+
+def create_state(loaded: LoadedConfig, source: Source, *, use_index: bool = True) -> AppState:
+    return AppState(loaded, source, use_index=use_index)
+
+
+def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
+    """Show the dashboard until `q`; resume a session in droid when asked to (`c`)."""
+    state = create_state(loaded, source, use_index=use_index)
+    app = build_app(state)
+    result = app.run(pre_run=state.reload)
+    if isinstance(result, ResumeCommand):
+        print(f"fdash: resuming session {result.session_id} in {result.cwd}", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        try:
+            exec_resume(result)
+        except OSError as exc:
+            print(f"fdash: cannot start droid: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    return 0

@@ -1,0 +1,231 @@
+"""The screen: tab bar, the current tab's body, filter bar, status line, footer, and the
+floating help / warnings overlays and text dialog. Built once; what it shows is read from
+the AppState at every render."""
+
+from __future__ import annotations
+
+from prompt_toolkit.application.current import get_app
+from prompt_toolkit.document import Document
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.layout import (
+    ConditionalContainer,
+    DynamicContainer,
+    Float,
+    FloatContainer,
+    HSplit,
+    Layout,
+    VSplit,
+    Window,
+)
+from prompt_toolkit.layout.dimension import Dimension
+from prompt_toolkit.widgets import Frame, TextArea
+
+from fdash.tui.controls import LineControl, ListControl
+from fdash.tui.lists import SessionList
+from fdash.tui.state import AppState
+from fdash.tui.views import groups, overlays, overview, projects, sessions, settings
+
+NARROW = (
+    80  # below this many columns the prompt panel replaces the list instead of sitting beside it
+)
+
+
+def _columns() -> int:
+    try:
+        return get_app().output.get_size().columns
+    except Exception:  # noqa: BLE001 - no app (a unit test building the layout)
+        return 120
+
+
+def _line(get_fragments, style: str = "", focusable: bool = False) -> Window:
+    return Window(
+        LineControl(get_fragments, focusable=focusable),
+        height=1,
+        style=style,
+        always_hide_cursor=True,
+    )
+
+
+class FdashLayout:
+    def __init__(self, state: AppState):
+        self.state = state
+        self.tabbar = _line(
+            lambda w: overlays.tab_bar(state, w, self._click_tab), "class:tabbar", True
+        )
+        self.dialog_input = TextArea(multiline=False, wrap_lines=False, style="class:dialog.input")
+        self.filter_input = TextArea(multiline=False, wrap_lines=False, style="class:filterbar")
+        for area in (self.dialog_input, self.filter_input):
+            area.buffer.on_text_changed += lambda buffer: state.input_changed(buffer.text)
+        self._synced = None
+        self.bodies = {
+            "overview": Window(ListControl(lambda w: overview.model(state, w))),
+            "groups": Window(ListControl(lambda w: groups.model(state, w))),
+            "projects": HSplit(
+                [
+                    _line(lambda _w: projects.info(state)),
+                    _line(lambda w: projects.header(state, w)),
+                    Window(ListControl(lambda w: projects.model(state, w))),
+                ]
+            ),
+            "sessions": self._sessions_body(state.sessions),
+            "favorites": self._sessions_body(state.favorites),
+            "settings": HSplit(
+                [
+                    _line(lambda _w: settings.info(state)),
+                    Window(ListControl(lambda w: settings.model(state, w))),
+                ]
+            ),
+        }
+        self.loading = Window(ListControl(lambda w: overlays.loading_model(state, w)))
+        filtering = Condition(lambda: state.input is not None and state.input.kind == "filter")
+        dialog = Condition(lambda: state.input is not None and state.input.kind != "filter")
+        filter_bar = ConditionalContainer(
+            VSplit(
+                [
+                    _line(lambda _w: [("class:filterbar.label", " / ")], "class:filterbar"),
+                    self.filter_input,
+                    _line(
+                        lambda _w: [("class:filterbar", "  Enter keep · Esc cancel ")],
+                        "class:filterbar",
+                    ),
+                ],
+                height=1,
+            ),
+            filter=filtering,
+        )
+        root = HSplit(
+            [
+                self.tabbar,
+                DynamicContainer(self._body),
+                filter_bar,
+                _line(lambda w: overlays.status_line(state, w), "class:status"),
+                _line(lambda w: overlays.footer(state, w), "class:footer"),
+            ]
+        )  # no container style: the theme's "" rule paints the background
+        overlay = ConditionalContainer(
+            Frame(
+                Window(ListControl(self._overlay_model)),
+                title=self._overlay_title,
+                style="class:overlay",
+            ),
+            filter=Condition(lambda: state.overlay is not None and state.input is None),
+        )
+        dialog_box = ConditionalContainer(
+            Frame(
+                HSplit(
+                    [
+                        self.dialog_input,
+                        _line(lambda _w: self._dialog_error(), "class:dialog"),
+                        _line(
+                            lambda _w: [
+                                ("class:dialog.hint", state.input.hint if state.input else "")
+                            ],
+                            "class:dialog",
+                        ),
+                    ]
+                ),
+                title=lambda: state.input.title if state.input else "",
+                style="class:dialog",
+                width=Dimension(preferred=76, max=90),
+            ),
+            filter=dialog,
+        )
+        self.container = FloatContainer(
+            root,
+            floats=[
+                Float(overlay, top=2, bottom=3, left=4, right=4),
+                Float(dialog_box),
+            ],
+        )
+        self.layout = Layout(self.container, focused_element=self.tabbar)
+
+    # ------------------------------------------------------------------ pieces
+
+    def _sessions_body(self, lst: SessionList):
+        state = self.state
+        list_pane = HSplit(
+            [
+                _line(lambda _w: sessions.info(state, lst)),
+                _line(lambda w: sessions.header(state, lst, w)),
+                Window(ListControl(lambda w: sessions.model(state, lst, w))),
+            ]
+        )
+        side_pane = HSplit(
+            [
+                _line(lambda _w: self._side_title(lst)),
+                Window(ListControl(lambda w: sessions.side_model(state, lst, w))),
+            ],
+            width=self._side_width,
+        )
+        separator = Window(
+            width=1,
+            char="│",
+            style=lambda: "class:separator.focused" if lst.side_focus else "class:separator",
+        )
+        narrow = Condition(lambda: _columns() < NARROW)
+        side_focus = Condition(lambda: lst.side_focus)
+        return VSplit(
+            [
+                ConditionalContainer(list_pane, filter=~narrow | ~side_focus),
+                ConditionalContainer(separator, filter=~narrow),
+                ConditionalContainer(side_pane, filter=~narrow | side_focus),
+            ]
+        )
+
+    @staticmethod
+    def _side_width() -> Dimension:
+        columns = _columns()
+        if columns < NARROW:
+            return Dimension()
+        return Dimension.exact(max(28, int(columns * 0.36)))
+
+    @staticmethod
+    def _side_title(lst: SessionList):
+        style = "class:pane.title.focused" if lst.side_focus else "class:pane.title"
+        hint = "j k scroll · Esc back" if lst.side_focus else "Tab to scroll"
+        return [(style, " Prompts "), ("class:status", f" {hint}")]
+
+    def _body(self):
+        state = self.state
+        if state.catalog is None:
+            return self.loading
+        return self.bodies[state.tab]
+
+    def _overlay_model(self, width: int):
+        if self.state.overlay == "warnings":
+            return overlays.warnings_model(self.state, width)
+        return overlays.help_model(self.state, width)
+
+    def _overlay_title(self) -> str:
+        if self.state.overlay == "warnings":
+            return f" Warnings ({len(self.state.warnings):,}) — Esc to close "
+        return " Keys — Esc to close "
+
+    def _dialog_error(self):
+        request = self.state.input
+        if request is not None and request.error:
+            return [("class:dialog.error", request.error)]
+        return []
+
+    def _click_tab(self, tab: str) -> None:
+        self.state.set_tab(tab)
+
+    # ------------------------------------------------------------------ focus
+
+    def sync(self) -> None:
+        """Focus the text input the state asks for (filled with its text), or the tab bar."""
+        request = self.state.input
+        layout = self.layout
+        if request is not None:
+            area = self.filter_input if request.kind == "filter" else self.dialog_input
+            if self._synced is not request:
+                self._synced = request
+                area.buffer.set_document(
+                    Document(request.text, len(request.text)), bypass_readonly=True
+                )
+            if not layout.has_focus(area):
+                layout.focus(area)
+        else:
+            self._synced = None
+            if not layout.has_focus(self.tabbar):
+                layout.focus(self.tabbar)

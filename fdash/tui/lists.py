@@ -1,0 +1,387 @@
+"""The Sessions/Favorites and Projects lists: filtering, sorting, grouping, selection.
+
+Pure data (no UI imports). Rows are rebuilt only when what they depend on changes
+(the data version or a list setting); the selection follows the selected session (or
+project) across rebuilds, so a sort, a filter or a refresh keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from attrs import frozen
+
+from fdash.core import aggregate
+from fdash.core.aggregate import Bucket
+from fdash.core.models import Entry
+from fdash.core.text import one_line
+from fdash.tui.cursor import Cursor, Scroll
+
+if TYPE_CHECKING:
+    from fdash.tui.state import AppState
+
+SESSION_SORTS = ("date", "tokens", "duration")
+GROUPINGS = ("none", "project", "group", "model")
+PROJECT_COLUMNS = ("project", "group", "sessions", "tokens", "active", "cost")
+NEW_SESSION = "New Session"
+
+
+def split_sort(value: str) -> tuple[str, bool]:
+    """`"tokens_desc"` → ("tokens", True)."""
+    field, _, order = value.rpartition("_")
+    if field not in SESSION_SORTS:
+        return "date", True
+    return field, order != "asc"
+
+
+def is_empty(entry: Entry) -> bool:
+    """Hidden by "hide empty": no prompt was typed, or droid never titled it ("New Session")."""
+    session = entry.session
+    return session.empty or session.title.strip() == NEW_SESSION
+
+
+def session_date(entry: Entry) -> int:
+    s = entry.session
+    return s.last_at_ms or s.first_at_ms or 0
+
+
+SORT_KEYS: dict[str, Callable[[Entry], int]] = {
+    "date": session_date,
+    "tokens": lambda e: e.session.usage.total,
+    "duration": lambda e: e.session.duration_ms,
+}
+
+GROUP_KEYS: dict[str, Callable[[Entry], str]] = {
+    "project": lambda e: e.session.project,
+    "group": lambda e: e.group,
+    "model": lambda e: e.model,
+}
+
+
+@frozen
+class GroupRow:
+    """A group header in a grouped session list, with its subtotals."""
+
+    key: str
+    sessions: int
+    tokens: int
+    cost_usd: float
+    unpriced: int
+
+
+Row = Entry | GroupRow
+
+
+def group_rows(entries: list[Entry], key: Callable[[Entry], str]) -> list[Row]:
+    """Headers in order of first appearance in the sorted list, each followed by its sessions."""
+    buckets: dict[str, list[Entry]] = {}
+    for entry in entries:
+        k = key(entry)
+        members = buckets.get(k)
+        if members is None:
+            buckets[k] = [entry]
+        else:
+            members.append(entry)
+    rows: list[Row] = []
+    for name, members in buckets.items():
+        tokens, cost, unpriced = 0, 0.0, 0
+        for e in members:
+            t = e.session.tokens
+            if t is not None:
+                tokens += t.input + t.output + t.cache_write + t.cache_read + t.thinking
+            usd = e.cost.usd
+            if usd is None:
+                unpriced += 1
+            else:
+                cost += usd
+        rows.append(GroupRow(name, len(members), tokens, cost, unpriced))
+        rows.extend(members)
+    return rows
+
+
+def sort_order(entries: tuple[Entry, ...], field: str) -> list[int]:
+    """Positions of `entries` sorted by `field` (ascending), ties by session id."""
+    key = SORT_KEYS[field]
+    keys = [(key(e), e.session.id) for e in entries]
+    return sorted(range(len(entries)), key=keys.__getitem__)
+
+
+def haystacks(entries: tuple[Entry, ...]) -> list[str]:
+    """What `/` searches, lower-cased, by position: title, project and prompt previews."""
+    return [
+        "\n".join((e.session.title, e.session.project, *e.session.prompt_previews)).lower()
+        for e in entries
+    ]
+
+
+def empties(entries: tuple[Entry, ...]) -> list[bool]:
+    return [is_empty(e) for e in entries]
+
+
+def text_widths(entries: tuple[Entry, ...]) -> dict[str, int]:
+    """The longest project, group and model names (characters; the views cap them)."""
+    widths = {"project": 0, "group": 0, "model": 0}
+    for e in entries:
+        widths["project"] = max(widths["project"], len(e.session.project))
+        widths["group"] = max(widths["group"], len(e.group))
+        widths["model"] = max(widths["model"], len(e.model))
+    return widths
+
+
+def models_seen(entries: tuple[Entry, ...]) -> list[str]:
+    """Models that used tokens (the Settings tab offers a price for each)."""
+    return sorted(
+        {
+            m
+            for e in entries
+            if e.session.usage.total and (m := e.session.resolved_model or e.session.model)
+        }
+    )
+
+
+# What the views need from the entries, and what invalidates it: "load" facts hold until the
+# next scan; "content" facts until anything but a favorite mark changes.
+FACTS: dict[str, tuple[str, Callable[[tuple[Entry, ...]], object]]] = {
+    **{f"order:{f}": ("load", lambda entries, f=f: sort_order(entries, f)) for f in SESSION_SORTS},
+    "haystacks": ("content", haystacks),
+    "empties": ("content", empties),
+    "widths": ("content", text_widths),
+    "models": ("content", models_seen),
+    "totals": ("content", aggregate.totals),
+    "by_project": ("content", aggregate.by_project),
+    "by_group": ("content", aggregate.by_group),
+    "per_day": ("content", aggregate.sessions_per_day),
+}
+
+
+class SessionList:
+    """One session list (the Sessions tab, or the Favorites tab with `favorites_only`)."""
+
+    def __init__(self, app: AppState, favorites_only: bool = False):
+        self.app = app
+        self.favorites_only = favorites_only
+        self.sort = "date"
+        self.descending = True
+        self.grouping = "none"
+        self.hide_empty = False
+        self.filter = ""
+        self.cursor = Cursor()
+        self.side = Scroll()  # the prompt panel
+        self.side_focus = False
+        self.selected_id: str | None = None
+        self.shown = 0  # sessions (not headers) in the current rows
+        self._key: tuple | None = None
+        self._rows: list[Row] = []
+        self.apply_display(app.config.display)
+
+    def apply_display(self, display) -> None:
+        self.sort, self.descending = split_sort(display.default_sort)
+        self.grouping = display.default_group if display.default_group in GROUPINGS else "none"
+        self.hide_empty = display.hide_empty_sessions
+
+    # ------------------------------------------------------------------ rows
+
+    @property
+    def rows(self) -> list[Row]:
+        key = (
+            self.app.data_version,
+            self.sort,
+            self.descending,
+            self.grouping,
+            self.hide_empty,
+            self.filter,
+        )
+        if key != self._key:
+            self._rows = self._build()
+            self._key = key
+            self._reselect()
+        return self._rows
+
+    def _build(self) -> list[Row]:
+        app = self.app
+        entries = app.entries
+        positions = app.order(self.sort)
+        if self.descending:
+            positions = positions[::-1]
+        if self.favorites_only:
+            positions = [i for i in positions if entries[i].favorite]
+        if self.hide_empty:
+            empty = app.empties()
+            positions = [i for i in positions if not empty[i]]
+        terms = self.filter.lower().split()
+        if terms:
+            hay = app.haystacks()
+            positions = [i for i in positions if all(t in hay[i] for t in terms)]
+        chosen = [entries[i] for i in positions]
+        self.shown = len(chosen)
+        if self.grouping in GROUP_KEYS:
+            return group_rows(chosen, GROUP_KEYS[self.grouping])
+        return chosen
+
+    def _reselect(self) -> None:
+        rows = self._rows
+        if self.selected_id is not None:
+            for i, row in enumerate(rows):
+                if isinstance(row, Entry) and row.session.id == self.selected_id:
+                    self.cursor.index = i
+                    return
+        self.cursor.move(0, len(rows), self.selectable)
+        self._remember()
+
+    def selectable(self, index: int) -> bool:
+        return 0 <= index < len(self._rows) and isinstance(self._rows[index], Entry)
+
+    def _remember(self) -> None:
+        entry = self.selected_entry()
+        new = entry.session.id if entry else None
+        if new != self.selected_id:
+            self.side.home()
+        self.selected_id = new
+
+    def selected_entry(self) -> Entry | None:
+        rows = self.rows
+        i = self.cursor.index
+        if 0 <= i < len(rows) and isinstance(rows[i], Entry):
+            return rows[i]
+        return None
+
+    # ------------------------------------------------------------------ actions
+
+    def move(self, delta: int) -> None:
+        self.cursor.move(delta, len(self.rows), self.selectable)
+        self._remember()
+
+    def page(self, pages: int) -> None:
+        self.cursor.page(pages, len(self.rows), self.selectable)
+        self._remember()
+
+    def home(self) -> None:
+        self.cursor.home(len(self.rows), self.selectable)
+        self._remember()
+
+    def end(self) -> None:
+        self.cursor.end(len(self.rows), self.selectable)
+        self._remember()
+
+    def select(self, index: int) -> None:
+        if self.selectable(index):
+            self.cursor.index = index
+            self._remember()
+
+    def set_sort(self, field: str) -> None:
+        """Sort by `field`; the same field again reverses the order."""
+        if field == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = field, True
+
+    def cycle_sort(self) -> None:
+        self.sort = SESSION_SORTS[(SESSION_SORTS.index(self.sort) + 1) % len(SESSION_SORTS)]
+
+    def reverse(self) -> None:
+        self.descending = not self.descending
+
+    def cycle_grouping(self) -> None:
+        self.grouping = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]
+
+    def toggle_hide_empty(self) -> None:
+        self.hide_empty = not self.hide_empty
+
+    def set_filter(self, text: str) -> None:
+        self.filter = one_line(text, 200)
+
+    def describe(self) -> str:
+        arrow = "▼" if self.descending else "▲"
+        parts = [
+            f"sort {self.sort} {arrow}",
+            f"group by {self.grouping}",
+            f"hide empty {'on' if self.hide_empty else 'off'}",
+        ]
+        if self.filter:
+            parts.append(f"filter “{self.filter}”")
+        return " · ".join(parts)
+
+
+class ProjectList:
+    """The Projects table: one bucket per project, sortable by any column."""
+
+    def __init__(self, app: AppState):
+        self.app = app
+        self.column = "tokens"
+        self.descending = True
+        self.cursor = Cursor()
+        self.selected_key: str | None = None
+        self._key: tuple | None = None
+        self._rows: list[Bucket] = []
+
+    @property
+    def rows(self) -> list[Bucket]:
+        key = (self.app.data_version, self.column, self.descending)
+        if key != self._key:
+            self._rows = self._build()
+            self._key = key
+            for i, bucket in enumerate(self._rows):
+                if bucket.key == self.selected_key:
+                    self.cursor.index = i
+                    break
+            else:
+                self.cursor.clamp(len(self._rows))
+                self._remember()
+        return self._rows
+
+    def _build(self) -> list[Bucket]:
+        buckets = self.app.fact("by_project")
+        key = PROJECT_SORT_KEYS[self.column]
+        return sorted(buckets, key=lambda b: (key(b), b.key), reverse=self.descending)
+
+    def _remember(self) -> None:
+        rows = self._rows
+        i = self.cursor.index
+        self.selected_key = rows[i].key if 0 <= i < len(rows) else None
+
+    def sort_by(self, column: str) -> None:
+        """Sort by `column`; the same column again reverses. Text columns start A→Z."""
+        if column == self.column:
+            self.descending = not self.descending
+        else:
+            self.column = column
+            self.descending = column not in ("project", "group")
+
+    def cycle_sort(self) -> None:
+        i = PROJECT_COLUMNS.index(self.column)
+        self.sort_by(PROJECT_COLUMNS[(i + 1) % len(PROJECT_COLUMNS)])
+
+    def reverse(self) -> None:
+        self.descending = not self.descending
+
+    def move(self, delta: int) -> None:
+        self.cursor.move(delta, len(self.rows))
+        self._remember()
+
+    def page(self, pages: int) -> None:
+        self.cursor.page(pages, len(self.rows))
+        self._remember()
+
+    def home(self) -> None:
+        self.cursor.home(len(self.rows))
+        self._remember()
+
+    def end(self) -> None:
+        self.cursor.end(len(self.rows))
+        self._remember()
+
+    def select(self, index: int) -> None:
+        if 0 <= index < len(self.rows):
+            self.cursor.index = index
+            self._remember()
+
+
+PROJECT_SORT_KEYS: dict[str, Callable[[Bucket], object]] = {
+    "project": lambda b: b.key.lower(),
+    "group": lambda b: b.group.lower(),
+    "sessions": lambda b: b.sessions,
+    "tokens": lambda b: b.tokens.total,
+    "active": lambda b: b.active_time_ms,
+    "cost": lambda b: (b.cost_usd, b.unpriced_sessions),
+}

@@ -1,0 +1,459 @@
+"""AppState: everything the full-screen app knows, and every action a key can take.
+
+Views are functions of this object; key bindings only call its methods. It imports no
+prompt_toolkit and no Rich, and talks to the outside world through `Hooks`, so tests can
+drive it with no event loop: by default background work runs synchronously and
+`invalidate` / `exit` do nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from attrs import define, evolve, field
+
+from fdash.core.catalog import Catalog, SessionsDirError, load_catalog, with_config
+from fdash.core.config import TABS, Config, LoadedConfig
+from fdash.core.favorites import FavoritesError, set_favorite
+from fdash.core.models import Entry
+from fdash.core.paths import expand
+from fdash.core.resume import ResumeError, resume_command
+from fdash.core.source import Source
+from fdash.core.text import one_line
+from fdash.core.titles import TitleEditError, rename_session
+from fdash.tui.cursor import Scroll
+from fdash.tui.lists import FACTS, ProjectList, SessionList
+from fdash.tui.prompts import PromptLoader
+from fdash.tui.settings import SettingsState
+
+PROGRESS_INTERVAL_S = 0.05
+
+
+def _run_now(fn: Callable[[], None]) -> None:
+    fn()
+
+
+def _nothing(*_args) -> None:
+    return None
+
+
+def prepare(catalog: Catalog) -> dict[str, object]:
+    """Every fact the views need, computed by the loading thread (not on a key press)."""
+    return {name: make(catalog.entries) for name, (_kind, make) in FACTS.items()}
+
+
+@define
+class Hooks:
+    """How the state reaches the event loop (the app sets these; tests keep the defaults)."""
+
+    invalidate: Callable[[], None] = _nothing  # ask for a redraw (thread-safe)
+    call_soon: Callable[[Callable[[], None]], None] = _run_now  # run on the UI thread
+    spawn: Callable[[Callable[[], None]], None] = _run_now  # run in the background
+    exit: Callable[[object], None] = _nothing  # leave the app with a result
+    loaded: Callable[[], None] = _nothing  # new data is in (the app freezes the GC then)
+
+
+@define
+class Message:
+    text: str
+    level: str = "info"  # info | error
+
+
+@define
+class InputRequest:
+    """A one-line text input the UI shows (a dialog, or the filter bar for `filter`)."""
+
+    kind: str  # title | filter | setting
+    title: str
+    text: str
+    submit: Callable[[str], str | None]  # returns an error message to keep the input open
+    hint: str = ""
+    error: str | None = None
+    live: Callable[[str], None] | None = None  # called on every change (the filter)
+    cancel: Callable[[], None] | None = None
+
+
+@define
+class AppState:
+    loaded: LoadedConfig
+    source: Source
+    use_index: bool = True
+    hooks: Hooks = field(factory=Hooks)
+
+    tab: str = "overview"
+    dark: bool = True
+    catalog: Catalog | None = None
+    root: Path = field(init=False)
+    demo: bool = field(init=False)
+    data_version: int = 0  # bumped on every change of the entries
+    content_version: int = 0  # bumped when more than favorite marks changed
+    generation: int = 0  # catalog loads so far (keys the prompt cache)
+    loading: bool = False
+    progress: tuple[int, int] = (0, 0)
+    load_started: float = 0.0
+    load_seconds: float | None = None
+    load_done_at: float = 0.0  # perf_counter() when the data arrived
+    load_error: str | None = None
+    message: Message | None = None
+    overlay: str | None = None  # help | warnings
+    overlay_scroll: Scroll = field(factory=Scroll)
+    input: InputRequest | None = None
+    overview_scroll: Scroll = field(factory=Scroll)
+    groups_scroll: Scroll = field(factory=Scroll)
+    sessions: SessionList = field(init=False)
+    favorites: SessionList = field(init=False)
+    projects: ProjectList = field(init=False)
+    settings: SettingsState = field(init=False)
+    prompts: PromptLoader = field(init=False)
+    _facts: dict = field(factory=dict, init=False)
+    _last_progress: float = field(default=0.0, init=False)
+
+    def __attrs_post_init__(self) -> None:
+        display = self.loaded.config.display
+        self.tab = display.default_tab if display.default_tab in TABS else "overview"
+        self.dark = display.dark_mode
+        self.root = Path(self.source.root)
+        self.demo = self.source.demo
+        self.sessions = SessionList(self)
+        self.favorites = SessionList(self, favorites_only=True)
+        self.projects = ProjectList(self)
+        self.settings = SettingsState(self)
+        self.prompts = PromptLoader(
+            lambda fn: self.hooks.spawn(fn), lambda: self.hooks.invalidate()
+        )
+        if self.source.note:
+            self.message = Message(one_line(self.source.note))
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def config(self) -> Config:
+        return self.loaded.config
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self.catalog.entries if self.catalog is not None else ()
+
+    @property
+    def warnings(self) -> list[tuple[str, str]]:
+        """(path, reason) of every problem: unreadable data, then config warnings."""
+        found = [(p.path, p.reason) for p in (self.catalog.problems if self.catalog else ())]
+        found += [(str(self.loaded.path or "config"), w) for w in self.loaded.warnings]
+        return found
+
+    def fact(self, name: str):
+        """A value computed from the entries (see `lists.FACTS`), kept while it holds."""
+        kind, make = FACTS[name]
+        version = self.generation if kind == "load" else self.content_version
+        found = self._facts.get(name)
+        if found is None or found[0] != version:
+            found = (version, make(self.entries))
+            self._facts[name] = found
+        return found[1]
+
+    def haystacks(self) -> list[str]:
+        """Lower-case searchable text (title, project, prompt previews) by position."""
+        return self.fact("haystacks")
+
+    def empties(self) -> list[bool]:
+        """Whether "hide empty" hides each entry, by position."""
+        return self.fact("empties")
+
+    def order(self, field: str) -> list[int]:
+        """Positions in `entries` sorted by `field` (ascending, then by id)."""
+        return self.fact(f"order:{field}")
+
+    def _changed(self, content: bool = True) -> None:
+        self.data_version += 1
+        if content:
+            self.content_version += 1
+
+    @property
+    def current_list(self) -> SessionList | None:
+        return {"sessions": self.sessions, "favorites": self.favorites}.get(self.tab)
+
+    # ------------------------------------------------------------------ loading
+
+    def reload(self, root: Path | None = None, demo: bool | None = None) -> None:
+        """Re-scan in the background (cheap thanks to the index); the selection is kept."""
+        if self.loading:
+            self.flash("already reading the sessions…")
+            return
+        root = Path(root or self.root)
+        demo = self.demo if demo is None else demo
+        config, use_index = self.config, self.use_index
+        self.loading, self.progress, self.load_error = True, (0, 0), None
+        self.load_started = time.monotonic()
+
+        def work() -> None:
+            try:
+                catalog = load_catalog(
+                    root, config, use_index=use_index, demo=demo, progress=self._progress
+                )
+            except SessionsDirError as exc:
+                error = str(exc)
+                self.hooks.call_soon(lambda: self._load_failed(error))
+            except Exception as exc:  # noqa: BLE001 - shown in the app, never a traceback
+                error = f"could not read the sessions: {type(exc).__name__}: {exc}"
+                self.hooks.call_soon(lambda: self._load_failed(error))
+            else:
+                prepared = prepare(with_config(catalog, config))
+                self.hooks.call_soon(lambda: self._loaded(catalog, config, prepared))
+            self.hooks.invalidate()
+
+        self.hooks.spawn(work)
+
+    def _progress(self, done: int, total: int) -> None:  # called from the loading thread
+        self.progress = (done, total)
+        now = time.monotonic()
+        if now - self._last_progress >= PROGRESS_INTERVAL_S or done >= total:
+            self._last_progress = now
+            self.hooks.invalidate()
+
+    def _loaded(self, catalog: Catalog, config: Config, prepared: dict | None = None) -> None:
+        self.catalog = with_config(catalog, self.config)  # the config may have changed meanwhile
+        self.root, self.demo = catalog.root, catalog.demo
+        self.loading = False
+        self.load_seconds = time.monotonic() - self.load_started
+        self.load_done_at = time.perf_counter()
+        self.generation += 1
+        self._changed()
+        for name, value in (prepared or {}).items():  # positions are the same after with_config
+            kind = FACTS[name][0]
+            if kind == "load" or config is self.config:  # else: the config changed meanwhile
+                self._facts[name] = (
+                    self.generation if kind == "load" else self.content_version,
+                    value,
+                )
+        self.hooks.loaded()
+
+    def _load_failed(self, error: str) -> None:
+        self.loading = False
+        self.load_error = error
+        self.flash(error, "error")
+
+    # ------------------------------------------------------------------ messages, overlays
+
+    def flash(self, text: str, level: str = "info") -> None:
+        self.message = Message(one_line(text, 400), level)
+
+    def clear_message(self) -> None:
+        self.message = None
+
+    def set_tab(self, tab: str) -> None:
+        if tab in TABS:
+            self.tab = tab
+
+    def toggle_dark(self) -> None:
+        self.dark = not self.dark
+
+    def toggle_overlay(self, name: str) -> None:
+        self.overlay = None if self.overlay == name else name
+        self.overlay_scroll = Scroll()
+
+    def quit(self) -> None:
+        self.hooks.exit(None)
+
+    def escape(self) -> None:
+        """Esc: close an overlay, leave the prompt panel, or clear the filter."""
+        lst = self.current_list
+        if self.overlay is not None:
+            self.overlay = None
+        elif lst is not None and lst.side_focus:
+            lst.side_focus = False
+        elif lst is not None and lst.filter:
+            lst.set_filter("")
+
+    # ------------------------------------------------------------------ text input
+
+    def ask(
+        self,
+        kind: str,
+        title: str,
+        text: str,
+        submit: Callable[[str], str | None],
+        *,
+        hint: str = "",
+        live=None,
+        cancel=None,
+    ) -> None:
+        self.input = InputRequest(kind, title, text, submit, hint, None, live, cancel)
+
+    def input_changed(self, text: str) -> None:
+        request = self.input
+        if request is not None and text != request.text:
+            request.text = text
+            if request.live is not None:
+                request.live(text)
+
+    def submit_input(self, text: str | None = None) -> None:
+        request = self.input
+        if request is None:
+            return
+        if text is not None:
+            self.input_changed(text)
+        error = request.submit(request.text)
+        if error:
+            request.error = one_line(error, 300)
+        elif self.input is request:  # the submit may have opened the next question
+            self.input = None
+
+    def cancel_input(self) -> None:
+        request = self.input
+        self.input = None
+        if request is not None and request.cancel is not None:
+            request.cancel()
+
+    # ------------------------------------------------------------------ movement (routed)
+
+    def _scroller(self):
+        """What the movement keys act on right now."""
+        if self.overlay is not None:
+            return self.overlay_scroll
+        if self.tab == "overview":
+            return self.overview_scroll
+        if self.tab == "groups":
+            return self.groups_scroll
+        if self.tab == "projects":
+            return self.projects
+        if self.tab == "settings":
+            return self.settings
+        lst = self.current_list
+        return lst.side if lst.side_focus else lst
+
+    def move(self, delta: int) -> None:
+        target = self._scroller()
+        (target.by if isinstance(target, Scroll) else target.move)(delta)
+
+    def page(self, pages: int) -> None:
+        self._scroller().page(pages)
+
+    def home(self) -> None:
+        self._scroller().home()
+
+    def end(self) -> None:
+        self._scroller().end()
+
+    def next_pane(self) -> None:
+        lst = self.current_list
+        if lst is not None:
+            lst.side_focus = not lst.side_focus
+
+    # ------------------------------------------------------------------ sessions actions
+
+    def selected_entry(self) -> Entry | None:
+        lst = self.current_list
+        return lst.selected_entry() if lst is not None else None
+
+    def open_filter(self) -> None:
+        lst = self.current_list
+        if lst is None:
+            return
+        before = lst.filter
+        self.ask(
+            "filter",
+            "Filter",
+            lst.filter,
+            lambda _text: None,
+            live=lst.set_filter,
+            cancel=lambda: lst.set_filter(before),
+            hint="title, project or prompt text · Enter keep · Esc cancel",
+        )
+
+    def toggle_favorite(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        session_id = entry.session.id
+        try:
+            favorites = set_favorite(self.root, session_id, not entry.favorite)
+        except FavoritesError as exc:
+            self.flash(str(exc), "error")
+            return
+        self._apply_favorites(favorites)
+        name = one_line(entry.session.title, 60) or session_id
+        self.flash(f"★ {name} is a favorite" if not entry.favorite else f"{name}: favorite removed")
+
+    def _apply_favorites(self, favorites: set[str]) -> None:
+        if self.catalog is None:
+            return
+        entries = tuple(
+            e
+            if (e.session.id.lower() in favorites) == e.favorite
+            else evolve(e, favorite=not e.favorite)
+            for e in self.catalog.entries
+        )
+        self.catalog = evolve(self.catalog, entries=entries)
+        self._changed(content=False)
+
+    def edit_title(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        if not entry.session.transcript_path:
+            self.flash("this session has no transcript to rename", "error")
+            return
+        session_id = entry.session.id
+        self.ask(
+            "title",
+            "Rename session",
+            one_line(entry.session.title, 500),
+            lambda text: self._rename(session_id, text),
+            hint="Enter save · Esc cancel · only the session_start line is rewritten",
+        )
+
+    def _rename(self, session_id: str, text: str) -> str | None:
+        entry = self.catalog.by_id(session_id) if self.catalog else None
+        if entry is None or not entry.session.transcript_path:
+            return "the session is no longer there; refresh with r"
+        try:
+            rename_session(entry.session.transcript_path, text)
+        except TitleEditError as exc:
+            self.flash(f"not renamed: {exc}", "error")
+            return str(exc)
+        title = " ".join(text.split())
+        self._replace(session_id, lambda e: evolve(e, session=evolve(e.session, title=title)))
+        self.flash(f"renamed to “{one_line(title, 80)}”")
+        return None
+
+    def _replace(self, session_id: str, change: Callable[[Entry], Entry]) -> None:
+        if self.catalog is None:
+            return
+        entries = tuple(
+            change(e) if e.session.id == session_id else e for e in self.catalog.entries
+        )
+        self.catalog = evolve(self.catalog, entries=entries)
+        self._changed()
+
+    def connect(self) -> None:
+        """Leave the app and resume the selected session in droid (run() does the exec)."""
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        try:
+            command = resume_command(entry.session)
+        except ResumeError as exc:
+            self.flash(f"cannot resume: {exc}", "error")
+            return
+        self.hooks.exit(command)
+
+    # ------------------------------------------------------------------ config
+
+    def apply_config(self, config: Config) -> None:
+        """A saved config takes effect at once; a new sessions folder is re-read."""
+        old = self.config
+        self.loaded = evolve(self.loaded, config=config, path=self.loaded.write_path)
+        if config.display.dark_mode != old.display.dark_mode:
+            self.dark = config.display.dark_mode
+        if config.display != old.display:
+            for lst in (self.sessions, self.favorites):
+                lst.apply_display(config.display)
+        if expand(config.paths.sessions_dir) != expand(old.paths.sessions_dir):
+            self.reload(expand(config.paths.sessions_dir), demo=False)
+        elif self.catalog is not None and (
+            config.pricing != old.pricing or config.grouping != old.grouping
+        ):
+            self.catalog = with_config(self.catalog, config)
+            self._changed()

@@ -1,0 +1,80 @@
+"""Projects: Project, Group, Sessions, Tokens, Active Time, Est. Cost — sortable by any
+column (keys or a click on its header; the same column again reverses)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from fdash import fmt
+from fdash.core.aggregate import Bucket
+from fdash.tui.controls import ListModel
+from fdash.tui.richbridge import LineCache, text_line
+from fdash.tui.state import AppState
+from fdash.tui.views.common import Column, cell, fit, header_fragments, plain, row, short_path
+
+_rows = LineCache(1024)
+
+
+def columns(state: AppState, width: int) -> list[Column]:
+    gw = max(5, min(20, state.fact("widths")["group"]))
+    return fit(
+        [
+            Column("project", "Project", 20, flex=True, priority=10, sort="project"),
+            Column("group", "Group", gw, priority=4, sort="group"),
+            Column("sessions", "Sessions", 8, "right", priority=7, sort="sessions"),
+            Column("tokens", "Tokens", 8, "right", priority=9, sort="tokens"),
+            Column("active", "Active Time", 11, "right", priority=6, sort="active"),
+            Column("cost", "Est. Cost", 18, "right", priority=8, sort="cost"),
+        ],
+        width,
+    )
+
+
+def _text(b: Bucket, cols: list[Column]) -> Text:
+    cells = []
+    for col in cols:
+        if col.name == "project":
+            value = Text(short_path(b.key, col.width), style="fd.accent")
+        elif col.name == "group":
+            value = Text(plain(b.group) or "—")
+        elif col.name == "sessions":
+            value = Text(fmt.exact(b.sessions))
+        elif col.name == "tokens":
+            value = Text(fmt.tokens(b.tokens.total))
+        elif col.name == "active":
+            value = Text(fmt.duration(b.active_time_ms))
+        else:
+            value = Text(fmt.money(b.cost_usd))
+            if b.unpriced_sessions:
+                value.append(f" +{b.unpriced_sessions} unpr.", style="fd.warn")
+        cells.append(cell(value, col.width, col.justify))
+    return row(cells)
+
+
+def model(state: AppState, width: int) -> ListModel:
+    lst = state.projects
+    rows = lst.rows
+    cols = columns(state, width)
+    key_base = (state.data_version, tuple((c.name, c.width) for c in cols), state.dark, width)
+
+    def line(index: int, w: int):
+        bucket = rows[index]
+        return _rows.get(
+            (bucket.key, *key_base), lambda: text_line(_text(bucket, cols), state.dark)
+        )
+
+    return ListModel(len(rows), line, lst.cursor, on_click=lst.select, on_scroll=lst.move)
+
+
+def header(state: AppState, width: int):
+    lst = state.projects
+    return header_fragments(columns(state, width), lst.column, lst.descending, lst.sort_by)
+
+
+def info(state: AppState) -> list[tuple[str, str]]:
+    lst = state.projects
+    arrow = "▼" if lst.descending else "▲"
+    return [
+        ("class:pane.title", " Projects "),
+        ("class:status", f" {fmt.exact(len(lst.rows))} · sort {lst.column} {arrow}"),
+    ]
