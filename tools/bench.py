@@ -64,11 +64,15 @@ def ensure_corpus(path: Path, params: dict) -> Path:
     stamp = path / ".bench-params.json"
     if stamp.is_file() and json.loads(stamp.read_text()) == params:
         return path
-    from fdash.sessiongen import generate
-
     shutil.rmtree(path, ignore_errors=True)
     print(f"generating {path.name}: {params}", file=sys.stderr)
-    generate(path, sessions=params["sessions"], seed=params["seed"], avg_kb=params["avg_kb"])
+    # in a child process: the bench process must stay small, since a child's peak RSS
+    # (ru_maxrss) on Linux starts from its parent's size at fork
+    subprocess.run(
+        [sys.executable, str(REPO / "tools" / "generate_sessions.py"), "--sessions", str(params["sessions"]),
+         "--avg-kb", str(params["avg_kb"]), "--seed", str(params["seed"]), "--output", str(path)],
+        check=True, stdout=subprocess.DEVNULL,
+    )
     stamp.write_text(json.dumps(params))
     return path
 

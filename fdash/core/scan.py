@@ -13,6 +13,8 @@ import os
 import re
 import stat
 
+from typing import NamedTuple
+
 from attrs import frozen
 
 from fdash.core.models import Problem
@@ -25,8 +27,7 @@ SESSION_FILE = re.compile(
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
-@frozen
-class FileStat:
+class FileStat(NamedTuple):
     """Enough of a stat to know whether a file changed (the index's key)."""
 
     path: str
@@ -35,8 +36,7 @@ class FileStat:
     inode: int
 
 
-@frozen
-class SessionFiles:
+class SessionFiles(NamedTuple):
     """The files of one session id, after choosing between duplicate copies."""
 
     id: str
@@ -50,6 +50,9 @@ class ScanResult:
     sessions: tuple[SessionFiles, ...]
     problems: tuple[Problem, ...]
     duplicates: int  # ids seen in more than one place and counted once
+
+
+_SUFFIXES = (".jsonl", ".settings.json")
 
 
 def _file_stat(entry: os.DirEntry[str], problems: list[Problem]) -> FileStat | None:
@@ -83,7 +86,7 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
     def visit(folder_path: str, folder: str) -> None:
         for entry in _list_dir(folder_path, problems):
             name = entry.name
-            match = SESSION_FILE.fullmatch(name)
+            match = SESSION_FILE.fullmatch(name) if name.endswith(_SUFFIXES) else None
             if match:
                 st = _file_stat(entry, problems)
                 if st is not None:
@@ -118,6 +121,9 @@ def _is_real_dir(entry: os.DirEntry[str], problems: list[Problem]) -> bool:
 
 def _choose(sid: str, places: dict[str, dict[str, FileStat]]) -> SessionFiles:
     """Pick one copy of a session: a project folder over the flat root, then the newest."""
+    if len(places) == 1:
+        (folder, files), = places.items()
+        return SessionFiles(sid, folder, files.get("jsonl"), files.get("settings.json"))
 
     def rank(folder: str) -> tuple[bool, bool, int]:
         files = places[folder]
