@@ -46,13 +46,26 @@ def check_root(root: str | os.PathLike[str]) -> Path:
     return path
 
 
+def subagent_parents(sessions: list[Session]) -> dict[str, str]:
+    """child id → parent id, from each parent's settings (`childInclusiveTokenUsageBySessionId`).
+
+    That map is the only link Droid writes between a session and the sub-agents its Task
+    tool started; a sub-agent whose parent has no settings file (or an old droid that
+    did not write the map) stays unlinked, though its title shows what it is."""
+    known = {s.id for s in sessions}
+    return {child: s.id for s in sessions for child in s.child_ids if child in known and child != s.id}
+
+
 def make_entries(sessions: list[Session], config: Config, favorites: set[str]) -> tuple[Entry, ...]:
-    """Attach group, cost and favorite mark to sessions (cheap; redone when config changes)."""
+    """Attach group, cost, favorite mark and sub-agent parent to sessions (cheap; redone
+    when the config changes)."""
     overrides, default = price_overrides(config)
     book = PriceBook(overrides, default)
     grouper = Grouper(config.grouping.rules)
+    parents = subagent_parents(sessions)
     return tuple(
-        Entry(s, grouper.group_of(s.project), book.cost(s), s.id in favorites) for s in sessions
+        Entry(s, grouper.group_of(s.project), book.cost(s), s.id in favorites, parents.get(s.id))
+        for s in sessions
     )
 
 

@@ -39,7 +39,7 @@ from fdash.core.parse import SettingsFacts, TranscriptReader, decode_activity, e
 from fdash.core.read import build_session, read_bytes, read_settings
 from fdash.core.scan import FileStat, SessionFiles
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 SEAM = 64  # bytes before the resume point checked to prove the file only grew
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this and PARALLEL_MIN_FILES, workers cost
 PARALLEL_MIN_FILES = 400  # more to start than they save
@@ -76,14 +76,16 @@ def _tokens(t: TokenUsage | None) -> list | None:
 def _settings_to_list(f: SettingsFacts | None) -> list | None:
     if f is None:
         return None
-    return [f.model, f.resolved_model, _tokens(f.tokens), f.active_time_ms, f.provider_lock_at_ms, f.archived]
+    return [f.model, f.resolved_model, _tokens(f.tokens), f.active_time_ms, f.provider_lock_at_ms, f.archived,
+            list(f.children)]
 
 
 def _settings_from_list(values: list | None) -> SettingsFacts | None:
     if values is None:
         return None
-    model, resolved, tokens, active, lock, archived = values
-    return SettingsFacts(model, resolved, None if tokens is None else TokenUsage(*tokens), active, lock, archived)
+    model, resolved, tokens, active, lock, archived, children = values
+    tokens = None if tokens is None else TokenUsage(*tokens)
+    return SettingsFacts(model, resolved, tokens, active, lock, archived, tuple(children))
 
 
 def _facts(s: Session) -> list:
@@ -95,16 +97,17 @@ def _facts(s: Session) -> list:
         s.title, s.cwd, s.parent_id, s.model, s.resolved_model, *tokens, s.active_time_ms,
         s.provider_lock_at_ms, s.archived, s.first_at_ms, s.last_at_ms, s.message_count,
         s.user_prompts, "\n".join(s.prompt_previews), s.activity, s.token_snapshots,
+        ",".join(s.child_ids),
     ]
 
 
-FACT_COUNT = 20
+FACT_COUNT = 21
 PREVIEWS, SNAPSHOTS = 17, 19
 
 
 def _session(files: SessionFiles, facts: list) -> Session:
     (title, cwd, parent, model, resolved, t_in, t_out, t_cw, t_cr, t_th, active, lock, archived,
-     first, last, messages, prompts, previews, activity, snapshots) = facts  # fmt: skip
+     first, last, messages, prompts, previews, activity, snapshots, children) = facts  # fmt: skip
     return Session(
         files.id,
         files.transcript.path if files.transcript else None,
@@ -114,7 +117,7 @@ def _session(files: SessionFiles, facts: list) -> Session:
         None if t_in is None else TokenUsage(t_in, t_out, t_cw, t_cr, t_th),
         active, lock, archived, first, last, messages, prompts,
         tuple(previews.split("\n")) if previews else (),
-        activity, snapshots,
+        activity, snapshots, tuple(children.split(",")) if children else (),
     )  # fmt: skip
 
 

@@ -83,6 +83,7 @@ class Session:
     activity: str = ""
     # token totals seen at each settings change fdash observed: "ms:in:out:cw:cr:th;…"
     token_snapshots: str = ""
+    child_ids: tuple[str, ...] = ()  # its sub-agent sessions (settings' childInclusiveTokenUsage…)
 
     @property
     def project(self) -> str:
@@ -97,6 +98,11 @@ class Session:
     def empty(self) -> bool:
         """No prompt was ever typed (a "New Session" that was opened and left)."""
         return self.user_prompts == 0
+
+    @property
+    def looks_like_subagent(self) -> bool:
+        """Started by another session's Task tool (Droid titles these so)."""
+        return self.title.startswith("# Task Tool Invocation")
 
     @property
     def duration_ms(self) -> int:
@@ -134,16 +140,19 @@ class Cost:
     usd: float | None  # None: unpriced
     source: str  # "builtin" | "config" | "default" | "unpriced" | "none" (no tokens)
     price_key: str | None = None  # the price-table entry used
+    price: Price | None = None  # the price itself (to cost part of a session, e.g. one day)
 
 
 @frozen
 class Entry:
-    """A session seen through the user's config: its group, cost and favorite mark."""
+    """A session seen through the user's config: its group, cost and favorite mark, and
+    the session that started it when it is a sub-agent (see fdash.core.catalog)."""
 
     session: Session
     group: str
     cost: Cost
     favorite: bool = False
+    parent_id: str | None = None  # the session whose Task tool started this one
 
     @property
     def model(self) -> str:

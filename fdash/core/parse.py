@@ -28,6 +28,7 @@ MAX_PREVIEWS = 60
 
 _OPEN_REMINDER = "<system-reminder>"
 _CLOSE_REMINDER = "</system-reminder>"
+_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
 HEAD_BYTES = 600  # a message line's top-level keys and its role sit within this
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors put at a file's start
@@ -166,6 +167,7 @@ class SettingsFacts:
     active_time_ms: int = 0
     provider_lock_at_ms: int | None = None
     archived: bool = False
+    children: tuple[str, ...] = ()  # sub-agent sessions, from childInclusiveTokenUsageBySessionId
 
 
 def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsFacts | None:
@@ -207,6 +209,9 @@ def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsF
     facts.active_time_ms = active
     facts.provider_lock_at_ms = iso_to_ms(doc.get("providerLockTimestamp"))
     facts.archived = bool(doc.get("archivedAt"))
+    children = doc.get("childInclusiveTokenUsageBySessionId")
+    if isinstance(children, dict):
+        facts.children = tuple(sorted(k.lower() for k in children if isinstance(k, str) and _ID.fullmatch(k)))
     return facts
 
 

@@ -89,6 +89,7 @@ def build_session(
         user_prompts=transcript.user_prompts if transcript else 0,
         prompt_previews=tuple(transcript.previews) if transcript else (),
         activity=encode_activity(transcript.activity) if transcript else "",
+        child_ids=settings.children if settings else (),
     )
 
 
