@@ -61,7 +61,7 @@ class ListControl(UIControl):
         self._top = top
         shown = max(0, min(height, model.count - top))
         selected = position.index if isinstance(position, Cursor) else -1
-        style = "class:selected" if model.active else "class:selected.inactive"
+        style = "class:row.selected" if model.active else "class:row.selected.inactive"
 
         def get_line(y: int) -> StyleAndTextTuples:
             index = top + y

@@ -100,8 +100,9 @@ class FdashLayout:
                 filter_bar,
                 _line(lambda w: overlays.status_line(state, w), "class:status"),
                 _line(lambda w: overlays.footer(state, w), "class:footer"),
-            ]
-        )  # no container style: the theme's "" rule paints the background
+            ],
+            style="class:root",  # paints every cell: ptk leaves cells no fragment covers unpainted
+        )
         overlay = ConditionalContainer(
             Frame(
                 Window(ListControl(self._overlay_model)),
@@ -177,7 +178,7 @@ class FdashLayout:
         columns = _columns()
         if columns < NARROW:
             return Dimension()
-        return Dimension.exact(max(28, int(columns * 0.36)))
+        return Dimension.exact(max(28, int(columns * 0.32)))
 
     @staticmethod
     def _side_title(lst: SessionList):

@@ -98,10 +98,12 @@ def text_line(text: Text, dark: bool) -> Line:
     """A one-line `Text` (already of the wanted width) as fragments, without ANSI."""
     out = console(80, dark)  # only its theme is used: Text.render does not wrap
     line: Line = []
+    # Text.render applies the base style only through spans: apply it ourselves without
+    base = out.get_style(text.style, default=Style.null()) if text.style and not text.spans else None
     for segment in text.render(out):
         if not segment.text or segment.control:
             continue
-        style = _ptk_style(segment.style, dark)
+        style = _ptk_style(base if base is not None else segment.style, dark)
         text_part = segment.text.replace("\n", " ")
         if line and line[-1][0] == style:
             line[-1] = (style, line[-1][1] + text_part)

@@ -81,7 +81,7 @@ def build_items(config: Config, models_seen: list[str], write_path: str) -> list
         Item(
             "section",
             "Pricing (USD per million tokens: input / output / cache write / cache read)",
-            note=f"built-in prices retrieved {table.retrieved}",
+            note=f"built-in: {table.source.split(',')[0].strip()}, retrieved {table.retrieved}",
         )
     )
     book = PriceBook()

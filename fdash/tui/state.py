@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from attrs import define, evolve, field
@@ -95,6 +96,7 @@ class AppState:
     load_started: float = 0.0
     load_seconds: float | None = None
     load_done_at: float = 0.0  # perf_counter() when the data arrived
+    today: date | None = None  # the heatmap's last day (None: the real today)
     load_error: str | None = None
     message: Message | None = None
     overlay: str | None = None  # help | warnings

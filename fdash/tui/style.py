@@ -114,7 +114,8 @@ def ptk_style(dark: bool) -> Style:
     p = palette(dark)
     return Style.from_dict(
         {
-            "": f"bg:{p.bg} {p.fg}",  # everything, without a fill pass per window
+            "": f"bg:{p.bg} {p.fg}",  # the default of every fragment
+            "root": f"bg:{p.bg} {p.fg}",
             "tabbar": f"bg:{p.panel_bg} {p.dim}",
             "tabbar.app": f"bg:{p.panel_bg} bold {p.accent}",
             "tabbar.tab": f"bg:{p.panel_bg} {p.fg}",
@@ -131,9 +132,9 @@ def ptk_style(dark: bool) -> Style:
             "filterbar.label": f"bg:{p.panel_bg} {p.accent} bold",
             "header": f"bold {p.header}",
             "header.sorted": f"bold {p.accent} underline",
-            "selected": f"bg:{p.selected_bg}",
-            "selected.inactive": f"bg:{p.selected_inactive_bg}",
-            "separator": f"{p.bar_bg}",
+            "row.selected": f"bg:{p.selected_bg}",
+            "row.selected.inactive": f"bg:{p.selected_inactive_bg}",
+            "separator": f"{p.dim}",
             "separator.focused": f"{p.accent}",
             "pane.title": f"bold {p.header}",
             "pane.title.focused": f"bold {p.accent} underline",

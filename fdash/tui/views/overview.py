@@ -79,7 +79,7 @@ def heatmap(state: AppState, width: int, today: date | None = None) -> Renderabl
     weeks = state.config.display.heatmap_weeks
     fitting = max(1, (width - 5) // 2)
     shown = min(weeks, fitting)
-    today = today or date.today()
+    today = today or state.today or date.today()
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=shown - 1)
     days = [first + timedelta(days=i) for i in range(shown * 7)]
     counts = [per_day.get(d, 0) if d <= today else -1 for d in days]
@@ -184,7 +184,7 @@ def model(state: AppState, width: int) -> ListModel:
         state.config.display.heatmap_weeks,
         state.demo,
         len(state.warnings),
-        date.today(),
+        state.today or date.today(),
     )
     lines = _cache.get(
         key, lambda: render_lines(renderable(state, width - 1), width - 1, state.dark)

@@ -37,7 +37,7 @@ def _widths(state: AppState) -> dict[str, int]:
     """Widths of the text columns from the data (favorite marks do not change them)."""
     longest = state.fact("widths")
     return {
-        "project": max(7, min(longest["project"], 30)),
+        "project": max(7, min(longest["project"], 26)),
         "group": max(5, min(longest["group"], 16)),
         "model": max(5, min(longest["model"], 24)),
     }
@@ -49,7 +49,7 @@ def columns(state: AppState, width: int) -> list[Column]:
     spec = {
         "favorites": Column("favorites", "★", 1, priority=8),
         "date": Column("date", "Last active", 16, sort="date", priority=9),
-        "title": Column("title", "Title", 16, flex=True, priority=10),
+        "title": Column("title", "Title", 24, flex=True, priority=10),
         "project": Column("project", "Project", w["project"], priority=6),
         "group": Column("group", "Group", w["group"], priority=3),
         "model": Column("model", "Model", w["model"], priority=4),

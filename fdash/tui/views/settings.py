@@ -20,12 +20,11 @@ def _value(item: Item) -> Text:
     if item.kind == "choice":
         return Text(f"‹ {item.value} ›", style="fd.accent")
     if item.kind == "price":
-        if item.value is None:
-            return Text(
-                "built-in" if item.note.startswith("built-in") else "unpriced",
-                style="fd.dim" if item.note.startswith("built-in") else "fd.warn",
-            )
-        return Text(fmt_price(item.value), style="fd.accent")
+        if item.value is not None:
+            return Text(fmt_price(item.value), style="fd.accent") + Text("  config", style="fd.dim")
+        if item.note.startswith("built-in"):
+            return Text("(built-in applies)", style="fd.dim")
+        return Text("unpriced" if item.model else "none", style="fd.warn" if item.model else "fd.dim")
     return Text(plain(str(item.value)), style="fd.text" if item.kind != "note" else "fd.dim")
 
 
@@ -35,7 +34,9 @@ def _text(item: Item, width: int) -> Text:
         if item.note:
             text.append(f"  {plain(item.note)}", style="fd.dim")
         return cell(text, width)
-    value_width = max(10, min(34, width - LABEL_WIDTH - 20))
+    value_width = max(10, min(36, width - LABEL_WIDTH - 20))
+    if not item.note:
+        value_width = max(10, width - LABEL_WIDTH - 2)
     note_width = max(0, width - LABEL_WIDTH - value_width - 4)
     cells = [cell(Text("  " + plain(item.label)), LABEL_WIDTH), cell(_value(item), value_width)]
     if note_width:

@@ -1,0 +1,425 @@
+"""AppState without any event loop: every action, and what it writes."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+
+
+import orjson
+import pytest
+import tomlkit
+
+from fdash.core.resume import ResumeCommand
+from fdash.tui.lists import GroupRow
+
+from .conftest import HOSTILE_TITLE, make_state, write_session
+
+ALPHA = "11111111-1111-4111-8111-111111111111"
+HOSTILE = "22222222-2222-4222-8222-222222222222"
+EMPTY = "33333333-3333-4333-8333-333333333333"
+BETA = "44444444-4444-4444-8444-444444444444"
+
+COMMENTED = """\
+# my fdash settings — keep this comment
+[display]
+dark_mode = true   # I like it dark
+heatmap_weeks = 12
+
+# prices I negotiated
+[pricing.models."my-model"]
+input_per_million = 1.5
+output_per_million = 6.0
+"""
+
+
+def loaded(root, config_text=None, **kwargs):
+    state = make_state(root, config_text, **kwargs)
+    state.reload()  # the default hooks run it at once
+    assert state.catalog is not None and not state.loading, state.load_error
+    return state
+
+
+def ids(rows):
+    return [r.session.id for r in rows if not isinstance(r, GroupRow)]
+
+
+def select(lst, session_id):
+    for i, row in enumerate(lst.rows):
+        if not isinstance(row, GroupRow) and row.session.id == session_id:
+            lst.select(i)
+            return
+    raise AssertionError(f"{session_id} not in the list")
+
+
+def test_loads_without_an_event_loop(small):
+    state = loaded(small)
+    assert len(state.entries) == 4
+    assert state.data_version == 1 and state.generation == 1
+    assert state.tab == "overview" and state.dark
+
+
+def test_initial_view_comes_from_the_config(small):
+    state = make_state(small, '[display]\ndefault_tab = "sessions"\ndefault_sort = "tokens_asc"\n'
+                              'default_group = "project"\nhide_empty_sessions = true\ndark_mode = false\n')  # fmt: skip
+    assert state.tab == "sessions" and not state.dark
+    lst = state.sessions
+    assert (lst.sort, lst.descending, lst.grouping, lst.hide_empty) == ("tokens", False, "project", True)
+
+
+def test_sort_by_date_tokens_duration_both_ways(small):
+    state = loaded(small)
+    lst = state.sessions
+    assert ids(lst.rows) == [HOSTILE, ALPHA, BETA, EMPTY]  # newest first; no date: last
+    lst.reverse()
+    assert ids(lst.rows) == [EMPTY, BETA, ALPHA, HOSTILE]
+    lst.set_sort("tokens")
+    assert ids(lst.rows)[:2] == [HOSTILE, ALPHA] and lst.descending
+    lst.set_sort("tokens")  # the same field again reverses
+    assert ids(lst.rows)[-2:] == [ALPHA, HOSTILE] and not lst.descending
+    lst.cycle_sort()
+    assert lst.sort == "duration"
+    durations = [r.session.duration_ms for r in lst.rows]
+    assert durations == sorted(durations)
+
+
+def test_group_by_adds_header_rows_with_subtotals(small):
+    state = loaded(small)
+    lst = state.sessions
+    lst.cycle_grouping()  # none -> project
+    assert lst.grouping == "project"
+    headers = [r for r in lst.rows if isinstance(r, GroupRow)]
+    assert {h.key for h in headers} >= {"/home/test/proj/app", "/home/test/other/beta"}
+    app = next(h for h in headers if h.key == "/home/test/proj/app")
+    assert app.sessions == 2  # alpha + the empty one
+    assert app.tokens == 5000 + 500 + 10000
+    assert isinstance(lst.rows[0], GroupRow)
+    assert lst.selected_entry() is not None  # the selection skips headers
+    lst.home()
+    assert not isinstance(lst.rows[lst.cursor.index], GroupRow)
+    for grouping in ("group", "model", "none"):
+        lst.cycle_grouping()
+        assert lst.grouping == grouping
+    assert not any(isinstance(r, GroupRow) for r in lst.rows)
+
+
+def test_hide_empty_sessions(small):
+    state = loaded(small)
+    lst = state.sessions
+    assert EMPTY in ids(lst.rows)
+    lst.toggle_hide_empty()
+    assert EMPTY not in ids(lst.rows) and len(lst.rows) == 3
+    assert "hide empty on" in lst.describe()
+
+
+def test_filter_matches_title_project_and_prompts(small):
+    state = loaded(small)
+    lst = state.sessions
+    lst.set_filter("ALPHA")
+    assert ids(lst.rows) == [ALPHA]
+    lst.set_filter("other/beta")  # project path
+    assert ids(lst.rows) == [BETA]
+    lst.set_filter("add tests")  # a prompt, not the title
+    assert ids(lst.rows) == [ALPHA]
+    lst.set_filter("alpha beta")  # every word must match
+    assert ids(lst.rows) == []
+    lst.set_filter("")
+    assert len(lst.rows) == 4
+
+
+def test_filter_input_is_live_and_esc_restores(small):
+    state = loaded(small)
+    state.set_tab("sessions")
+    state.open_filter()
+    assert state.input.kind == "filter"
+    state.input_changed("beta")
+    assert ids(state.sessions.rows) == [BETA]
+    state.cancel_input()
+    assert state.input is None and state.sessions.filter == ""
+    state.open_filter()
+    state.input_changed("alpha")
+    state.submit_input()
+    assert state.input is None and ids(state.sessions.rows) == [ALPHA]
+    state.escape()  # Esc in the list clears the filter
+    assert state.sessions.filter == ""
+
+
+def test_selection_follows_the_session_across_sort_and_refresh(small):
+    state = loaded(small)
+    lst = state.sessions
+    select(lst, BETA)
+    lst.set_sort("tokens")
+    assert lst.selected_entry().session.id == BETA
+    state.reload()
+    assert state.generation == 2
+    assert lst.selected_entry().session.id == BETA
+
+
+def test_movement_keys_route_to_the_current_list(small):
+    state = loaded(small)
+    state.set_tab("sessions")
+    lst = state.sessions
+    state.move(1)
+    assert lst.cursor.index == 1
+    state.end()
+    assert lst.cursor.index == 3
+    state.page(-1)
+    assert lst.cursor.index == 0
+    state.next_pane()  # Tab: the prompt panel scrolls now
+    assert lst.side_focus
+    state.move(1)
+    assert lst.cursor.index == 0
+    state.escape()
+    assert not lst.side_focus
+
+
+def test_favorite_toggle_writes_the_favorites_file(small):
+    state = loaded(small)
+    state.set_tab("sessions")
+    select(state.sessions, BETA)
+    state.toggle_favorite()
+    assert orjson.loads((small / ".favorites").read_bytes()) == [BETA]
+    assert state.catalog.by_id(BETA).favorite
+    state.set_tab("favorites")
+    assert ids(state.favorites.rows) == [BETA]
+    state.toggle_favorite()  # un-favorite from the Favorites tab
+    assert orjson.loads((small / ".favorites").read_bytes()) == []
+    assert state.favorites.rows == []
+
+
+def test_favorites_file_that_is_not_json_is_left_alone(small):
+    (small / ".favorites").write_text("{not json", encoding="utf-8")
+    state = loaded(small)
+    state.set_tab("sessions")
+    state.toggle_favorite()
+    assert state.message.level == "error" and "left untouched" in state.message.text
+    assert (small / ".favorites").read_text(encoding="utf-8") == "{not json"
+
+
+def test_rename_rewrites_only_the_first_line(small):
+    state = loaded(small)
+    state.set_tab("sessions")
+    select(state.sessions, ALPHA)
+    path = state.selected_entry().session.transcript_path
+    before = open(path, "rb").read()
+    state.edit_title()
+    assert state.input.kind == "title" and state.input.text == "Alpha refactor"
+    state.input_changed("Gamma  renamed")
+    state.submit_input()
+    assert state.input is None
+    after = open(path, "rb").read()
+    assert after.split(b"\n", 1)[1] == before.split(b"\n", 1)[1]
+    assert orjson.loads(after.split(b"\n", 1)[0])["title"] == "Gamma renamed"
+    assert state.selected_entry().session.title == "Gamma renamed"
+
+
+def test_rename_of_a_live_session_is_refused_with_its_message(small):
+    state = loaded(small)
+    state.set_tab("sessions")
+    select(state.sessions, BETA)
+    path = state.selected_entry().session.transcript_path
+    os.utime(path)  # changed just now: droid may be writing it
+    before = open(path, "rb").read()
+    state.edit_title()
+    state.submit_input("Should not happen")
+    assert state.input is not None and "may be running" in state.input.error
+    assert open(path, "rb").read() == before
+    state.cancel_input()
+    assert state.input is None
+
+
+def test_connect_reports_why_it_cannot_resume(small):
+    state = loaded(small)
+    state.set_tab("sessions")
+    select(state.sessions, ALPHA)  # its folder does not exist here
+    exits = []
+    state.hooks.exit = exits.append
+    state.connect()
+    assert exits == [] and state.message.level == "error"
+    assert "cannot resume" in state.message.text
+
+
+def test_connect_leaves_with_a_resume_command(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    project.mkdir()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    droid = bin_dir / "droid"
+    droid.write_text("#!/bin/sh\nexit 0\n")
+    droid.chmod(droid.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    root = tmp_path / "sessions"
+    write_session(root, ALPHA, "resume me", cwd=str(project))
+    state = loaded(root)
+    state.set_tab("sessions")
+    exits = []
+    state.hooks.exit = exits.append
+    state.connect()
+    assert len(exits) == 1 and isinstance(exits[0], ResumeCommand)
+    assert exits[0].argv == (str(droid), "--resume", ALPHA) and exits[0].cwd == str(project)
+
+
+def test_prompts_are_read_lazily_once_per_session(small, monkeypatch):
+    import fdash.tui.prompts as prompts_module
+
+    calls = []
+    real = prompts_module.read_prompts
+    monkeypatch.setattr(prompts_module, "read_prompts", lambda path: calls.append(path) or real(path))
+    state = loaded(small)
+    entry = state.catalog.by_id(ALPHA)
+    key = (entry.session.transcript_path, state.generation)
+    assert calls == []  # nothing is read before the panel asks
+    assert state.prompts.get(key, entry.session.transcript_path) == ["refactor the alpha module", "now add tests"]
+    assert state.prompts.get(key, entry.session.transcript_path) is not None
+    assert calls == [entry.session.transcript_path]
+
+
+def test_projects_sort_by_any_column(small):
+    state = loaded(small)
+    projects = state.projects
+    assert projects.column == "tokens" and projects.descending
+    projects.sort_by("sessions")
+    assert [b.sessions for b in projects.rows] == sorted((b.sessions for b in projects.rows), reverse=True)
+    projects.sort_by("sessions")
+    assert not projects.descending
+    projects.sort_by("project")
+    keys = [b.key.lower() for b in projects.rows]
+    assert keys == sorted(keys) and not projects.descending
+    for _ in range(6):
+        projects.cycle_sort()
+    assert projects.column == "project"
+
+
+def test_warnings_are_listed_with_path_and_reason(small):
+    (small / "-broken").mkdir()
+    (small / "-broken" / "55555555-5555-4555-8555-555555555555.settings.json").write_text("{nope")
+    state = loaded(small)
+    assert any("55555555" in path for path, _reason in state.warnings)
+    state.toggle_overlay("warnings")
+    assert state.overlay == "warnings"
+    state.escape()
+    assert state.overlay is None
+
+
+def test_a_missing_folder_is_a_message_not_a_crash(tmp_path):
+    state = make_state(tmp_path / "nowhere")
+    state.reload()
+    assert state.catalog is None and not state.loading
+    assert "does not exist" in state.load_error and state.message.level == "error"
+
+
+# ---------------------------------------------------------------------- settings
+
+
+def settings_item(state, label):
+    items = state.settings.items
+    for i, item in enumerate(items):
+        if item.label == label:
+            state.settings.select(i)
+            return item
+    raise AssertionError(label)
+
+
+def test_setting_a_switch_saves_it_keeping_the_comments(small, isolated):
+    state = loaded(small, COMMENTED)
+    path = state.loaded.write_path
+    settings_item(state, "Dark mode")
+    state.settings.activate()
+    text = path.read_text(encoding="utf-8")
+    assert "dark_mode = false   # I like it dark" in text
+    assert "# my fdash settings — keep this comment" in text and "# prices I negotiated" in text
+    assert not state.dark and state.config.display.dark_mode is False
+    assert text.replace("dark_mode = false", "dark_mode = true") == COMMENTED
+
+
+def test_without_a_config_file_one_is_created_at_the_default_place(small, isolated):
+    state = loaded(small)
+    assert state.loaded.path is None
+    settings_item(state, "Default tab")
+    state.settings.cycle(1)
+    target = isolated / ".config" / "factory-dashboard" / "config.toml"
+    assert state.loaded.write_path == target
+    assert 'default_tab = "groups"' in target.read_text(encoding="utf-8")
+
+
+def test_invalid_input_is_refused_and_nothing_is_written(small):
+    state = loaded(small, COMMENTED)
+    path = state.loaded.write_path
+    settings_item(state, "Heatmap weeks")
+    state.settings.activate()
+    assert state.input.kind == "setting"
+    state.submit_input("500")
+    assert state.input is not None and "heatmap_weeks" in state.input.error
+    state.submit_input("twelve")
+    assert "not a whole number" in state.input.error
+    assert path.read_text(encoding="utf-8") == COMMENTED
+    state.submit_input("30")
+    assert state.input is None and state.config.display.heatmap_weeks == 30
+    assert "heatmap_weeks = 30" in path.read_text(encoding="utf-8")
+
+
+def test_price_edit_and_add_model_reprice_at_once(tmp_path):
+    root = tmp_path / "sessions"
+    write_session(root, ALPHA, "priced", model="acme-x", tokens=1_000_000)
+    state = loaded(root, COMMENTED)
+    assert state.catalog.by_id(ALPHA).cost.usd is None  # acme-x has no price yet
+    state.settings.add_model()
+    state.submit_input("acme-x")
+    assert state.input is not None and "Price of acme-x" in state.input.title
+    state.submit_input("abc 1")
+    assert "not a number" in state.input.error
+    state.submit_input("2 10")
+    assert state.input is None
+    cost = state.catalog.by_id(ALPHA).cost
+    assert cost.source == "config" and cost.usd == pytest.approx((1_000_000 * 2 + 100_000 * 10 + 2_000_000 * 2) / 1e6)
+    text = state.loaded.write_path.read_text(encoding="utf-8")
+    assert tomlkit.parse(text).unwrap()["pricing"]["models"]["acme-x"] == {"input_per_million": 2.0, "output_per_million": 10.0}
+    assert "# prices I negotiated" in text
+    item = settings_item(state, "acme-x")
+    assert item.configured
+    state.settings.delete()
+    assert "acme-x" not in state.loaded.write_path.read_text(encoding="utf-8")
+    assert state.catalog.by_id(ALPHA).cost.usd is None
+
+
+def test_sessions_folder_change_reloads_and_a_missing_one_is_refused(small, tmp_path):
+    other = tmp_path / "other"
+    write_session(other, BETA, "only one here")
+    state = loaded(small, COMMENTED)
+    settings_item(state, "Sessions folder")
+    state.settings.activate()
+    state.submit_input(str(tmp_path / "missing"))
+    assert "not an existing folder" in state.input.error
+    state.submit_input(str(other))
+    assert state.input is None
+    assert state.root == other and [e.session.id for e in state.entries] == [BETA]
+    assert f'sessions_dir = "{other}"' in state.loaded.write_path.read_text(encoding="utf-8")
+
+
+def test_display_defaults_apply_to_the_lists_at_once(small):
+    state = loaded(small)
+    settings_item(state, "Default grouping")
+    state.settings.cycle(1)
+    assert state.sessions.grouping == "project" and state.favorites.grouping == "project"
+    settings_item(state, "Hide empty sessions")
+    state.settings.activate()
+    assert state.sessions.hide_empty
+
+
+def test_hostile_title_is_kept_as_data(small):
+    state = loaded(small)
+    assert state.catalog.by_id(HOSTILE).session.title.startswith("\x1b[2J") or HOSTILE_TITLE
+    state.sessions.set_filter("evil")
+    assert ids(state.sessions.rows) == [HOSTILE]
+
+
+def test_state_imports_no_ui_library():
+    import subprocess
+    import sys
+
+    code = "import fdash.tui.state, sys; print(' '.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    top = {m.split(".")[0] for m in out.stdout.split()}
+    assert "prompt_toolkit" not in top and "rich" not in top
+    assert time.time() > 0

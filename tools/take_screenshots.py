@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""SVG screenshots of every tab of the full-screen app, dark and light, for the docs.
+
+    python3 tools/take_screenshots.py [--out docs/screenshots] [--size 140x45] [--sessions 600]
+
+The app runs headless (fdash.tui.headless: pipe input, recording Vt100 output) on
+generated sessions (fixed seed, fixed "now", UTC), the pyte screen is turned into Rich
+`Text` with its colors, and a recording Rich console exports it as SVG. Config and cache
+go to a throw-away folder: your own files are never read or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+SEED = 7
+TODAY = date(2026, 11, 20)  # the generator's default "now"
+TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings")
+PYTE_NAMES = {"brown": "yellow", "lightgray": "white", "lightgrey": "white"}
+
+
+def _generate(folder: Path, sessions: int) -> None:
+    spec = importlib.util.spec_from_file_location("generate_sessions", REPO / "tools" / "generate_sessions.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(folder, sessions=sessions, seed=SEED)
+
+
+def _color(value: str) -> str | None:
+    if value in ("default", "", None):
+        return None
+    if len(value) == 6 and all(c in "0123456789abcdefABCDEF" for c in value):
+        return "#" + value.lower()
+    return PYTE_NAMES.get(value, value)
+
+
+def screen_to_text(screen):
+    """pyte screen → list of Rich Text lines, colors and attributes kept."""
+    from rich.text import Text
+
+    lines = []
+    for y in range(screen.lines):
+        row = screen.buffer[y]
+        text = Text(no_wrap=True, overflow="crop")
+        run, run_style = "", None
+        for x in range(screen.columns):
+            char = row[x]
+            if char.data == "":  # the right half of a wide character
+                continue
+            fg, bg = _color(char.fg), _color(char.bg)
+            if char.reverse:
+                fg, bg = bg, fg
+            style = (fg, bg, char.bold, char.italics, char.underscore)
+            if style != run_style and run:
+                text.append(run, _style(run_style))
+                run = ""
+            run_style = style
+            run += char.data or " "
+        if run:
+            text.append(run, _style(run_style))
+        lines.append(text)
+    return lines
+
+
+def _style(key):
+    from rich.style import Style
+
+    fg, bg, bold, italic, underline = key
+    return Style(color=fg, bgcolor=bg, bold=bold, italic=italic, underline=underline)
+
+
+def save_svg(screen, path: Path, title: str) -> None:
+    from rich.console import Console
+    from rich.terminal_theme import MONOKAI
+
+    console = Console(record=True, width=screen.columns, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", _environ={})  # fmt: skip
+    for line in screen_to_text(screen):
+        console.print(line, no_wrap=True, crop=True)
+    path.write_text(console.export_svg(title=title, theme=MONOKAI), encoding="utf-8")
+
+
+def shoot(root: Path, out: Path, columns: int, rows: int) -> list[Path]:
+    from fdash.core.config import load_config
+    from fdash.core.source import Source
+    from fdash.tui.headless import Headless
+    from fdash.tui.state import AppState
+
+    written = []
+    for dark in (True, False):
+        state = AppState(load_config(None), Source(root), today=TODAY)
+        state.dark = dark
+        with Headless(state, columns=columns, rows=rows) as h:
+            if not h.wait_loaded(120):
+                raise SystemExit(f"take_screenshots: the app did not load: {h.error!r}")
+            state.load_seconds = None  # keep the status line free of timings
+            theme = "dark" if dark else "light"
+            for number, tab in enumerate(TABS, 1):
+                h.press(str(number))
+                if tab in ("sessions", "favorites"):
+                    h.press("j", "j")
+                    h.wait_until(lambda: "reading the full texts" not in h.text(), 5)
+                    h.settle(0.1)
+                path = out / f"{tab}-{theme}.svg"
+                save_svg(h.screen(), path, f"fdash — {tab} ({theme})")
+                written.append(path)
+            h.press("4", "?")
+            path = out / f"help-{theme}.svg"
+            save_svg(h.screen(), path, f"fdash — keys ({theme})")
+            written.append(path)
+            h.press("escape", "e")
+            path = out / f"rename-{theme}.svg"
+            save_svg(h.screen(), path, f"fdash — rename a session ({theme})")
+            written.append(path)
+            h.press("escape")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
+    parser.add_argument("--size", default="140x45")
+    parser.add_argument("--sessions", type=int, default=600)
+    args = parser.parse_args(argv)
+    columns, rows = (int(n) for n in args.size.split("x"))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.gettempdir()) / "fdash-screenshots"  # a fixed path: the screens show it
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        os.environ.update(HOME=str(work / "home"), XDG_CONFIG_HOME=str(work / "config"),
+                          XDG_CACHE_HOME=str(work / "cache"), TZ="UTC")  # fmt: skip
+        time.tzset()
+        root = work / "sessions"
+        _generate(root, args.sessions)
+        for path in shoot(root, out, columns, rows):
+            print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
