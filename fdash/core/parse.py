@@ -23,8 +23,8 @@ from fdash.core.models import Problem, TokenUsage
 from fdash.core.text import one_line
 
 MAX_TOKENS = 10**13  # more than any session can use; larger values are treated as corrupt
-PREVIEW_CHARS = 160
-MAX_PREVIEWS = 60
+PREVIEW_CHARS = 600  # enough of each prompt to search it and to recognise it
+MAX_PREVIEWS = 100
 
 _OPEN_REMINDER = "<system-reminder>"
 _CLOSE_REMINDER = "</system-reminder>"

@@ -1,0 +1,77 @@
+"""Search sessions by what was asked in them: titles, projects and user prompts.
+
+Case-insensitive; every word of the query must occur somewhere in the session (title,
+project path or any prompt); hits are ranked newest first, each with the best excerpt
+(the prompt, else the title, holding most of the words) and the spans to highlight.
+Served from the index's prompt texts: no transcript is opened.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from fdash.core.models import Entry
+
+EXCERPT_CHARS = 160
+
+
+@frozen
+class Hit:
+    entry: Entry
+    where: str  # "prompt" | "title" | "project"
+    excerpt: str
+    spans: tuple[tuple[int, int], ...]  # (start, end) of each match inside `excerpt`
+
+
+def words_of(query: str) -> list[str]:
+    return [w for w in query.lower().split() if w]
+
+
+class Searcher:
+    """Keeps the lower-cased text of each session, so repeated searches are cheap."""
+
+    def __init__(self, entries: tuple[Entry, ...] | list[Entry]):
+        self.entries = sorted(entries, key=lambda e: (e.session.last_at_ms or 0, e.session.id), reverse=True)
+        self.haystacks = [_haystack(e) for e in self.entries]
+
+    def search(self, query: str, limit: int | None = None) -> list[Hit]:
+        words = words_of(query)
+        if not words:
+            return []
+        hits = []
+        for entry, haystack in zip(self.entries, self.haystacks):
+            if all(w in haystack for w in words):
+                hits.append(_hit(entry, words))
+                if limit is not None and len(hits) >= limit:
+                    break
+        return hits
+
+
+def _haystack(entry: Entry) -> str:
+    s = entry.session
+    return "\n".join((s.title, s.project, *s.prompt_previews)).lower()
+
+
+def _hit(entry: Entry, words: list[str]) -> Hit:
+    s = entry.session
+    candidates = [("prompt", p) for p in s.prompt_previews] + [("title", s.title), ("project", s.project)]
+    where, text = max(candidates, key=lambda c: sum(w in c[1].lower() for w in words))
+    excerpt, offset = _window(text, words)
+    folded = excerpt.lower()
+    spans = []
+    for word in words:
+        start = folded.find(word)
+        while start != -1:
+            spans.append((start, start + len(word)))
+            start = folded.find(word, start + len(word))
+    return Hit(entry, where, excerpt, tuple(sorted(spans)))
+
+
+def _window(text: str, words: list[str]) -> tuple[str, int]:
+    """A stretch of `text` around the first match, at most EXCERPT_CHARS long."""
+    if len(text) <= EXCERPT_CHARS:
+        return text, 0
+    folded = text.lower()
+    first = min((i for i in (folded.find(w) for w in words) if i != -1), default=0)
+    start = max(0, min(first - EXCERPT_CHARS // 4, len(text) - EXCERPT_CHARS))
+    return text[start : start + EXCERPT_CHARS], start

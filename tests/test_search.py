@@ -1,0 +1,41 @@
+"""Search over titles, projects and prompts, from the index."""
+
+from __future__ import annotations
+
+from fdash.core.catalog import load_catalog
+from fdash.core.config import Config
+from fdash.core.search import Searcher
+
+
+def _searcher(root):
+    return Searcher(load_catalog(root, Config()).entries)
+
+
+def test_all_words_must_match_case_insensitive(observer_root):
+    searcher = _searcher(observer_root)
+    hits = searcher.search("SUMMARY folder")
+    assert [h.entry.session.id[:8] for h in hits] == ["7df5bcf0"]
+    hit = hits[0]
+    assert hit.where == "prompt" and hit.excerpt == "Give me a summary of this folder"
+    assert [hit.excerpt[a:b] for a, b in hit.spans] == ["summary", "folder"]
+    assert searcher.search("summary nothing-like-this") == []
+    assert searcher.search("   ") == []
+
+
+def test_newest_first_and_fields(observer_root):
+    searcher = _searcher(observer_root)
+    assert [h.entry.session.id[:8] for h in searcher.search("hi")] == ["11080800", "7df5bcf0"]
+    assert searcher.search("needlehaystack")[0].where == "project"
+    assert searcher.search("start new chat")[0].where == "title"
+    assert searcher.search("hi", limit=1)[0].entry.session.id.startswith("11080800")
+
+
+def test_search_matches_prompts_of_generated_sessions(generated):
+    root, manifest = generated
+    searcher = _searcher(root)
+    # pick a real prompt word sequence from the manifest and find its session
+    sid, info = next((sid, s) for sid, s in manifest["sessions"].items()
+                     if s.get("prompt_texts") and len(s["prompt_texts"][0].split()) >= 3)
+    words = " ".join(info["prompt_texts"][0].split()[:3])
+    ids = [h.entry.session.id for h in searcher.search(words)]
+    assert sid in ids
