@@ -39,7 +39,7 @@ from fdash.core.parse import SettingsFacts, TranscriptReader, decode_activity, e
 from fdash.core.read import build_session, read_bytes, read_settings
 from fdash.core.scan import FileStat, SessionFiles
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7  # bump whenever what is stored changes meaning
 SEAM = 64  # bytes before the resume point checked to prove the file only grew
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this and PARALLEL_MIN_FILES, workers cost
 PARALLEL_MIN_FILES = 400  # more to start than they save
