@@ -1,39 +1,48 @@
 """Atomic file replacement: a temp file in the same folder, fsync, then os.replace.
 
 Readers see either the old or the new file, never a half-written one; a crash leaves
-the old file intact. The file's permission bits are kept.
+the old file intact. The file's permission bits (and, where allowed, its owner) are
+kept; a symlink is followed, so the file it points to is replaced and the link stays.
+Anything but a regular file (a folder, a device, a pipe) is refused.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 
 
 class ChangedUnderneath(Exception):
     """The file changed between the moment it was read and the moment it was replaced."""
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, before_replace=None) -> None:
-    """Replace `path` with `data`. `before_replace()`, called just before the rename,
-    may raise ChangedUnderneath to abandon the write (the caller re-reads and retries)."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes, before_replace: Callable[[str], None] | None = None
+) -> None:
+    """Replace `path` with `data`. `before_replace(temp_path)`, called just before the
+    rename, may append to the temp file or raise ChangedUnderneath to abandon the write
+    (the caller re-reads and retries)."""
+    path = os.path.realpath(os.fspath(path))
+    folder = os.path.dirname(path)
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        old = os.stat(path)
     except FileNotFoundError:
-        mode = None
+        old = None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", path)
     handle, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        if old is not None:
+            _keep_owner_and_mode(tmp, old)
         if before_replace is not None:
-            before_replace()
+            before_replace(tmp)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -42,6 +51,30 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, before_replace=None)
             pass
         raise
     _fsync_dir(folder)
+
+
+def unchanged(path: str | os.PathLike[str], old: bytes | None) -> Callable[[str], None]:
+    """A `before_replace` check: the file still holds `old` (None: it still does not exist)."""
+
+    def check(_tmp: str) -> None:
+        try:
+            with open(path, "rb") as handle:
+                now = handle.read()
+        except FileNotFoundError:
+            now = None
+        if now != old:
+            raise ChangedUnderneath(os.fspath(path))
+
+    return check
+
+
+def _keep_owner_and_mode(tmp: str, old: os.stat_result) -> None:
+    if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+        try:
+            os.chown(tmp, old.st_uid, old.st_gid)
+        except OSError:
+            pass  # only root may give a file away; the mode still applies
+    os.chmod(tmp, stat.S_IMODE(old.st_mode))
 
 
 def _fsync_dir(folder: str) -> None:

@@ -117,7 +117,7 @@ def _csv_cell(value) -> str:
 
 def to_csv(records: list[dict]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a lone \r in a cell gets quoted
     writer.writerow(EXPORT_FIELDS)
     for record in records:
         writer.writerow([_csv_cell(record.get(f)) for f in EXPORT_FIELDS])

@@ -2,7 +2,8 @@
 
 Read tolerantly (a broken file is a warning and no favorites); written atomically,
 keeping the ids it already holds — even of sessions that no longer exist — in order.
-A file that cannot be parsed is never overwritten.
+A file that cannot be parsed is never overwritten, and one that droid changed while we
+were editing it is read again (never clobbered).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import os
 
 import orjson
 
-from fdash.core.atomic import atomic_write
+from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.models import Problem
+from fdash.core.read import read_regular
 
 FILE_NAME = ".favorites"
 
@@ -25,20 +27,30 @@ def favorites_path(root: str | os.PathLike[str]) -> str:
     return os.path.join(os.fspath(root), FILE_NAME)
 
 
-def _parse(data: bytes) -> list[str]:
-    ids = orjson.loads(data) if data.strip() else []
-    if not isinstance(ids, list):
-        raise ValueError(f"expected a JSON array, found {type(ids).__name__}")
-    return [i for i in ids if isinstance(i, str)]
+def _parse(data: bytes | None) -> list:
+    """The array as written (items that are not ids are kept, and ignored)."""
+    items = orjson.loads(data) if data is not None and data.strip() else []
+    if not isinstance(items, list):
+        raise ValueError(f"expected a JSON array, found {type(items).__name__}")
+    return items
+
+
+def _ids(items: list) -> set[str]:
+    return {i.lower() for i in items if isinstance(i, str)}
+
+
+def _read(path: str) -> bytes | None:
+    """The file's bytes; None when there is none."""
+    try:
+        return read_regular(path)
+    except FileNotFoundError:
+        return None
 
 
 def load_favorites(root: str | os.PathLike[str], problems: list[Problem] | None = None) -> set[str]:
     path = favorites_path(root)
     try:
-        with open(path, "rb") as handle:
-            return {i.lower() for i in _parse(handle.read())}
-    except FileNotFoundError:
-        return set()
+        return _ids(_parse(_read(path)))
     except (OSError, ValueError) as exc:
         if problems is not None:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -46,28 +58,36 @@ def load_favorites(root: str | os.PathLike[str], problems: list[Problem] | None 
         return set()
 
 
-def set_favorite(root: str | os.PathLike[str], session_id: str, favorite: bool) -> set[str]:
+def set_favorite(root: str | os.PathLike[str], session_id: str, favorite: bool, attempts: int = 5) -> set[str]:
     """Add or remove one id; returns the new set. Raises FavoritesError when unsafe."""
     path = favorites_path(root)
+    for _ in range(attempts):
+        try:
+            return _set_once(path, session_id, favorite)
+        except ChangedUnderneath:
+            continue
+    raise FavoritesError(f"{path} kept changing while saving; try again")
+
+
+def _set_once(path: str, session_id: str, favorite: bool) -> set[str]:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        ids = _parse(data)
-    except FileNotFoundError:
-        ids = []
+        data = _read(path)
+        items = _parse(data)
     except OSError as exc:
         raise FavoritesError(f"cannot read {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
-        raise FavoritesError(f"{path} is not a JSON array of ids ({str(exc).splitlines()[0]}); left untouched") from None
-    present = [i for i in ids if i.lower() == session_id.lower()]
+        reason = str(exc).splitlines()[0]
+        raise FavoritesError(f"{path} is not a JSON array of ids ({reason}); left untouched") from None
+    key = session_id.lower()
+    present = key in _ids(items)
     if favorite and not present:
-        ids.append(session_id)
+        items.append(session_id)
     elif not favorite and present:
-        ids = [i for i in ids if i.lower() != session_id.lower()]
+        items = [i for i in items if not (isinstance(i, str) and i.lower() == key)]
     else:
-        return {i.lower() for i in ids}
+        return _ids(items)
     try:
-        atomic_write(path, orjson.dumps(ids))
+        atomic_write(path, orjson.dumps(items), before_replace=unchanged(path, data))
     except OSError as exc:
         raise FavoritesError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return {i.lower() for i in ids}
+    return _ids(items)

@@ -3,8 +3,11 @@
 Terminal escape sequences (CSI, OSC, DCS…), other C0/C1 control characters, bidi
 overrides and zero-width characters are removed; line breaks and tabs become spaces
 in one-line contexts. Undecodable bytes in file names (Python's surrogate escapes)
-become U+FFFD, so the text can always be encoded as UTF-8 (`utf8_safe`). Rich markup is not a concern here: views always build
-`rich.text.Text` objects, which never interpret `[bold]`.
+become U+FFFD, so the text can always be encoded as UTF-8 (`utf8_safe`).
+
+Rich markup is not a concern here: views always build `rich.text.Text` objects, which
+never interpret `[bold]`. Never pass file text to `console.print(str)`, `Table.add_row(str)`
+or an f-string inside markup: those parse `[...]`.
 """
 
 from __future__ import annotations
