@@ -1,4 +1,5 @@
-"""Everything fdash knows about one sessions root, seen through the user's config."""
+"""Everything fdash knows about a sessions folder (or several merged), seen through the
+user's config."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fdash.core.favorites import load_favorites
 from fdash.core.grouping import Grouper
 from fdash.core.models import Entry, Problem, Session
 from fdash.core.pricing import PriceBook
-from fdash.core.scan import scan
+from fdash.core.scan import merge, scan
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -24,11 +25,16 @@ class SessionsDirError(Exception):
 
 @frozen
 class Catalog:
-    root: Path
+    root: Path  # the (first) sessions folder
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
-    duplicates: int = 0  # ids found in both layouts, counted once
+    duplicates: int = 0  # ids found in both layouts (or several folders), counted once
     demo: bool = False  # generated demo data, not the user's history
+    roots: tuple[Path, ...] = ()  # every folder read, when several were merged
+
+    def root_of(self, entry: Entry) -> Path:
+        """The sessions folder holding this session (where its favorite mark is kept)."""
+        return Path(entry.session.source) if entry.session.source else self.root
 
     def by_id(self, session_id: str) -> Entry | None:
         for entry in self.entries:
@@ -76,18 +82,27 @@ def load_catalog(
     use_index: bool = True,
     demo: bool = False,
     progress: Progress | None = None,
+    more_roots: tuple[str | os.PathLike[str], ...] = (),
 ) -> Catalog:
-    """Scan `root` and read every session (through the persistent index unless told not to)."""
-    path = check_root(root)
-    result = scan(path)
+    """Scan `root` (and `more_roots`, merged: each session id once) and read every session
+    through the persistent index (one per folder) unless told not to."""
+    paths = [check_root(r) for r in (root, *more_roots)]
+    paths = list(dict.fromkeys(p.resolve() for p in paths)) if more_roots else paths
+    several = len(paths) > 1
+    result = merge([(str(p) if several else "", scan(p)) for p in paths])
     problems = list(result.problems)
     from fdash.core.index import open_index  # noqa: PLC0415 (keeps start-up light)
 
-    with open_index(path, enabled=use_index) as index:
-        sessions = index.read_all(result.sessions, problems, progress)
-    favorites = load_favorites(path, problems)
+    sessions = []
+    for path in paths:
+        mine = [f for f in result.sessions if f.root == (str(path) if several else "")]
+        with open_index(path, enabled=use_index) as index:
+            sessions += index.read_all(mine, problems, progress)
+    favorites = set()
+    for path in paths:
+        favorites |= load_favorites(path, problems)
     entries = make_entries(sessions, config, favorites)
-    return Catalog(path, entries, tuple(problems), result.duplicates, demo)
+    return Catalog(paths[0], entries, tuple(problems), result.duplicates, demo, tuple(paths) if several else ())
 
 
 def with_config(catalog: Catalog, config: Config) -> Catalog:

@@ -117,7 +117,7 @@ def _session(files: SessionFiles, facts: list) -> Session:
         None if t_in is None else TokenUsage(t_in, t_out, t_cw, t_cr, t_th),
         active, lock, archived, first, last, messages, prompts,
         tuple(previews.split("\n")) if previews else (),
-        activity, snapshots, tuple(children.split(",")) if children else (),
+        activity, snapshots, tuple(children.split(",")) if children else (), files.root,
     )  # fmt: skip
 
 

@@ -84,6 +84,7 @@ class Session:
     # token totals seen at each settings change fdash observed: "ms:in:out:cw:cr:th;…"
     token_snapshots: str = ""
     child_ids: tuple[str, ...] = ()  # its sub-agent sessions (settings' childInclusiveTokenUsage…)
+    source: str = ""  # the sessions folder it was read from, when several are read together
 
     @property
     def project(self) -> str:

@@ -90,6 +90,7 @@ def build_session(
         prompt_previews=tuple(transcript.previews) if transcript else (),
         activity=encode_activity(transcript.activity) if transcript else "",
         child_ids=settings.children if settings else (),
+        source=files.root,
     )
 
 

@@ -43,6 +43,7 @@ class SessionFiles(NamedTuple):
     folder: str  # "" for the flat layout
     transcript: FileStat | None
     settings: FileStat | None
+    root: str = ""  # the sessions folder it came from, when several are read together
 
 
 @frozen
@@ -104,6 +105,35 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
         sessions.append(_choose(sid, places))
     sessions.sort(key=lambda s: s.id)
     return ScanResult(tuple(sessions), tuple(problems), duplicates)
+
+
+def merge(results: list[tuple[str, ScanResult]]) -> ScanResult:
+    """Several sessions folders (e.g. copies from several machines) as one: each id once,
+    the copy chosen as within one folder (a transcript, a project folder, the newest)."""
+    if len(results) == 1:
+        return results[0][1]
+    chosen: dict[str, SessionFiles] = {}
+    duplicates = 0
+    problems: list[Problem] = []
+    for root, result in results:
+        problems += result.problems
+        duplicates += result.duplicates
+        for files in result.sessions:
+            files = files._replace(root=root)
+            other = chosen.get(files.id)
+            if other is None:
+                chosen[files.id] = files
+                continue
+            duplicates += 1
+            if _rank(files) > _rank(other):
+                chosen[files.id] = files
+    sessions = sorted(chosen.values(), key=lambda f: f.id)
+    return ScanResult(tuple(sessions), tuple(problems), duplicates)
+
+
+def _rank(files: SessionFiles) -> tuple[bool, bool, int]:
+    newest = files.transcript or files.settings
+    return (files.transcript is not None, files.folder != "", newest.mtime_ns if newest else 0)
 
 
 def _is_real_dir(entry: os.DirEntry[str], problems: list[Problem]) -> bool:
