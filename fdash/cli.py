@@ -2,7 +2,8 @@
 
     fdash [-d DIR] [--config FILE] [--print] [COMMAND] [--json] [--verbose] [--no-cache]
 
-Commands: stats, tokens, groups, projects, sessions, export. `--json` output imports
+Commands: stats, tokens, groups, projects, sessions, export, daily, weekly, monthly
+(time options in `fdash.cli_time`). `--json` output imports
 neither Rich nor prompt_toolkit. Exit codes: 0 ok, 2 usage/config/sessions-dir error,
 1 anything else that went wrong (with a message, never a traceback).
 """
@@ -13,7 +14,7 @@ import argparse
 import os
 import sys
 
-COMMANDS = ("stats", "tokens", "groups", "projects", "sessions", "export")
+COMMANDS = ("stats", "tokens", "groups", "projects", "sessions", "export", "daily", "weekly", "monthly")
 
 
 class UsageError(Exception):
@@ -63,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", "every session as JSON or CSV")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    from fdash import cli_time
+
+    for name in COMMANDS[:6]:
+        cli_time.add_range_flags(sub.choices[name])
+    cli_time.add_commands(command)
     return parser
 
 
@@ -138,9 +144,15 @@ def _run_app(loaded, source, args) -> int:
 
 
 def _report(command: str, args, config, source) -> int:
+    from fdash import cli_time
     from fdash.core import aggregate
     from fdash.core.catalog import SessionsDirError, load_catalog
+    from fdash.core.timeline import TimeError
 
+    try:
+        win = cli_time.window(args, config)
+    except TimeError as exc:
+        raise UsageError(str(exc)) from None
     try:
         catalog = load_catalog(source.root, config, use_index=not args.no_cache, demo=source.demo,
                                progress=_progress_reporter(args))
@@ -153,11 +165,20 @@ def _report(command: str, args, config, source) -> int:
         entries, scope = _filter(entries, getattr(args, "group", None), getattr(args, "project", None))
     problems = catalog.problems
     _report_problems(problems, args.verbose)
+    if command in cli_time.PERIOD_COMMANDS:
+        view = cli_time.periods(command, entries, args, config, win, catalog.demo)
+        return _print_json(view) if args.json else (_console().print(view) or 0)
+    entries, time_scope = cli_time.restrict(command, entries, win)
+    if time_scope and command == "stats":
+        scope = ", ".join(filter(None, (scope, time_scope.label())))
 
     if command == "export":
         return _export(entries, args)
     if args.json:
-        return _print_json(_json_report(command, entries, problems, args))
+        data = _json_report(command, entries, problems, args)
+        if time_scope and command == "stats":
+            data.update(time_scope.record())
+        return _print_json(data)
 
     from fdash import report
 
@@ -173,6 +194,8 @@ def _report(command: str, args, config, source) -> int:
     else:
         view = report.sessions_view(_newest_first(entries)[: _limit(args)], catalog.demo)
     _console().print(view)
+    if time_scope and command != "stats":
+        _console().print(time_scope.note(), style="dim", markup=False)
     return 0
 
 

@@ -142,3 +142,82 @@ def sessions_view(entries: list[Entry], demo: bool) -> Table:
 def problems_view(problems) -> Group:
     lines = [Text(f"warning: {one_line(p.path)}: {one_line(p.reason)}", style="yellow") for p in problems]
     return Group(*lines)
+
+
+ESTIMATED = "~"
+_UNIT_TITLES = {"day": "Daily usage", "week": "Weekly usage", "month": "Monthly usage"}
+
+
+def _period_label(period, unit: str) -> str:
+    start, end = period.start, period.end
+    if unit == "day":
+        label = start.strftime("%Y-%m-%d %a")
+    elif unit == "month" and start.day == 1:
+        label = start.strftime("%Y-%m")
+    else:
+        label = f"{start}–{end.strftime('%m-%d')}"
+    return label + ("*" if period.partial else "")
+
+
+def _period_row(table: Table, label: Text, p, wide: bool, style: str = "") -> None:
+    t = p.tokens
+    kinds = (t.input, t.output, t.cache_write, t.cache_read, t.thinking) if wide else (
+        t.input, t.output, t.cache_write + t.cache_read)
+    cost = Text(fmt.money(p.cost_usd))
+    if p.unpriced_sessions:
+        cost.append(f" +{p.unpriced_sessions}", style="yellow")
+    table.add_row(
+        label,
+        Text(ESTIMATED if p.estimated else "", style="bold yellow"),
+        fmt.exact(p.sessions),
+        *(fmt.tokens(n) for n in kinds),
+        fmt.tokens(t.total),
+        cost,
+        style=style,
+    )
+
+
+class PeriodsView:
+    """`fdash daily|weekly|monthly`: one row per period of a `fdash.core.timeline.Timeline`
+    (each token kind when the terminal is wide enough, cache write + read as one
+    column otherwise), estimated figures marked "~", then a legend."""
+
+    def __init__(self, result, unit: str, zone_name: str, scope: str, by: str | None, demo: bool):
+        self.result, self.unit, self.by, self.demo = result, unit, by, demo
+        self.title = f"{_UNIT_TITLES[unit]} — {scope}, {one_line(zone_name, 40)}"
+
+    def __rich_console__(self, console, options):
+        result = self.result
+        if not result.periods:
+            yield Text(self.title, style="bold")
+            yield Text("No activity in this range.")
+            return
+        wide = options.max_width >= 108
+        table = _table(self.title, self.demo)
+        table.pad_edge = False
+        table.add_column({"day": "Day", "week": "Week", "month": "Month"}[self.unit], no_wrap=True)
+        table.add_column("", width=1, no_wrap=True)
+        kinds = ("Input", "Output", "Cache w", "Cache r", "Think") if wide else ("Input", "Output", "Cache")
+        for name in ("Sess.", *kinds, "Total", "Est. cost"):
+            table.add_column(name, justify="right", no_wrap=True)
+        for p in result.periods:
+            _period_row(table, Text(_period_label(p, self.unit), style="bold" if self.by else ""), p, wide)
+            for part in p.breakdown:
+                _period_row(table, Text(" " + one_line(part.key, 40 if wide else 20)), part, wide, "dim")
+        if len(result.periods) > 1:
+            table.add_section()
+            _period_row(table, Text("Total", style="bold"), result.total, wide)
+        yield table
+        notes = [(f"{ESTIMATED} estimated: includes part of a session also active outside this "
+                  "period, split by its assistant messages per day; rows without it are exact "
+                  "(docs/TIME.md).")]
+        if not wide:
+            notes.append("Cache = cache write + cache read (a wider terminal or --json shows each kind).")
+        if any(p.partial for p in result.periods):
+            notes.append("* the range covers only part of this period.")
+        if result.total.unpriced_sessions:
+            notes.append("+N sessions without a price (not in the cost).")
+        if result.undated_sessions:
+            notes.append(f"{result.undated_sessions} sessions without any timestamp are in no period.")
+        for note in notes:
+            yield Text(note, style="dim")

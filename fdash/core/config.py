@@ -10,6 +10,7 @@ File format (droid-dash's seed format, plus grouping rules)::
     [pricing.models."<model id>"]   the same four keys
     [paths]              sessions_dir
     [[grouping.rules]]   pattern = "<glob on the project path>", group = "<name>"
+    [reports]            week_start, month_start_day, timezone (daily / weekly / monthly)
 
 Priority: --config FILE > $XDG_CONFIG_HOME/factory-dashboard/config.toml >
 ~/.factory-dashboard.toml > defaults. A file that does not parse or holds a wrong
@@ -39,6 +40,7 @@ from fdash.core.models import Price
 TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings")
 SORTS = ("date_desc", "date_asc", "tokens_desc", "tokens_asc", "duration_desc", "duration_asc")
 GROUPINGS = ("none", "project", "group", "model")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SESSION_COLUMNS = (
     "favorites", "date", "title", "project", "group", "model", "prompts", "tokens", "cost",
     "duration", "id",
@@ -143,6 +145,30 @@ class GroupingConfig:
     rules: list[GroupRule] = field(factory=list)
 
 
+def _zone_name(_instance, attribute, value):
+    """"" (the local zone), "UTC" or an IANA name this machine knows."""
+    if value in ("", "local") or value.upper() == "UTC":
+        return
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    try:
+        ZoneInfo(value)
+    except Exception:  # noqa: BLE001 (ZoneInfoNotFoundError, ValueError, OSError)
+        raise _FieldError(
+            attribute.name, f"expected an IANA time zone like Europe/Warsaw, or UTC, got {value!r}"
+        ) from None
+
+
+@frozen
+class ReportsConfig:
+    """daily / weekly / monthly: when a week starts, the day a (billing) month starts,
+    the zone days are counted in ("" = the local zone)."""
+
+    week_start: str = field(default="monday", validator=_one_of(WEEKDAYS))
+    month_start_day: int = field(default=1, validator=_between(1, 28))
+    timezone: str = field(default="", validator=_zone_name)
+
+
 @frozen
 class Config:
     display: DisplayConfig = DisplayConfig()
@@ -150,6 +176,7 @@ class Config:
     pricing: PricingConfig = PricingConfig()
     paths: PathsConfig = PathsConfig()
     grouping: GroupingConfig = GroupingConfig()
+    reports: ReportsConfig = ReportsConfig()
 
 
 class ConfigError(Exception):

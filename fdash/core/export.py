@@ -122,3 +122,28 @@ def to_csv(records: list[dict]) -> str:
     for record in records:
         writer.writerow([_csv_cell(record.get(f)) for f in EXPORT_FIELDS])
     return out.getvalue()
+
+
+def period_record(period, by: str | None = None) -> dict:
+    """One period of `daily` / `weekly` / `monthly` (a `fdash.core.timeline.Period`);
+    `by` ("model", "project", "group") adds its breakdown."""
+    record = {
+        "period": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
+        **_period_fields(period),
+        "partial": period.partial,
+    }
+    if by:
+        record["breakdown"] = [_utf8({by: p.key, **_period_fields(p)}) for p in period.breakdown]
+    return record
+
+
+def _period_fields(period) -> dict:
+    return {
+        **token_fields(period.tokens),
+        "cost_usd": _money(period.cost_usd),
+        "unpriced_sessions": period.unpriced_sessions,
+        "sessions": period.sessions,
+        "estimated": period.estimated,
+        "estimated_sessions": period.estimated_sessions,
+    }

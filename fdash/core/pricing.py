@@ -109,4 +109,4 @@ class PriceBook:
         price, source, key = self.lookup(session.resolved_model or session.model)
         if price is None:
             return Cost(None, "unpriced")
-        return Cost(price.cost(tokens), source, key)
+        return Cost(price.cost(tokens), source, key, price)
