@@ -42,6 +42,7 @@ KEYS = {
     "escape": "\x1b",
     "backspace": "\x7f",
     "c-c": "\x03",
+    "c-u": "\x15",
     "space": " ",
     "delete": "\x1b[3~",
 }
@@ -191,17 +192,46 @@ class Headless:
         return count
 
     def press(self, *keys: str, settle: bool = True) -> None:
-        """Named keys (`down`, `enter`, …) or literal text, one after the other."""
+        """Named keys (`down`, `enter`, …) or literal text, one after the other; each time
+        wait until the key was handled and the screen redrawn after it."""
         for key in keys:
-            count = self.send(KEYS.get(key, key))
-            if settle:
-                self.wait_render(count, timeout=0.3 if key == "escape" else 2.0)
-                self.settle()
+            self._send_and_wait(KEYS.get(key, key), settle)
 
     def click(self, x: int, y: int) -> None:
-        count = self.send(click_sequence(x, y))
-        self.wait_render(count)
+        self._send_and_wait(click_sequence(x, y), True)
+
+    def _send_and_wait(self, data: str, settle: bool, timeout: float = 3.0) -> None:
+        with self._cond:
+            keys_before = len(self.keys_done)
+        self.input.send_text(data)
+        if not settle:
+            return
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self.keys_done) <= keys_before:  # (an Esc waits for ttimeoutlen first)
+                left = deadline - time.monotonic()
+                if left <= 0 or not self.running:
+                    return
+                self._cond.wait(left)
+        self.settle_keys()
+        with self._cond:
+            handled = self.keys_done[-1]
+            while not any(start >= handled for start, _end in self.spans[-4:]):
+                left = deadline - time.monotonic()
+                if left <= 0 or not self.running:
+                    return
+                self._cond.wait(left)
         self.settle()
+
+    def settle_keys(self, quiet: float = 0.01) -> None:
+        """Wait until the app has taken every key sent so far (a burst arrives in pieces)."""
+        while True:
+            with self._cond:
+                count = len(self.keys_done)
+            time.sleep(quiet)
+            with self._cond:
+                if len(self.keys_done) == count:
+                    return
 
     def wait_render(self, after: int, timeout: float = 5.0) -> float | None:
         """The time of the first render after render number `after` (None on timeout)."""
@@ -258,9 +288,13 @@ class Headless:
         return self.wait_until(lambda: text in self.text(), timeout)
 
     def wait_loaded(self, timeout: float = 60.0) -> bool:
-        ok = self.wait_until(
-            lambda: self.state.catalog is not None and not self.state.loading, timeout
-        )
+        """Wait for the data, and for a frame drawn after it arrived."""
+        state = self.state
+        ok = self.wait_until(lambda: state.catalog is not None and not state.loading, timeout)
+        if ok:
+            ok = self.wait_until(
+                lambda: any(start >= state.load_done_at for start, _ in self.spans[-4:]), 10
+            )
         self.settle()
         return ok
 

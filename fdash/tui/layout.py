@@ -25,6 +25,7 @@ from fdash.tui.lists import SessionList
 from fdash.tui.state import AppState
 from fdash.tui.views import groups, overlays, overview, projects, sessions, settings
 
+FILTER_HINT = "  Enter keep · Esc cancel "
 NARROW = (
     80  # below this many columns the prompt panel replaces the list instead of sitting beside it
 )
@@ -84,9 +85,11 @@ class FdashLayout:
                 [
                     _line(lambda _w: [("class:filterbar.label", " / ")], "class:filterbar"),
                     self.filter_input,
-                    _line(
-                        lambda _w: [("class:filterbar", "  Enter keep · Esc cancel ")],
-                        "class:filterbar",
+                    Window(
+                        LineControl(lambda _w: [("class:filterbar", FILTER_HINT)]),
+                        width=len(FILTER_HINT),
+                        height=1,
+                        style="class:filterbar",
                     ),
                 ],
                 height=1,

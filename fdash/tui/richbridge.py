@@ -99,7 +99,9 @@ def text_line(text: Text, dark: bool) -> Line:
     out = console(80, dark)  # only its theme is used: Text.render does not wrap
     line: Line = []
     # Text.render applies the base style only through spans: apply it ourselves without
-    base = out.get_style(text.style, default=Style.null()) if text.style and not text.spans else None
+    base = (
+        out.get_style(text.style, default=Style.null()) if text.style and not text.spans else None
+    )
     for segment in text.render(out):
         if not segment.text or segment.control:
             continue

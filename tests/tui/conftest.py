@@ -32,7 +32,9 @@ def isolated(tmp_path_factory, monkeypatch):
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("tui_generate_sessions", REPO / "tools" / "generate_sessions.py")
+    spec = importlib.util.spec_from_file_location(
+        "tui_generate_sessions", REPO / "tools" / "generate_sessions.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -99,13 +101,17 @@ def small(tmp_path) -> Path:
     return root
 
 
-def make_state(root: Path, config_text: str | None = None, *, config_path: Path | None = None, **kwargs):
+def make_state(
+    root: Path, config_text: str | None = None, *, config_path: Path | None = None, **kwargs
+):
     from fdash.core.config import load_config
     from fdash.core.source import Source
     from fdash.tui.state import AppState
 
     if config_text is not None:
-        config_path = config_path or Path(os.environ["XDG_CONFIG_HOME"]) / "factory-dashboard" / "config.toml"
+        config_path = (
+            config_path or Path(os.environ["XDG_CONFIG_HOME"]) / "factory-dashboard" / "config.toml"
+        )
         config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(config_text, encoding="utf-8")
     loaded = load_config(config_path)

@@ -6,7 +6,6 @@ import os
 import stat
 import time
 
-
 import orjson
 import pytest
 import tomlkit
@@ -65,7 +64,12 @@ def test_initial_view_comes_from_the_config(small):
                               'default_group = "project"\nhide_empty_sessions = true\ndark_mode = false\n')  # fmt: skip
     assert state.tab == "sessions" and not state.dark
     lst = state.sessions
-    assert (lst.sort, lst.descending, lst.grouping, lst.hide_empty) == ("tokens", False, "project", True)
+    assert (lst.sort, lst.descending, lst.grouping, lst.hide_empty) == (
+        "tokens",
+        False,
+        "project",
+        True,
+    )
 
 
 def test_sort_by_date_tokens_duration_both_ways(small):
@@ -265,12 +269,17 @@ def test_prompts_are_read_lazily_once_per_session(small, monkeypatch):
 
     calls = []
     real = prompts_module.read_prompts
-    monkeypatch.setattr(prompts_module, "read_prompts", lambda path: calls.append(path) or real(path))
+    monkeypatch.setattr(
+        prompts_module, "read_prompts", lambda path: calls.append(path) or real(path)
+    )
     state = loaded(small)
     entry = state.catalog.by_id(ALPHA)
     key = (entry.session.transcript_path, state.generation)
     assert calls == []  # nothing is read before the panel asks
-    assert state.prompts.get(key, entry.session.transcript_path) == ["refactor the alpha module", "now add tests"]
+    assert state.prompts.get(key, entry.session.transcript_path) == [
+        "refactor the alpha module",
+        "now add tests",
+    ]
     assert state.prompts.get(key, entry.session.transcript_path) is not None
     assert calls == [entry.session.transcript_path]
 
@@ -280,7 +289,9 @@ def test_projects_sort_by_any_column(small):
     projects = state.projects
     assert projects.column == "tokens" and projects.descending
     projects.sort_by("sessions")
-    assert [b.sessions for b in projects.rows] == sorted((b.sessions for b in projects.rows), reverse=True)
+    assert [b.sessions for b in projects.rows] == sorted(
+        (b.sessions for b in projects.rows), reverse=True
+    )
     projects.sort_by("sessions")
     assert not projects.descending
     projects.sort_by("project")
@@ -372,9 +383,14 @@ def test_price_edit_and_add_model_reprice_at_once(tmp_path):
     state.submit_input("2 10")
     assert state.input is None
     cost = state.catalog.by_id(ALPHA).cost
-    assert cost.source == "config" and cost.usd == pytest.approx((1_000_000 * 2 + 100_000 * 10 + 2_000_000 * 2) / 1e6)
+    assert cost.source == "config" and cost.usd == pytest.approx(
+        (1_000_000 * 2 + 100_000 * 10 + 2_000_000 * 2) / 1e6
+    )
     text = state.loaded.write_path.read_text(encoding="utf-8")
-    assert tomlkit.parse(text).unwrap()["pricing"]["models"]["acme-x"] == {"input_per_million": 2.0, "output_per_million": 10.0}
+    assert tomlkit.parse(text).unwrap()["pricing"]["models"]["acme-x"] == {
+        "input_per_million": 2.0,
+        "output_per_million": 10.0,
+    }
     assert "# prices I negotiated" in text
     item = settings_item(state, "acme-x")
     assert item.configured
@@ -419,7 +435,9 @@ def test_state_imports_no_ui_library():
     import sys
 
     code = "import fdash.tui.state, sys; print(' '.join(sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     top = {m.split(".")[0] for m in out.stdout.split()}
     assert "prompt_toolkit" not in top and "rich" not in top
     assert time.time() > 0

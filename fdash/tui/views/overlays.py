@@ -19,20 +19,43 @@ from fdash.tui.views.common import bar, plain
 _cache = LineCache(8)
 
 
+def _key_table(sections) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="fd.key", no_wrap=True)
+    table.add_column()
+    for title, keys in sections:
+        table.add_row(Text(title, style="fd.header"), "")
+        for key, what in keys:
+            table.add_row(key, what)
+        table.add_row("", "")
+    return table
+
+
+def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Tabs with the same keys share a section (Overview and Groups; Sessions and Favorites)."""
+    sections: list[tuple[str, list[tuple[str, str]]]] = [("Everywhere", GLOBAL_KEYS)]
+    for tab in TABS:
+        keys = TAB_KEYS.get(tab)
+        same = next((i for i, (_t, k) in enumerate(sections) if k is keys), None)
+        if same is not None:
+            sections[same] = (f"{sections[same][0]}, {TAB_TITLES[tab]}", keys)
+        elif keys:
+            sections.append((TAB_TITLES[tab], keys))
+    sections.append(("Overlays and dialogs", OVERLAY_KEYS))
+    return sections
+
+
 def help_model(state: AppState, width: int) -> ListModel:
     def make():
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="fd.key", no_wrap=True)
-        table.add_column()
-        sections = [("Everywhere", GLOBAL_KEYS)]
-        sections += [(TAB_TITLES[tab], TAB_KEYS[tab]) for tab in TABS if TAB_KEYS.get(tab)]
-        sections.append(("Overlays and dialogs", OVERLAY_KEYS))
-        for title, keys in sections:
-            table.add_row(Text(title, style="fd.header"), "")
-            for key, what in keys:
-                table.add_row(key, what)
-            table.add_row("", "")
-        return render_lines(table, width, state.dark)
+        sections = help_sections()
+        if width < 100:
+            return render_lines(_key_table(sections), width, state.dark)
+        split = 3  # Everywhere, Overview+Groups, Projects | the rest
+        grid = Table.grid(padding=(0, 4))
+        grid.add_column(width=(width - 4) // 2)
+        grid.add_column()
+        grid.add_row(_key_table(sections[:split]), _key_table(sections[split:]))
+        return render_lines(grid, width, state.dark)
 
     lines = _cache.get(("help", width, state.dark), make)
     return ListModel(

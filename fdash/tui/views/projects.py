@@ -16,14 +16,14 @@ _rows = LineCache(1024)
 
 
 def columns(state: AppState, width: int) -> list[Column]:
-    gw = max(5, min(20, state.fact("widths")["group"]))
+    gw = max(7, min(20, state.fact("widths")["group"]))
     return fit(
         [
             Column("project", "Project", 20, flex=True, priority=10, sort="project"),
             Column("group", "Group", gw, priority=4, sort="group"),
-            Column("sessions", "Sessions", 8, "right", priority=7, sort="sessions"),
+            Column("sessions", "Sessions", 10, "right", priority=7, sort="sessions"),
             Column("tokens", "Tokens", 8, "right", priority=9, sort="tokens"),
-            Column("active", "Active Time", 11, "right", priority=6, sort="active"),
+            Column("active", "Active Time", 13, "right", priority=6, sort="active"),
             Column("cost", "Est. Cost", 18, "right", priority=8, sort="cost"),
         ],
         width,

@@ -54,9 +54,9 @@ def columns(state: AppState, width: int) -> list[Column]:
         "group": Column("group", "Group", w["group"], priority=3),
         "model": Column("model", "Model", w["model"], priority=4),
         "prompts": Column("prompts", "Prompts", 7, "right", priority=5),
-        "tokens": Column("tokens", "Tokens", 7, "right", sort="tokens", priority=7),
+        "tokens": Column("tokens", "Tokens", 8, "right", sort="tokens", priority=7),
         "cost": Column("cost", "Est. cost", 9, "right", priority=6),
-        "duration": Column("duration", "Duration", 8, "right", sort="duration", priority=5),
+        "duration": Column("duration", "Duration", 10, "right", sort="duration", priority=5),
         "id": Column("id", "ID", 36, priority=1),
     }
     chosen = [spec[name] for name in SESSION_COLUMNS if getattr(shown, f"show_{name}", False)]

@@ -24,7 +24,9 @@ def _value(item: Item) -> Text:
             return Text(fmt_price(item.value), style="fd.accent") + Text("  config", style="fd.dim")
         if item.note.startswith("built-in"):
             return Text("(built-in applies)", style="fd.dim")
-        return Text("unpriced" if item.model else "none", style="fd.warn" if item.model else "fd.dim")
+        return Text(
+            "unpriced" if item.model else "none", style="fd.warn" if item.model else "fd.dim"
+        )
     return Text(plain(str(item.value)), style="fd.text" if item.kind != "note" else "fd.dim")
 
 
