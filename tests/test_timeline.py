@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +17,8 @@ from fdash.core.config import Config, ConfigError, load_config
 from fdash.core.models import Cost, Entry, Price, Session, TokenUsage
 from fdash.core.parse import QUARTER_MS, encode_activity
 from fdash.core.timeline import DayRange, PeriodSpec, TimeError, apportion, attribute, zone
+
+from .conftest import load_generator
 
 PRICE = Price(3.0, 15.0, 3.75, 0.3)
 ODD_ZONES = ("Europe/Warsaw", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu",
@@ -343,9 +347,18 @@ def test_undated_sessions_are_counted_apart():
     assert result.undated_sessions == 1 and result.undated_tokens == t
 
 
+def corpus(tmp_path_factory) -> tuple[Path, dict]:
+    """Generated sessions with several resumed or past-midnight ones (shared by the time
+    tests: made once per test run)."""
+    root = tmp_path_factory.getbasetemp() / "time-corpus" / "sessions"
+    if not (root / ".generator-manifest.json").exists():
+        load_generator().generate(root, sessions=150, seed=5, avg_kb=20)
+    return root, json.loads((root / ".generator-manifest.json").read_text())
+
+
 @pytest.fixture(scope="module")
-def generated_entries(generated):
-    return load_catalog(generated[0], Config()).entries
+def generated_entries(tmp_path_factory):
+    return load_catalog(corpus(tmp_path_factory)[0], Config()).entries
 
 
 @pytest.mark.parametrize("name", ["UTC", "Europe/Warsaw", "Pacific/Chatham", "America/St_Johns"])
@@ -363,6 +376,7 @@ def test_generated_days_add_up_to_the_totals(generated_entries, name):
     assert sum((p.tokens for p in result.periods), TokenUsage()) == result.total.tokens
     assert sum(p.cost_usd for p in result.periods) == pytest.approx(totals.cost_usd, rel=1e-9)
     assert result.total.sessions + result.undated_sessions == totals.sessions
+    assert any(p.estimated for p in result.periods)  # the corpus has split sessions
     weeks = timeline.timeline(entries, PeriodSpec("week", 2), tz)
     months = timeline.timeline(entries, PeriodSpec("month", 0, 9), tz)
     assert weeks.total.tokens == months.total.tokens == result.total.tokens
