@@ -21,6 +21,7 @@ from fdash.core.parse import PREVIEW_CHARS
 from fdash.core.text import clean, one_line
 
 from .conftest import run_cli
+from .test_properties import SCALE
 
 ESCAPES = "\x1b[2J\x1b[31mRED\x1b[0m\x07\x1b]0;pwned\x07\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\\x9b31m\x1bP1$r\x1b\\"
 BIDI = "\u202eevil\u202c \u2067rtl\u2069 zero\u200bwidth\ufeff \u061c"
@@ -161,7 +162,7 @@ BIDI_AND_ZERO_WIDTH = set("\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202
 ANY_CHAR = st.characters(exclude_categories=())  # surrogates and controls included
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300 * SCALE, deadline=None)
 @given(st.text(alphabet=ANY_CHAR, max_size=200), st.integers(min_value=1, max_value=80))
 def test_one_line_never_lets_a_control_through(text, limit):
     line = one_line(text, limit)
@@ -172,7 +173,7 @@ def test_one_line_never_lets_a_control_through(text, limit):
         assert char not in BIDI_AND_ZERO_WIDTH and char not in "\u2028\u2029", repr(char)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200 * SCALE, deadline=None)
 @given(st.text(alphabet=ANY_CHAR, max_size=100))
 def test_json_export_keeps_any_title(title):
     """Titles come from JSON (never surrogates); paths may hold surrogate escapes."""
