@@ -29,7 +29,7 @@ def add_range_flags(parser: argparse.ArgumentParser) -> None:
 def add_commands(command) -> None:
     """daily / weekly / monthly, made by the CLI's `command(name, help)` factory."""
     for name, unit in PERIOD_COMMANDS.items():
-        p = command(name, f"tokens and cost per {unit} (split across days when a session spans several)")
+        p = command(name, f"tokens and cost per {unit} in your time zone (docs/TIME.md)")
         add_range_flags(p)
         p.add_argument("--by", choices=BY_CHOICES, help="break each period down")
         if unit == "week":
@@ -67,22 +67,23 @@ def window(args, config) -> Window:
 
 @frozen
 class TimeScope:
-    """What a --since/--until report covers, for its title or JSON."""
+    """What a --since/--until report covers, for its title, a note under it, or JSON."""
 
     window: Window
     estimated: bool
+    whole: bool = False  # sessions and export: whole sessions, not their part in the range
 
     def label(self) -> str:
         mark = ", tokens partly estimated" if self.estimated else ""
         return f"{self.window.days.describe()} {self.window.zone.name}{mark}"
 
     def note(self) -> str:
-        days = self.window.days
-        if self.estimated:
-            return (f"{days.describe()} ({self.window.zone.name}): sessions active in the range; tokens "
-                    "and cost are the part attributed to it, estimated where a session spans its edges "
-                    "(docs/TIME.md).")
-        return f"{days.describe()} ({self.window.zone.name}): sessions active in the range (docs/TIME.md)."
+        where = f"{self.window.days.describe()} ({self.window.zone.name}): sessions active in the range"
+        if self.whole:
+            return f"{where}, whole (docs/TIME.md)."
+        split = ("; estimated: some sessions also active outside it are split by their assistant "
+                 "messages per day") if self.estimated else ""
+        return f"{where}, with the tokens and cost attributed to it{split} (docs/TIME.md)."
 
     def record(self) -> dict:
         days = self.window.days
@@ -102,7 +103,7 @@ def restrict(command: str, entries: list, win: Window):
     from fdash.core import timeline
 
     if command in ("sessions", "export"):
-        return timeline.active(entries, win.zone, win.days), TimeScope(win, False)
+        return timeline.active(entries, win.zone, win.days), TimeScope(win, False, whole=True)
     kept, estimated = timeline.within(entries, win.zone, win.days)
     return kept, TimeScope(win, estimated)
 
