@@ -340,6 +340,9 @@ def attribute(session: Session, day_of: Callable[[int], date | None]) -> Attribu
     counts = {q: c for q, c in activity.items() if c > 0 and day_of(q) is not None}
     if not counts:
         return _anchored(session, day_of)
+    first = day_of(next(iter(counts)))
+    if all(day_of(q) == first for q in counts):  # one day: exact whatever the snapshots say
+        return Attribution({first: Share(session.usage, sum(counts.values()), False)})
     days: dict[date, list] = {}  # day → [tokens, messages]
     spans = []
     for seg in _segments(session, sorted(counts)):
