@@ -155,9 +155,9 @@ def test_parse_day_forms():
 
 def test_reports_config(tmp_path):
     path = tmp_path / "c.toml"
-    path.write_text('[reports]\nweek_start = "sunday"\nmonth_start_day = 15\ntimezone = "Europe/Warsaw"\n')
+    path.write_text('[reports]\nweek_start = "sunday"\nmonth_start_day = 15\ntimezone = "Europe/Warsaw"\nmine = 1\n')
     loaded = load_config(path)
-    assert not loaded.warnings
+    assert loaded.warnings == (f"{path}: unknown key reports.mine (ignored)",)
     assert PeriodSpec.of("week", loaded.config.reports) == PeriodSpec("week", 6, 15)
     for text, key in (('week_start = "sun"', "reports.week_start"), ("month_start_day = 29", "reports.month_start_day"),
                       ('timezone = "Mars/Base"', "reports.timezone")):
