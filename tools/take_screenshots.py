@@ -32,7 +32,9 @@ PYTE_NAMES = {"brown": "yellow", "lightgray": "white", "lightgrey": "white"}
 
 
 def _generate(folder: Path, sessions: int) -> None:
-    spec = importlib.util.spec_from_file_location("generate_sessions", REPO / "tools" / "generate_sessions.py")
+    spec = importlib.util.spec_from_file_location(
+        "generate_sessions", REPO / "tools" / "generate_sessions.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.generate(folder, sessions=sessions, seed=SEED)

@@ -21,7 +21,7 @@ from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import DynamicStyle
 
 from fdash.core.config import LoadedConfig
-from fdash.core.resume import ResumeCommand, exec_resume
+from fdash.core.resume import ResumeCommand, ResumeError, exec_resume
 from fdash.core.source import Source
 from fdash.tui.keys import create_key_bindings
 from fdash.tui.layout import FdashLayout
@@ -103,8 +103,9 @@ def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
         sys.stderr.flush()
         sys.stdout.flush()
         try:
-            exec_resume(result)
-        except OSError as exc:
-            print(f"fdash: cannot start droid: {exc.strerror or exc}", file=sys.stderr)
+            exec_resume(result)  # returns only if droid could not be started
+        except (ResumeError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            print(f"fdash: cannot start droid: {reason}", file=sys.stderr)
             return 1
     return 0

@@ -105,7 +105,7 @@ class Headless:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> Headless:
+    def __enter__(self) -> Headless:  # noqa: PYI034
         self.start()
         return self
 

@@ -15,6 +15,7 @@ escape sequences this way either: prompt_toolkit draws control characters as `^[
 from __future__ import annotations
 
 import io
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import lru_cache
@@ -55,11 +56,15 @@ def console(width: int, dark: bool) -> Console:
     return found
 
 
+_OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
 def to_ansi(renderable: RenderableType, width: int, dark: bool) -> str:
     out = console(width, dark)
     with out.capture() as capture:
         out.print(renderable, end="", crop=True, no_wrap=False, overflow="fold")
-    return capture.get()
+    # prompt_toolkit's ANSI parser reads SGR only: a link (OSC 8) would show as text
+    return _OSC.sub("", capture.get())
 
 
 def merge(fragments: StyleAndTextTuples) -> Line:

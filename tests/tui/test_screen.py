@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from pathlib import Path
 
 import orjson
 import pytest
@@ -204,13 +205,13 @@ def test_title_edit_dialog_rewrites_only_the_first_line(small, headless):
     h.press("4")
     h.click(40, row_of(h, "Alpha refactor"))
     path = h.state.sessions.selected_entry().session.transcript_path
-    before = open(path, "rb").read()
+    before = Path(path).read_bytes()
     h.press("e")
     assert "Rename session" in h.text()
     h.press("c-u")  # clear the line (readline keys), then type
     h.press(*"Renamed by test", "enter")
     assert h.wait_until(lambda: "Rename session" not in h.text(), 3), h.text()
-    after = open(path, "rb").read()
+    after = Path(path).read_bytes()
     assert after.split(b"\n", 1)[1] == before.split(b"\n", 1)[1]
     assert orjson.loads(after.split(b"\n", 1)[0])["title"] == "Renamed by test"
     assert "Renamed by test" in h.text() and "Alpha refactor" not in h.text()
@@ -222,10 +223,10 @@ def test_title_edit_of_a_live_session_shows_why(small, headless):
     h.click(40, row_of(h, "Beta bugfix"))
     path = h.state.sessions.selected_entry().session.transcript_path
     os.utime(path)
-    before = open(path, "rb").read()
+    before = Path(path).read_bytes()
     h.press("e", "x", "enter")
     assert h.wait_for("may be running"), h.text()
-    assert "Rename session" in h.text() and open(path, "rb").read() == before
+    assert "Rename session" in h.text() and Path(path).read_bytes() == before
     h.press("escape")
     assert h.wait_until(lambda: "Rename session" not in h.text(), 3)
     assert h.running
@@ -339,3 +340,12 @@ def test_sizes(sessions, headless, size):
         assert len(lines) == size[1]
         assert "1 Overview" in lines[0]
     assert time.time() > 0
+
+
+def test_session_columns_follow_the_config(small, headless):
+    config = "[columns.sessions]\nshow_id = true\nshow_model = false\nshow_date = false\n"
+    h = headless(make_state(small, config), columns=220, rows=30)  # room for the 36-wide ID
+    h.press("4")
+    header = h.lines()[row_of(h, "Title")]
+    assert "ID" in header and "Model" not in header and "Last active" not in header
+    assert ALPHA in h.text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from pathlib import Path
 
 import orjson
 import pytest
@@ -206,13 +207,13 @@ def test_rename_rewrites_only_the_first_line(small):
     state.set_tab("sessions")
     select(state.sessions, ALPHA)
     path = state.selected_entry().session.transcript_path
-    before = open(path, "rb").read()
+    before = Path(path).read_bytes()
     state.edit_title()
     assert state.input.kind == "title" and state.input.text == "Alpha refactor"
     state.input_changed("Gamma  renamed")
     state.submit_input()
     assert state.input is None
-    after = open(path, "rb").read()
+    after = Path(path).read_bytes()
     assert after.split(b"\n", 1)[1] == before.split(b"\n", 1)[1]
     assert orjson.loads(after.split(b"\n", 1)[0])["title"] == "Gamma renamed"
     assert state.selected_entry().session.title == "Gamma renamed"
@@ -224,11 +225,11 @@ def test_rename_of_a_live_session_is_refused_with_its_message(small):
     select(state.sessions, BETA)
     path = state.selected_entry().session.transcript_path
     os.utime(path)  # changed just now: droid may be writing it
-    before = open(path, "rb").read()
+    before = Path(path).read_bytes()
     state.edit_title()
     state.submit_input("Should not happen")
     assert state.input is not None and "may be running" in state.input.error
-    assert open(path, "rb").read() == before
+    assert Path(path).read_bytes() == before
     state.cancel_input()
     assert state.input is None
 
