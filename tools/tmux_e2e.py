@@ -34,7 +34,11 @@ class Tmux:
 
     def tmux(self, *args: str, check: bool = True) -> str:
         done = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+            ["tmux", "-L", self.socket, *args],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=20,
         )
         if check and done.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
