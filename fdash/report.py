@@ -218,6 +218,7 @@ class PeriodsView:
         if result.total.unpriced_sessions:
             notes.append("+N sessions without a price (not in the cost).")
         if result.undated_sessions:
-            notes.append(f"{result.undated_sessions} sessions without any timestamp are in no period.")
+            notes.append(f"{result.undated_sessions} sessions with no message and no token snapshot are in "
+                         f"no period ({fmt.exact(result.undated_tokens.total)} tokens).")
         for note in notes:
             yield Text(note, style="dim")
