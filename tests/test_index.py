@@ -215,3 +215,15 @@ def test_token_snapshots_grow_when_settings_change(observer_root):
     _, sessions, _ = _run(observer_root)
     snapshots = next(s for s in sessions if s.id == NEEDLE).token_snapshots.split(";")
     assert snapshots[0] == first and snapshots[1] == "2000000000000:26934:500:0:45056:80"
+
+
+def test_folder_name_that_is_not_utf8(observer_root):
+    import os
+
+    folder = next(observer_root.glob("linux-*"))
+    odd = os.path.join(os.fsencode(observer_root), b"-home-caf\xe9")
+    os.rename(folder, odd)
+    first, _ = _records(observer_root)
+    second, _ = _records(observer_root)  # the index was written (without those sessions)
+    assert first == second and len(first) == 3
+    assert index_path(observer_root).exists()

@@ -267,6 +267,19 @@ def _resume(st: FileStat, stored: list, detail: list, counters: dict):
     return reader, tail, [head_len, head_crc, zlib.crc32(new_seam)], len(reader.previews)
 
 
+def _text(path: str) -> str:
+    """A path as JSON can hold it (undecodable bytes replaced)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _storable(entry: list) -> bool:
+    try:
+        orjson.dumps(entry)
+    except TypeError:
+        return False
+    return True
+
+
 def _seam(data: bytes, end: int) -> bytes:
     return data[max(0, end - SEAM) : end]
 
@@ -308,7 +321,7 @@ class Index:
             return {}
         if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION:
             return {}
-        if doc.get("root") != os.path.abspath(self.root):
+        if doc.get("root") != _text(os.path.abspath(self.root)):
             return {}
         sessions = doc.get("sessions")
         return sessions if isinstance(sessions, dict) else {}
@@ -316,10 +329,15 @@ class Index:
     def save(self) -> None:
         if not self.enabled or not self.dirty:
             return
-        doc = {"version": FORMAT_VERSION, "root": os.path.abspath(self.root), "sessions": self.entries}
+        doc = {"version": FORMAT_VERSION, "root": _text(os.path.abspath(self.root)), "sessions": self.entries}
+        try:
+            data = orjson.dumps(doc)
+        except TypeError:  # a path that is not valid UTF-8: leave those sessions out
+            doc["sessions"] = {k: e for k, e in self.entries.items() if _storable(e)}
+            data = orjson.dumps(doc)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, orjson.dumps(doc))
+            atomic_write(self.path, data)
         except OSError:
             pass  # a read-only cache only costs speed
         self.dirty = False
