@@ -29,8 +29,9 @@ class _Parser(argparse.ArgumentParser):
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     flag_default = argparse.SUPPRESS if suppress else False
-    parser.add_argument("-d", "--sessions-dir", metavar="DIR", default=default,
-                        help="Droid sessions folder (default: ~/.factory/sessions)")
+    parser.add_argument("-d", "--sessions-dir", metavar="DIR", default=default, action="append",
+                        help="Droid sessions folder (default: ~/.factory/sessions); give it "
+                             "several times to merge histories from several machines")
     parser.add_argument("--config", metavar="FILE", default=default, help="config file to use")
     parser.add_argument("--json", action="store_true", default=flag_default, help="machine-readable output")
     parser.add_argument("-v", "--verbose", action="store_true", default=flag_default,
@@ -146,7 +147,7 @@ def _run_app(loaded, source, args) -> int:
 def _report(command: str, args, config, source) -> int:
     from fdash import cli_time
     from fdash.core import aggregate
-    from fdash.core.catalog import SessionsDirError, load_catalog
+    from fdash.core.catalog import SessionsDirError
     from fdash.core.timeline import TimeError
 
     try:
@@ -154,8 +155,7 @@ def _report(command: str, args, config, source) -> int:
     except TimeError as exc:
         raise UsageError(str(exc)) from None
     try:
-        catalog = load_catalog(source.root, config, use_index=not args.no_cache, demo=source.demo,
-                               progress=_progress_reporter(args))
+        catalog = source.load(config, use_index=not args.no_cache, progress=_progress_reporter(args))
     except SessionsDirError as exc:
         print(f"fdash: {exc}", file=sys.stderr)
         return 2

@@ -35,3 +35,22 @@ def test_two_machines_each_session_once(observer_root, tmp_path):
     totals = aggregate.totals(both.entries)
     assert totals.sessions == 4
     assert totals.tokens.input == 45254 + 26934
+
+
+def test_cli_merges_repeated_sessions_dirs(observer_root, tmp_path):
+    import json
+
+    from .conftest import run_cli
+
+    other = tmp_path / "other"
+    shutil.copytree(observer_root, other)  # the same history synced to a second machine
+    one = json.loads(run_cli("-d", str(observer_root), "stats", "--json").stdout)
+    both = run_cli("-d", str(observer_root), "-d", str(other), "stats", "--json")
+    assert both.returncode == 0, both.stderr
+    assert json.loads(both.stdout) == one  # every session counted once
+    config = tmp_path / "c.toml"
+    config.write_text(f'[paths]\nsessions_dir = "{observer_root}"\nsessions_dirs = ["{other}"]\n')
+    via_config = run_cli("--config", str(config), "export", "--format", "json")
+    assert len(json.loads(via_config.stdout)) == 3
+    missing = run_cli("-d", str(observer_root), "-d", str(tmp_path / "nope"), "stats")
+    assert missing.returncode == 2 and b"does not exist" in missing.stderr

@@ -25,6 +25,8 @@ is written atomically.
 from __future__ import annotations
 
 import os
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ import attrs
 from attrs import field, frozen
 
 from fdash.core import paths
-from fdash.core.atomic import atomic_write
+from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.models import Price
 
 TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings")
@@ -132,6 +134,25 @@ class PricingConfig:
 @frozen
 class PathsConfig:
     sessions_dir: str = "~/.factory/sessions"
+    # more folders read together with it (histories copied from other machines)
+    sessions_dirs: list[str] = field(factory=list)
+
+
+def _limit(_instance, attribute, value):
+    if value is not None and not 0 < value <= 1e12:
+        raise _FieldError(attribute.name, f"expected a positive number, got {value!r}")
+
+
+@frozen
+class BudgetConfig:
+    """Spending limits per day, week and (billing) month, in dollars and/or tokens."""
+
+    daily_usd: float | None = field(default=None, validator=_limit)
+    weekly_usd: float | None = field(default=None, validator=_limit)
+    monthly_usd: float | None = field(default=None, validator=_limit)
+    daily_tokens: int | None = field(default=None, validator=_limit)
+    weekly_tokens: int | None = field(default=None, validator=_limit)
+    monthly_tokens: int | None = field(default=None, validator=_limit)
 
 
 @frozen
@@ -177,6 +198,7 @@ class Config:
     paths: PathsConfig = PathsConfig()
     grouping: GroupingConfig = GroupingConfig()
     reports: ReportsConfig = ReportsConfig()
+    budget: BudgetConfig = BudgetConfig()
 
 
 class ConfigError(Exception):
@@ -265,27 +287,33 @@ def unknown_keys(data: Any, cls: type = Config, prefix: str = "") -> list[str]:
     """Dotted names of keys the config does not know (kept, but reported)."""
     if not isinstance(data, dict) or not attrs.has(cls):
         return []
+    attrs.resolve_types(cls)
     found = []
-    known = {a.name: a for a in attrs.fields(cls)}
+    known = {a.name: a.type for a in attrs.fields(cls)}
     for key, value in data.items():
         name = f"{prefix}{key}"
         if key not in known:
             found.append(name)
             continue
-        kind = known[key].type
-        if kind is ModelPrice | None or kind == "ModelPrice | None":
-            kind = ModelPrice
-        if key == "models" and cls is PricingConfig and isinstance(value, dict):
-            for model, table in value.items():
-                found += unknown_keys(table, ModelPrice, f'{name}."{model}".')
-        elif key == "rules" and cls is GroupingConfig and isinstance(value, list):
-            for i, rule in enumerate(value):
-                found += unknown_keys(rule, GroupRule, f"{name}[{i}].")
+        kind = _table_type(known[key])
+        origin, args = typing.get_origin(kind), typing.get_args(kind)
+        if origin is dict and isinstance(value, dict) and attrs.has(args[1]):
+            for item_key, table in value.items():
+                found += unknown_keys(table, args[1], f'{name}."{item_key}".')
+        elif origin is list and isinstance(value, list) and attrs.has(args[0]):
+            for i, table in enumerate(value):
+                found += unknown_keys(table, args[0], f"{name}[{i}].")
         elif isinstance(kind, type) and attrs.has(kind):
             found += unknown_keys(value, kind, name + ".")
-        elif key == "default" and cls is PricingConfig:
-            found += unknown_keys(value, ModelPrice, name + ".")
     return found
+
+
+def _table_type(kind: Any) -> Any:
+    """`X | None` → X."""
+    args = [a for a in typing.get_args(kind) if a is not type(None)]
+    if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(args) == 1:
+        return args[0]
+    return kind
 
 
 # --------------------------------------------------------------------------- loading
@@ -363,9 +391,10 @@ def update(path: str | os.PathLike[str], changes: list[tuple[tuple[str, ...], An
     """Several `set_value` changes in one validated, atomic write."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw: bytes | None = path.read_bytes()
+        text = raw.decode("utf-8")  # bytes, not read_text: CRLF line ends stay as written
     except FileNotFoundError:
-        text = ""
+        raw, text = None, ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
     doc, _config, _warnings = parse_text(text, str(path))  # refuses a broken file
@@ -381,7 +410,12 @@ def update(path: str | os.PathLike[str], changes: list[tuple[tuple[str, ...], An
     changed = ", ".join(".".join(keys) for keys, _ in changes)
     _doc, config, _w = parse_text(new_text, f"{path} (after setting {changed})")
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, new_text.encode("utf-8"))
+    try:  # never overwrite an edit the user made meanwhile (in an editor, say)
+        atomic_write(path, new_text.encode("utf-8"), before_replace=unchanged(path, raw))
+    except ChangedUnderneath:
+        raise ConfigError(f"{path} changed while saving; nothing written, try again") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return config
 
 

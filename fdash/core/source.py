@@ -27,18 +27,31 @@ class Source:
     root: Path
     demo: bool = False
     note: str | None = None  # what to tell the user about where the data comes from
+    more_roots: tuple[Path, ...] = ()  # read together with `root` (each session once)
+
+    def load(self, config: Config, **options):
+        """The catalog of these folders (options as for `load_catalog`)."""
+        from fdash.core.catalog import load_catalog  # noqa: PLC0415
+
+        return load_catalog(self.root, config, demo=self.demo, more_roots=self.more_roots, **options)
 
 
-def resolve_source(cli_dir: str | None, config: Config, allow_demo: bool = True) -> Source:
-    if cli_dir:
-        return Source(_existing(paths.expand(cli_dir), "--sessions-dir"))
+def resolve_source(cli_dir: str | list[str] | None, config: Config, allow_demo: bool = True) -> Source:
+    """`cli_dir`: the -d/--sessions-dir values (it may be given several times)."""
+    cli_dirs = [cli_dir] if isinstance(cli_dir, str) else list(cli_dir or [])
+    if cli_dirs:
+        roots = [_existing(paths.expand(d), "--sessions-dir") for d in cli_dirs]
+        return Source(roots[0], more_roots=tuple(roots[1:]))
+    more = tuple(_existing(paths.expand(d), "[paths] sessions_dirs") for d in config.paths.sessions_dirs)
     default = str(paths.default_sessions_dir())
     configured = config.paths.sessions_dir
     if configured and paths.expand(configured) != paths.expand(default):
-        return Source(_existing(paths.expand(configured), "[paths] sessions_dir"))
+        return Source(_existing(paths.expand(configured), "[paths] sessions_dir"), more_roots=more)
     root = paths.expand(default)
-    if root.is_dir() or not allow_demo:
-        return Source(_existing(root, "the default"))
+    if root.is_dir() or more or not allow_demo:
+        if not root.is_dir() and more:
+            return Source(more[0], more_roots=more[1:])
+        return Source(_existing(root, "the default"), more_roots=more)
     demo = ensure_demo()
     note = f"no Droid sessions at {root}: showing DEMO DATA (generated in {demo})"
     return Source(demo, demo=True, note=note)
