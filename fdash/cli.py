@@ -14,7 +14,8 @@ import argparse
 import os
 import sys
 
-COMMANDS = ("stats", "tokens", "groups", "projects", "sessions", "export", "daily", "weekly", "monthly")
+COMMANDS = ("stats", "tokens", "groups", "projects", "sessions", "export", "daily", "weekly", "monthly",
+            "search", "budget", "watch")
 
 
 class UsageError(Exception):
@@ -70,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS[:6]:
         cli_time.add_range_flags(sub.choices[name])
     cli_time.add_commands(command)
+    p = command("search", "find sessions by words in their prompts, title or project (newest first)")
+    p.add_argument("words", nargs="+", metavar="WORD", help="every word must occur (case-insensitive)")
+    p.add_argument("--limit", type=int, default=None, metavar="N")
+    p = command("budget", "spent vs your [budget] limits, burn rate and when they run out")
+    p.add_argument("--tz", metavar="ZONE", help="IANA time zone (default: [reports] timezone, else local)")
+    p = command("watch", "a compact summary of today that refreshes itself (Ctrl-C to stop)")
+    p.add_argument("--interval", type=float, default=5.0, metavar="SECONDS", help="refresh every (default 5)")
+    p.add_argument("--tz", metavar="ZONE", help="IANA time zone (default: [reports] timezone, else local)")
     return parser
 
 
@@ -130,6 +139,10 @@ def _main(argv: list[str]) -> int:
         return 2
     if command is None:
         return _run_app(loaded, source, args)
+    if command == "watch":
+        from fdash.watch import watch
+
+        return watch(source, loaded.config, args)
     if source.note:
         print(f"fdash: {source.note}", file=sys.stderr)
     return _report(command, args, loaded.config, source)
@@ -160,6 +173,9 @@ def _report(command: str, args, config, source) -> int:
         print(f"fdash: {exc}", file=sys.stderr)
         return 2
     entries = list(catalog.entries)
+    if command in ("search", "budget"):
+        _report_problems(catalog.problems, args.verbose)
+        return _search(entries, args, catalog.demo) if command == "search" else _budget(entries, args, config, win)
     scope = ""
     if command == "stats":
         entries, scope = _filter(entries, getattr(args, "group", None), getattr(args, "project", None))
@@ -184,6 +200,11 @@ def _report(command: str, args, config, source) -> int:
 
     if command == "stats":
         view = report.stats_view(aggregate.totals(entries), len(problems), catalog.demo, scope)
+        if _has_budget(config) and not time_scope:
+            from fdash.core.budget import budget_status
+
+            _console().print(view)
+            view = report.budget_view(budget_status(catalog.entries, config.budget, config.reports, win.zone))
     elif command == "tokens":
         buckets = aggregate.by_model(entries)[: _limit(args)]
         view = report.tokens_view(buckets, catalog.demo, _price_sources(entries))
@@ -196,6 +217,44 @@ def _report(command: str, args, config, source) -> int:
     _console().print(view)
     if time_scope and command != "stats":
         _console().print(time_scope.note(), style="dim", markup=False)
+    return 0
+
+
+def _search(entries, args, demo: bool) -> int:
+    from fdash.core.search import Searcher
+
+    hits = Searcher(entries).search(" ".join(args.words), limit=_limit(args))
+    if args.json:
+        from fdash.core import export
+
+        return _print_json([export.search_record(h) for h in hits])
+    from fdash import report
+
+    _console().print(report.search_view(hits, " ".join(args.words), demo))
+    return 0
+
+
+def _has_budget(config) -> bool:
+    from attrs import astuple
+
+    return any(v is not None for v in astuple(config.budget))
+
+
+def _budget(entries, args, config, win) -> int:
+    from fdash.core.budget import budget_status
+
+    if not _has_budget(config):
+        print("fdash: no [budget] in the config; add e.g. `[budget]` `daily_usd = 20` (see README)",
+              file=sys.stderr)
+        return 2
+    statuses = budget_status(entries, config.budget, config.reports, win.zone)
+    if args.json:
+        from fdash.core import export
+
+        return _print_json([export.budget_record(b) for b in statuses])
+    from fdash import report
+
+    _console().print(report.budget_view(statuses))
     return 0
 
 
@@ -321,6 +380,11 @@ def _progress_reporter(args):
 
 
 def _console():
+    """Rich console for people; piped output is wide (COLUMNS, else 160) rather than 80."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    width = None
+    if not sys.stdout.isatty():
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) > 20 else 160
+    return Console(highlight=False, soft_wrap=False, width=width)

@@ -222,3 +222,61 @@ class PeriodsView:
                          f"no period ({fmt.exact(result.undated_tokens.total)} tokens).")
         for note in notes:
             yield Text(note, style="dim")
+
+
+def search_view(hits, query: str, demo: bool) -> Table:
+    """Search hits, newest first, the matching words highlighted in each excerpt."""
+    table = _table(f"Sessions matching {one_line(query, 60)!r}: {len(hits)}", demo)
+    for name in ("Last active", "Title", "Project", "Match", "ID"):
+        table.add_column(name, overflow="fold" if name == "Match" else "ellipsis")
+    for hit in hits:
+        s = hit.entry.session
+        excerpt = Text(hit.excerpt.replace("\n", " "))
+        for start, end in hit.spans:
+            excerpt.stylize("bold black on yellow", start, end)
+        excerpt = Text(one_line(excerpt.plain)) if "\x1b" in hit.excerpt else excerpt
+        table.add_row(
+            fmt.when(s.last_at_ms),
+            Text(one_line(s.title, 40) or "(untitled)", style="bold yellow" if hit.entry.favorite else ""),
+            Text(one_line(s.project, 36)),
+            Text.assemble(Text(f"{hit.where}: ", style="dim"), excerpt),
+            Text(s.id, style="dim"),
+        )
+    return table
+
+
+_PERIOD_NAMES = {"day": "Today", "week": "This week", "month": "This month"}
+
+
+def _budget_amount(value: float, unit: str) -> str:
+    return fmt.money(value) if unit == "usd" else fmt.tokens(int(value)) + " tokens"
+
+
+def budget_view(statuses) -> Table:
+    table = _table("Budget", False)
+    for name in ("Period", "Spent", "Limit", "Used", "Burn / hour", "Forecast", "Runs out"):
+        table.add_column(name, justify="left" if name in ("Period", "Used", "Runs out") else "right")
+    for b in statuses:
+        used = min(b.used, 1.0)
+        bar = Text("█" * round(used * 20) + "░" * (20 - round(used * 20)),
+                   style="red" if b.over else "yellow" if b.used > 0.8 else "green")
+        bar.append(f" {b.used * 100:.0f}%")
+        if b.over:
+            runs_out = Text(f"OVER BUDGET by {_budget_amount(b.spent - b.limit, b.unit)}", style="bold red")
+        elif b.runs_out_at is not None:
+            runs_out = Text(b.runs_out_at.strftime("%a %d %b %H:%M"), style="yellow")
+        else:
+            runs_out = Text("not this period" if b.spent else "—", style="green")
+        mark = "~" if b.estimated else ""
+        table.add_row(
+            f"{_PERIOD_NAMES[b.period]} ({b.start.isoformat()}{'' if b.period == 'day' else ' … ' + b.end.isoformat()})",
+            mark + _budget_amount(b.spent, b.unit),
+            _budget_amount(b.limit, b.unit),
+            bar,
+            _budget_amount(b.burn_per_hour, b.unit),
+            _budget_amount(b.forecast, b.unit),
+            runs_out,
+        )
+    if any(b.estimated for b in statuses):
+        table.caption = "~ includes sessions also active outside the period, split by assistant messages per day"
+    return table

@@ -147,3 +147,38 @@ def _period_fields(period) -> dict:
         "estimated": period.estimated,
         "estimated_sessions": period.estimated_sessions,
     }
+
+
+def search_record(hit) -> dict:
+    """A search hit for scripts: the session, where it matched, and how to resume it."""
+    session = hit.entry.session
+    return {
+        "id": session.id,
+        "title": session.title,
+        "project": session.project,
+        "cwd": session.cwd,
+        "last_activity_at": ms_to_iso(session.last_at_ms),
+        "where": hit.where,
+        "excerpt": hit.excerpt,
+        "spans": [list(span) for span in hit.spans],
+        "favorite": hit.entry.favorite,
+    }
+
+
+def budget_record(status) -> dict:
+    runs_out = status.runs_out_at
+    return {
+        "period": status.period,
+        "unit": status.unit,
+        "limit": status.limit,
+        "spent": round(status.spent, 6),
+        "used": round(status.used, 6),
+        "start": status.start.isoformat(),
+        "end": status.end.isoformat(),
+        "burn_per_hour": round(status.burn_per_hour, 6),
+        "forecast": round(status.forecast, 6),
+        "runs_out_at": runs_out.isoformat(timespec="minutes") if runs_out else None,
+        "over": status.over,
+        "estimated": status.estimated,
+        "unpriced_sessions": status.unpriced_sessions,
+    }

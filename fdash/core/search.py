@@ -74,4 +74,4 @@ def _window(text: str, words: list[str]) -> tuple[str, int]:
     folded = text.lower()
     first = min((i for i in (folded.find(w) for w in words) if i != -1), default=0)
     start = max(0, min(first - EXCERPT_CHARS // 4, len(text) - EXCERPT_CHARS))
-    return text[start : start + EXCERPT_CHARS], start
+    return "…" + text[start + 1 : start + EXCERPT_CHARS - 1].strip() + "…", start
