@@ -20,7 +20,7 @@ EXPORT_FIELDS = (
     "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
     "thinking_tokens", "total_tokens", "cost_usd", "price_source", "active_time_ms",
     "user_prompts", "favorite", "empty", "message_count", "settings_model", "parent_id",
-    "transcript_path",
+    "subagent_parent_id", "subagent_ids", "source", "transcript_path",
 )  # fmt: skip
 
 
@@ -100,6 +100,9 @@ def session_record(entry: Entry) -> dict:
         "message_count": session.message_count,
         "settings_model": session.model,
         "parent_id": session.parent_id,
+        "subagent_parent_id": entry.parent_id,
+        "subagent_ids": list(session.child_ids),
+        "source": session.source or None,
         "transcript_path": session.transcript_path,
     })
 
@@ -109,7 +112,7 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
+    text = " ".join(value) if isinstance(value, list) else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not isinstance(value, (int, float)):
         return "'" + text  # a spreadsheet would run it as a formula
     return text
