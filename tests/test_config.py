@@ -151,3 +151,16 @@ def test_group_rules_first_match_wins():
     assert grouper.group_of("/home/ana/projects/x") == "home"
     assert grouper.group_of("C:\\Users\\bo\\x") == "windows"
     assert grouper.group_of("/srv/a/b") == "a"
+
+
+def test_readme_config_example_is_valid(tmp_path):
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "c.toml"
+    path.write_text(example)
+    loaded = load_config(path)
+    assert loaded.warnings == ()
+    assert loaded.config.budget.daily_usd == 20.0
+    assert loaded.config.pricing.models["claude-opus-4-5-20251101"].cache_read_per_million == 0.5
