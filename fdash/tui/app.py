@@ -24,10 +24,11 @@ from fdash.core.config import LoadedConfig
 from fdash.core.resume import ResumeCommand, ResumeError, exec_resume
 from fdash.core.source import Source
 from fdash.tui.keys import create_key_bindings
-from fdash.tui.layout import FdashLayout
+from fdash.tui.layout import FdashLayout, warm_up
 from fdash.tui.state import AppState
 from fdash.tui.style import ptk_style
 
+QUIT_WHILE_LOADING_AT_ONCE = True
 PROMPT_DEBOUNCE_S = 0.04  # holding j down does not read every transcript on the way
 
 
@@ -82,9 +83,8 @@ def build_app(
     state.hooks.spawn = _spawn
     state.prompts.debounce = PROMPT_DEBOUNCE_S
     state.hooks.exit = leave
-    state.hooks.loaded = (
-        gc.freeze
-    )  # tens of thousands of long-lived objects: keep them out of GC passes
+    # tens of thousands of long-lived objects: keep them out of the collector's full passes
+    state.hooks.loaded = gc.freeze
     app.fdash_layout = ui  # for tests and tools
     return app
 
@@ -97,7 +97,12 @@ def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
     """Show the dashboard until `q`; resume a session in droid when asked to (`c`)."""
     state = create_state(loaded, source, use_index=use_index)
     app = build_app(state)
-    result = app.run(pre_run=state.reload)
+
+    def start() -> None:  # after the first frame is scheduled
+        state.reload()
+        warm_up()
+
+    result = app.run(pre_run=start)
     if isinstance(result, ResumeCommand):
         print(f"fdash: resuming session {result.session_id} in {result.cwd}", file=sys.stderr)
         sys.stderr.flush()
@@ -108,4 +113,10 @@ def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             print(f"fdash: cannot start droid: {reason}", file=sys.stderr)
             return 1
+    if state.loading and QUIT_WHILE_LOADING_AT_ONCE:
+        # A scan still running (a cold one reads in worker processes) would hold the exit
+        # until it ends; the terminal is restored already, so leave now.
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(0)
     return 0

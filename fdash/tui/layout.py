@@ -4,6 +4,9 @@ the AppState at every render."""
 
 from __future__ import annotations
 
+import importlib
+import threading
+
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition
@@ -23,12 +26,28 @@ from prompt_toolkit.widgets import Frame, TextArea
 from fdash.tui.controls import LineControl, ListControl
 from fdash.tui.lists import SessionList
 from fdash.tui.state import AppState
-from fdash.tui.views import groups, overlays, overview, projects, sessions, settings
+from fdash.tui.views import chrome
 
 FILTER_HINT = "  Enter keep · Esc cancel "
 NARROW = (
     80  # below this many columns the prompt panel replaces the list instead of sitting beside it
 )
+
+
+VIEWS = ("overview", "groups", "projects", "sessions", "settings", "overlays")
+
+
+def _view(name: str):
+    """A view module, imported on first use: the first frame (the loading screen) needs
+    none of them, nor Rich, so it is drawn sooner."""
+    return importlib.import_module(f"fdash.tui.views.{name}")
+
+
+def warm_up() -> None:
+    """Import the views on a background thread while the data loads."""
+    threading.Thread(
+        target=lambda: [_view(name) for name in VIEWS], name="fdash-imports", daemon=True
+    ).start()
 
 
 def _columns() -> int:
@@ -51,7 +70,7 @@ class FdashLayout:
     def __init__(self, state: AppState):
         self.state = state
         self.tabbar = _line(
-            lambda w: overlays.tab_bar(state, w, self._click_tab), "class:tabbar", True
+            lambda w: chrome.tab_bar(state, w, self._click_tab), "class:tabbar", True
         )
         self.dialog_input = TextArea(multiline=False, wrap_lines=False, style="class:dialog.input")
         self.filter_input = TextArea(multiline=False, wrap_lines=False, style="class:filterbar")
@@ -59,25 +78,25 @@ class FdashLayout:
             area.buffer.on_text_changed += lambda buffer: state.input_changed(buffer.text)
         self._synced = None
         self.bodies = {
-            "overview": Window(ListControl(lambda w: overview.model(state, w))),
-            "groups": Window(ListControl(lambda w: groups.model(state, w))),
+            "overview": Window(ListControl(lambda w: _view("overview").model(state, w))),
+            "groups": Window(ListControl(lambda w: _view("groups").model(state, w))),
             "projects": HSplit(
                 [
-                    _line(lambda _w: projects.info(state)),
-                    _line(lambda w: projects.header(state, w)),
-                    Window(ListControl(lambda w: projects.model(state, w))),
+                    _line(lambda _w: _view("projects").info(state)),
+                    _line(lambda w: _view("projects").header(state, w)),
+                    Window(ListControl(lambda w: _view("projects").model(state, w))),
                 ]
             ),
             "sessions": self._sessions_body(state.sessions),
             "favorites": self._sessions_body(state.favorites),
             "settings": HSplit(
                 [
-                    _line(lambda _w: settings.info(state)),
-                    Window(ListControl(lambda w: settings.model(state, w))),
+                    _line(lambda _w: _view("settings").info(state)),
+                    Window(ListControl(lambda w: _view("settings").model(state, w))),
                 ]
             ),
         }
-        self.loading = Window(ListControl(lambda w: overlays.loading_model(state, w)))
+        self.loading = Window(ListControl(lambda w: chrome.loading_model(state, w)))
         filtering = Condition(lambda: state.input is not None and state.input.kind == "filter")
         dialog = Condition(lambda: state.input is not None and state.input.kind != "filter")
         filter_bar = ConditionalContainer(
@@ -101,8 +120,8 @@ class FdashLayout:
                 self.tabbar,
                 DynamicContainer(self._body),
                 filter_bar,
-                _line(lambda w: overlays.status_line(state, w), "class:status"),
-                _line(lambda w: overlays.footer(state, w), "class:footer"),
+                _line(lambda w: chrome.status_line(state, w), "class:status"),
+                _line(lambda w: chrome.footer(state, w), "class:footer"),
             ],
             style="class:root",  # paints every cell: ptk leaves cells no fragment covers unpainted
         )
@@ -149,15 +168,15 @@ class FdashLayout:
         state = self.state
         list_pane = HSplit(
             [
-                _line(lambda _w: sessions.info(state, lst)),
-                _line(lambda w: sessions.header(state, lst, w)),
-                Window(ListControl(lambda w: sessions.model(state, lst, w))),
+                _line(lambda _w: _view("sessions").info(state, lst)),
+                _line(lambda w: _view("sessions").header(state, lst, w)),
+                Window(ListControl(lambda w: _view("sessions").model(state, lst, w))),
             ]
         )
         side_pane = HSplit(
             [
                 _line(lambda _w: self._side_title(lst)),
-                Window(ListControl(lambda w: sessions.side_model(state, lst, w))),
+                Window(ListControl(lambda w: _view("sessions").side_model(state, lst, w))),
             ],
             width=self._side_width,
         )
@@ -197,8 +216,8 @@ class FdashLayout:
 
     def _overlay_model(self, width: int):
         if self.state.overlay == "warnings":
-            return overlays.warnings_model(self.state, width)
-        return overlays.help_model(self.state, width)
+            return _view("overlays").warnings_model(self.state, width)
+        return _view("overlays").help_model(self.state, width)
 
     def _overlay_title(self) -> str:
         if self.state.overlay == "warnings":

@@ -10,7 +10,6 @@ from functools import lru_cache
 
 from attrs import frozen
 from prompt_toolkit.styles import Style
-from rich.theme import Theme
 
 
 @frozen
@@ -83,8 +82,10 @@ def palette(dark: bool) -> Palette:
 
 
 @lru_cache(maxsize=2)
-def rich_theme(dark: bool) -> Theme:
+def rich_theme(dark: bool):
     """Named styles for Rich renderables (views use names, never raw colors for text)."""
+    from rich.theme import Theme
+
     p = palette(dark)
     return Theme(
         {

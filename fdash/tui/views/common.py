@@ -1,13 +1,11 @@
 """Pieces shared by the views: fixed-width columns, cells, bars, clickable headers.
 
-All text from session files goes through `plain` / `block` (`fdash.core.text.one_line` /
-`clean`, plus the characters terminals disagree on) into `rich.text.Text` — never markup
-strings, never links.
+All text from session files goes through `plain` / `block` (fdash.tui.safe) into
+`rich.text.Text` — never markup strings, never links.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from attrs import evolve, frozen
@@ -16,35 +14,9 @@ from prompt_toolkit.mouse_events import MouseButton, MouseEvent, MouseEventType
 from rich.cells import cell_len
 from rich.text import Text
 
-from fdash.core.text import clean, one_line
+from fdash.tui.safe import block, plain  # noqa: F401 (re-exported for the views)
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
-
-# Characters whose width prompt_toolkit, Rich and terminals disagree on: variation
-# selectors (⚠️ is 1 cell to wcwidth, 2 to Rich and to most terminals), emoji skin-tone
-# modifiers, tag characters, soft hyphen, combining grapheme joiner. Regional indicators
-# (flags) become their letters.
-_AMBIGUOUS = re.compile(
-    "[\ufe00-\ufe0f\u00ad\u034f\U000e0000-\U000e007f\U000e0100-\U000e01ef\U0001f3fb-\U0001f3ff]"
-)
-_FLAGS = re.compile("[\U0001f1e6-\U0001f1ff]")
-
-
-def _settle(text: str) -> str:
-    text = _AMBIGUOUS.sub("", text)
-    if "\U0001f1e6" <= max(text, default=" "):
-        text = _FLAGS.sub(lambda m: chr(ord(m.group()) - 0x1F1E6 + ord("A")), text)
-    return text
-
-
-def plain(text: str | None, limit: int | None = None) -> str:
-    """Untrusted text on one line, safe and of one width everywhere."""
-    return _settle(one_line(text, limit))
-
-
-def block(text: str | None) -> str:
-    """Untrusted multi-line text (line breaks kept), safe and of one width everywhere."""
-    return _settle(clean(text)).replace("\t", "    ")
 
 
 @frozen

@@ -1,0 +1,117 @@
+"""The one-line chrome — tab bar, status line, footer — and the loading screen.
+
+Plain prompt_toolkit fragments, no Rich: this is all the first frame needs, so it can be
+drawn before the views (and Rich) are even imported.
+"""
+
+from __future__ import annotations
+
+from prompt_toolkit.mouse_events import MouseEventType
+
+from fdash import fmt
+from fdash.core.config import TABS
+from fdash.tui.controls import ListModel
+from fdash.tui.keymap import GLOBAL_KEYS, OVERLAY_KEYS, TAB_KEYS, TAB_TITLES
+from fdash.tui.safe import plain
+from fdash.tui.state import AppState
+
+
+def loading_model(state: AppState, width: int) -> ListModel:
+    """The screen before the data: where it is read from, and how far it got."""
+    done, total = state.progress
+    lines: list[list[tuple[str, str]]] = [[]]
+    if state.load_error:
+        lines.append([("class:status.error", f"  {plain(state.load_error)}")])
+        lines.append(
+            [
+                (
+                    "class:status",
+                    "  Fix the folder in Settings (6) or start fdash with -d DIR; r retries.",
+                )
+            ]
+        )
+    else:
+        lines.append(
+            [("class:pane.title", f"  Reading Droid sessions in {plain(str(state.root))} …")]
+        )
+        if total:
+            size = max(10, min(50, width - 30))
+            full = round(size * done / total)
+            lines.append([("", "  "), ("class:status.progress", "█" * full), ("class:separator", "░" * (size - full)),
+                          ("class:status", f"  {fmt.exact(done)} / {fmt.exact(total)}")])  # fmt: skip
+        else:
+            lines.append([("class:status", "  looking for session files…")])
+    return ListModel(len(lines), lambda i, _w: lines[i], state.overview_scroll)
+
+
+def tab_bar(state: AppState, width: int, on_click) -> list:
+    fragments: list = [("class:tabbar.app", " fdash "), ("class:tabbar", "│")]
+    for number, tab in enumerate(TABS, 1):
+        style = "class:tabbar.current" if tab == state.tab else "class:tabbar.tab"
+        fragments.append((style, f" {number} {TAB_TITLES[tab]} ", _tab_clicker(on_click, tab)))
+        fragments.append(("class:tabbar", " "))
+    right: list = []
+    if state.demo:
+        right.append(("class:tabbar.demo", " DEMO DATA "))
+        right.append(("class:tabbar", " "))
+    count = len(state.warnings)
+    if count:
+        right.append(("class:tabbar.warn", f"⚠ {count:,} warnings (w) "))
+    used = sum(len(f[1]) for f in fragments) + sum(len(f[1]) for f in right)
+    if used < width:
+        fragments.append(("class:tabbar", " " * (width - used)))
+    return fragments + right
+
+
+def _tab_clicker(on_click, tab: str):
+    def handler(event):
+        if event.event_type == MouseEventType.MOUSE_UP:
+            on_click(tab)
+            return None
+        return NotImplemented
+
+    return handler
+
+
+def status_line(state: AppState, width: int) -> list:
+    if state.loading:
+        done, total = state.progress
+        text = (
+            f" ⟳ reading sessions {fmt.exact(done)}/{fmt.exact(total)}" if total else " ⟳ scanning…"
+        )
+        return [("class:status.progress", text)]
+    if state.message is not None:
+        style = "class:status.error" if state.message.level == "error" else "class:status.info"
+        return [(style, " " + plain(state.message.text, max(10, width - 2)))]
+    if state.catalog is not None:
+        took = f" in {state.load_seconds:.2f}s" if state.load_seconds is not None else ""
+        return [
+            (
+                "class:status",
+                f" {fmt.exact(len(state.entries))} sessions from {plain(str(state.root))}{took}",
+            )
+        ]
+    return []
+
+
+def footer(state: AppState, width: int) -> list:
+    if state.input is not None:
+        keys = [
+            ("Enter", "save" if state.input.kind != "filter" else "keep filter"),
+            ("Esc", "cancel"),
+        ]
+    elif state.overlay is not None:
+        keys = OVERLAY_KEYS
+    else:
+        keys = [
+            k for k in TAB_KEYS.get(state.tab, []) if not k[0].startswith("click")
+        ] + GLOBAL_KEYS
+    fragments: list = [("class:footer", " ")]
+    used = 1
+    for key, what in keys:
+        piece = len(key) + len(what) + 3
+        if used + piece > width:
+            break
+        fragments += [("class:footer.key", key), ("class:footer", f" {what}  ")]
+        used += piece
+    return fragments
