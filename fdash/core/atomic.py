@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 
 
@@ -33,6 +32,8 @@ def atomic_write(
         old = None
     if old is not None and not stat.S_ISREG(old.st_mode):
         raise OSError(errno.EINVAL, "not a regular file", path)
+    import tempfile  # noqa: PLC0415 (only writers pay for it)
+
     handle, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
