@@ -221,7 +221,7 @@ class FdashLayout:
 
     def _overlay_title(self) -> str:
         if self.state.overlay == "warnings":
-            return f" Warnings ({len(self.state.warnings):,}) — Esc to close "
+            return f" Warnings ({self.state.warning_count:,}) — Esc to close "
         return " Keys — Esc to close "
 
     def _dialog_error(self):

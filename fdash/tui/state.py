@@ -83,8 +83,8 @@ class AppState:
     use_index: bool = True
     hooks: Hooks = field(factory=Hooks)
 
-    tab: str = "overview"
-    dark: bool = True
+    tab: str = field(init=False)  # from [display] default_tab
+    dark: bool = field(init=False)  # from [display] dark_mode; `d` flips it (not saved)
     catalog: Catalog | None = None
     root: Path = field(init=False)
     demo: bool = field(init=False)
@@ -137,6 +137,10 @@ class AppState:
     @property
     def entries(self) -> tuple[Entry, ...]:
         return self.catalog.entries if self.catalog is not None else ()
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.catalog.problems if self.catalog else ()) + len(self.loaded.warnings)
 
     @property
     def warnings(self) -> list[tuple[str, str]]:
@@ -201,7 +205,7 @@ class AppState:
                 error = f"could not read the sessions: {type(exc).__name__}: {exc}"
                 self.hooks.call_soon(lambda: self._load_failed(error))
             else:
-                prepared = prepare(with_config(catalog, config))
+                prepared = prepare(catalog)  # its entries are already seen through `config`
                 self.hooks.call_soon(lambda: self._loaded(catalog, config, prepared))
             self.hooks.invalidate()
 
@@ -215,7 +219,9 @@ class AppState:
             self.hooks.invalidate()
 
     def _loaded(self, catalog: Catalog, config: Config, prepared: dict | None = None) -> None:
-        self.catalog = with_config(catalog, self.config)  # the config may have changed meanwhile
+        if config is not self.config:  # the config changed while reading
+            catalog = with_config(catalog, self.config)
+        self.catalog = catalog
         self.root, self.demo = catalog.root, catalog.demo
         self.loading = False
         self.load_seconds = time.monotonic() - self.load_started

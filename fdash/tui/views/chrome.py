@@ -54,7 +54,7 @@ def tab_bar(state: AppState, width: int, on_click) -> list:
     if state.demo:
         right.append(("class:tabbar.demo", " DEMO DATA "))
         right.append(("class:tabbar", " "))
-    count = len(state.warnings)
+    count = state.warning_count
     if count:
         right.append(("class:tabbar.warn", f"⚠ {count:,} warnings (w) "))
     used = sum(len(f[1]) for f in fragments) + sum(len(f[1]) for f in right)

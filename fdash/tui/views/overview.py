@@ -150,7 +150,7 @@ def renderable(state: AppState, width: int) -> RenderableType:
     parts: list[RenderableType] = [summary(state), Text("")]
     if state.demo:
         parts.insert(0, Text(" DEMO DATA — generated sessions, not your history ", style="fd.demo"))
-    warnings = len(state.warnings)
+    warnings = state.warning_count
     if warnings:
         parts.insert(
             1 if state.demo else 0,
@@ -183,7 +183,7 @@ def model(state: AppState, width: int) -> ListModel:
         state.dark,
         state.config.display.heatmap_weeks,
         state.demo,
-        len(state.warnings),
+        state.warning_count,
         state.today or date.today(),
     )
     lines = _cache.get(
