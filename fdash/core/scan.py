@@ -87,12 +87,20 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
     def visit(folder_path: str, folder: str) -> None:
         for entry in _list_dir(folder_path, problems):
             name = entry.name
-            match = SESSION_FILE.fullmatch(name) if name.endswith(_SUFFIXES) else None
-            if match:
+            if name.endswith(".jsonl"):
+                kind, sid = "jsonl", name[:-6]
+            elif name.endswith(".settings.json"):
+                kind, sid = "settings.json", name[:-14]
+            else:
+                kind = sid = ""
+            if len(sid) == 36 and UUID.fullmatch(sid):
                 st = _file_stat(entry, problems)
                 if st is not None:
-                    sid = match.group(1).lower()
-                    found.setdefault(sid, {}).setdefault(folder, {})[match.group(2)] = st
+                    places = found.get(sid := sid.lower())
+                    if places is None:
+                        found[sid] = {folder: {kind: st}}
+                    else:
+                        places.setdefault(folder, {})[kind] = st
             elif folder == "" and _is_real_dir(entry, problems):
                 visit(entry.path, name)
 
