@@ -73,31 +73,44 @@ class GroupRow:
 Row = Entry | GroupRow
 
 
-def group_rows(entries: list[Entry], key: Callable[[Entry], str]) -> list[Row]:
-    """Headers in order of first appearance in the sorted list, each followed by its sessions."""
-    buckets: dict[str, list[Entry]] = {}
-    for entry in entries:
-        k = key(entry)
-        members = buckets.get(k)
+def group_rows(
+    entries: tuple[Entry, ...],
+    positions: list[int],
+    keys: list[str],
+    sums: list[tuple[int, float | None]],
+) -> list[Row]:
+    """Headers in order of first appearance in the sorted `positions`, each followed by its
+    sessions; `keys` and `sums` ((tokens, cost)) are per position in `entries`."""
+    buckets: dict[str, list[int]] = {}
+    for i in positions:
+        members = buckets.get(keys[i])
         if members is None:
-            buckets[k] = [entry]
+            buckets[keys[i]] = [i]
         else:
-            members.append(entry)
+            members.append(i)
     rows: list[Row] = []
     for name, members in buckets.items():
         tokens, cost, unpriced = 0, 0.0, 0
-        for e in members:
-            t = e.session.tokens
-            if t is not None:
-                tokens += t.input + t.output + t.cache_write + t.cache_read + t.thinking
-            usd = e.cost.usd
+        for i in members:
+            t, usd = sums[i]
+            tokens += t
             if usd is None:
                 unpriced += 1
             else:
                 cost += usd
         rows.append(GroupRow(name, len(members), tokens, cost, unpriced))
-        rows.extend(members)
+        rows.extend(map(entries.__getitem__, members))
     return rows
+
+
+def group_keys(entries: tuple[Entry, ...], grouping: str) -> list[str]:
+    key = GROUP_KEYS[grouping]
+    return [key(e) for e in entries]
+
+
+def sums(entries: tuple[Entry, ...]) -> list[tuple[int, float | None]]:
+    """(total tokens, cost) by position, for group subtotals."""
+    return [(e.session.usage.total, e.cost.usd) for e in entries]
 
 
 def sort_order(entries: tuple[Entry, ...], field: str) -> list[int]:
@@ -144,6 +157,8 @@ def models_seen(entries: tuple[Entry, ...]) -> list[str]:
 # next scan; "content" facts until anything but a favorite mark changes.
 FACTS: dict[str, tuple[str, Callable[[tuple[Entry, ...]], object]]] = {
     **{f"order:{f}": ("load", lambda entries, f=f: sort_order(entries, f)) for f in SESSION_SORTS},
+    **{f"keys:{g}": ("content", lambda entries, g=g: group_keys(entries, g)) for g in GROUP_KEYS},
+    "sums": ("content", sums),
     "haystacks": ("content", haystacks),
     "empties": ("content", empties),
     "widths": ("content", text_widths),
@@ -213,11 +228,11 @@ class SessionList:
         if terms:
             hay = app.haystacks()
             positions = [i for i in positions if all(t in hay[i] for t in terms)]
-        chosen = [entries[i] for i in positions]
-        self.shown = len(chosen)
+        self.shown = len(positions)
         if self.grouping in GROUP_KEYS:
-            return group_rows(chosen, GROUP_KEYS[self.grouping])
-        return chosen
+            keys = app.fact(f"keys:{self.grouping}")
+            return group_rows(entries, positions, keys, app.fact("sums"))
+        return list(map(entries.__getitem__, positions))
 
     def _reselect(self) -> None:
         rows = self._rows
