@@ -8,6 +8,7 @@ a key press re-renders at most the rows that came into view.
 from __future__ import annotations
 
 from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 
 from fdash import fmt
@@ -194,13 +195,15 @@ def _prompt_panel(state: AppState, entry: Entry | None, width: int) -> list:
     parts.append(Text(f"\nPrompts ({fmt.exact(s.user_prompts)}){note}", style="fd.header"))
     if not texts:
         parts.append(Text("No prompts in this session.", style="fd.dim"))
+    listing = Table.grid(padding=(0, 1, 1, 0))  # wrapped lines stay indented under their text
+    listing.add_column(justify="right", style="fd.accent", no_wrap=True)
+    listing.add_column(overflow="fold")
     for i, prompt in enumerate(texts, 1):
         body = block(prompt).strip()
         if len(body) > MAX_PROMPT_CHARS:
             body = body[:MAX_PROMPT_CHARS] + f"… ({len(body) - MAX_PROMPT_CHARS:,} more characters)"
-        line = Text(f"{i:>3}. ", style="fd.accent")
-        line.append(body.replace("\t", "    "))
-        parts.append(line)
+        listing.add_row(f"{i}.", Text(body))
+    parts.append(listing)
     return parts
 
 
