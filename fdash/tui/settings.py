@@ -9,12 +9,22 @@ nothing is written. No UI imports.
 from __future__ import annotations
 
 import math
+import os
 from typing import TYPE_CHECKING
 
 from attrs import frozen
 
 from fdash.core import paths
-from fdash.core.config import GROUPINGS, SESSION_COLUMNS, SORTS, TABS, Config, ConfigError, update
+from fdash.core.config import (
+    GROUPINGS,
+    SESSION_COLUMNS,
+    SORTS,
+    TABS,
+    WEEKDAYS,
+    Config,
+    ConfigError,
+    update,
+)
 from fdash.core.models import Price
 from fdash.core.pricing import PriceBook, builtin_table
 from fdash.tui.cursor import Cursor
@@ -33,7 +43,7 @@ DEFAULT_PRICE = "(default for unknown models)"
 
 @frozen
 class Item:
-    kind: str  # section | choice | bool | int | text | price | note
+    kind: str  # section | choice | bool | number | text | price | note
     label: str
     keys: tuple[str, ...] = ()
     value: object = None
@@ -41,6 +51,8 @@ class Item:
     note: str = ""
     model: str | None = None  # price rows: the model id (None: [pricing.default])
     configured: bool = False  # price rows: an entry exists in the config file
+    flavor: str = ""  # number: int | float; text: folder | folders | zone
+    optional: bool = False  # an empty answer removes the key
 
     @property
     def editable(self) -> bool:
@@ -54,7 +66,9 @@ def fmt_price(price: Price | None) -> str:
     return " / ".join("=in" if p is None else f"{p:g}" for p in parts)
 
 
-def build_items(config: Config, models_seen: list[str], write_path: str) -> list[Item]:
+def build_items(
+    config: Config, models_seen: list[str], write_path: str, current_roots: str = ""
+) -> list[Item]:
     d = config.display
     items = [
         Item("section", "Display"),
@@ -67,7 +81,14 @@ def build_items(config: Config, models_seen: list[str], write_path: str) -> list
             "bool", "Hide empty sessions", ("display", "hide_empty_sessions"), d.hide_empty_sessions
         ),
         Item("bool", "Dark mode", ("display", "dark_mode"), d.dark_mode),
-        Item("int", "Heatmap weeks", ("display", "heatmap_weeks"), d.heatmap_weeks, note="1–104"),
+        Item(
+            "number",
+            "Heatmap weeks",
+            ("display", "heatmap_weeks"),
+            d.heatmap_weeks,
+            note="1–104",
+            flavor="int",
+        ),
         Item("section", "Session columns"),
     ]
     columns = config.columns.sessions
@@ -117,10 +138,67 @@ def build_items(config: Config, models_seen: list[str], write_path: str) -> list
             )
         )
     items += [
-        Item("section", "Paths"),
-        Item("text", "Sessions folder", ("paths", "sessions_dir"), config.paths.sessions_dir),
-        Item("section", "Grouping rules", note="edit [[grouping.rules]] in the config file"),
+        Item("section", "Paths", note=f"now reading {current_roots}"),
+        Item(
+            "text",
+            "Sessions folder",
+            ("paths", "sessions_dir"),
+            config.paths.sessions_dir,
+            flavor="folder",
+        ),
+        Item(
+            "text",
+            "More sessions folders",
+            ("paths", "sessions_dirs"),
+            tuple(config.paths.sessions_dirs),
+            flavor="folders",
+            optional=True,
+            note=f"separated by {os.pathsep}",
+        ),
+        Item("section", "Reports (daily / weekly / monthly)"),
+        Item(
+            "choice",
+            "Week starts on",
+            ("reports", "week_start"),
+            config.reports.week_start,
+            WEEKDAYS,
+        ),
+        Item(
+            "number",
+            "Month starts on day",
+            ("reports", "month_start_day"),
+            config.reports.month_start_day,
+            note="1–28",
+            flavor="int",
+        ),
+        Item(
+            "text",
+            "Time zone",
+            ("reports", "timezone"),
+            config.reports.timezone,
+            flavor="zone",
+            note="IANA name or UTC; empty: this machine's",
+        ),
+        Item("section", "Budget", note="empty: no limit"),
     ]
+    budget = config.budget
+    for period in ("daily", "weekly", "monthly"):
+        for unit, flavor, label in (("usd", "float", "USD"), ("tokens", "int", "tokens")):
+            key = f"{period}_{unit}"
+            items.append(
+                Item(
+                    "number",
+                    f"{period.capitalize()} {label}",
+                    ("budget", key),
+                    getattr(budget, key),
+                    flavor=flavor,
+                    optional=True,
+                    note="> 0",
+                )
+            )
+    items.append(
+        Item("section", "Grouping rules", note="edit [[grouping.rules]] in the config file")
+    )
     for rule in config.grouping.rules:
         items.append(Item("note", rule.pattern, value=f"→ {rule.group}"))
     if not config.grouping.rules:
@@ -152,6 +230,45 @@ def parse_price(text: str) -> tuple[float, float, float | None, float | None]:
     return values[0], values[1], values[2], values[3]
 
 
+HINTS = {
+    "folder": "a folder that exists; fdash reads it at once",
+    "folders": f"folders that exist, separated by {os.pathsep}; empty: none",
+    "zone": "e.g. Europe/Warsaw or UTC; empty: this machine's zone",
+    "float": "a number; empty: not set",
+    "int": "a whole number",
+}
+
+
+def parse_value(item: Item, text: str):
+    """The typed text as the value to write (ValueError with a message when it is not)."""
+    if item.kind == "number":
+        try:
+            value = int(text) if item.flavor == "int" else float(text)
+        except ValueError:
+            kind = "a whole number" if item.flavor == "int" else "a number"
+            raise ValueError(f"{text!r} is not {kind}") from None
+        if not math.isfinite(value):
+            raise ValueError(f"{text!r} is not a usable number")
+        return value
+    if item.flavor == "folder":
+        if not text:
+            raise ValueError("a folder is required")
+        _existing_folder(text)
+        return text
+    if item.flavor == "folders":
+        folders = [part.strip() for part in text.split(os.pathsep) if part.strip()]
+        for folder in folders:
+            _existing_folder(folder)
+        return folders
+    return text  # zone: the config checks it
+
+
+def _existing_folder(text: str) -> None:
+    folder = paths.expand(text)
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not an existing folder")
+
+
 class SettingsState:
     def __init__(self, app: AppState):
         self.app = app
@@ -162,10 +279,17 @@ class SettingsState:
     @property
     def items(self) -> list[Item]:
         app = self.app
-        key = (id(app.config), app.content_version, str(app.loaded.write_path))
+        key = (
+            id(app.config),
+            app.content_version,
+            str(app.loaded.write_path),
+            app.root,
+            app.more_roots,
+        )
         if key != self._key:
             models = app.fact("models")
-            self._items = build_items(app.config, models, str(app.loaded.write_path))
+            roots = os.pathsep.join(str(r) for r in (app.root, *app.more_roots))
+            self._items = build_items(app.config, models, str(app.loaded.write_path), roots)
             self._key = key
             self.cursor.move(0, len(self._items), self.selectable)
         return self._items
@@ -204,20 +328,17 @@ class SettingsState:
             return
         if item.kind in ("bool", "choice"):
             self.cycle(1)
-        elif item.kind == "int":
+        elif item.kind in ("number", "text"):
+            value = item.value
+            if isinstance(value, (list, tuple)):
+                value = os.pathsep.join(value)
+            title = f"{item.label} ({item.note})" if item.note else item.label
             self.app.ask(
                 "setting",
-                f"{item.label} ({item.note})",
-                str(item.value),
-                lambda text: self._submit_int(item, text),
-            )
-        elif item.kind == "text":
-            self.app.ask(
-                "setting",
-                item.label,
-                str(item.value),
-                lambda text: self._submit_dir(item, text),
-                hint="a folder that exists; fdash reloads from it",
+                title,
+                "" if value is None else str(value),
+                lambda text: self._submit_value(item, text),
+                hint=HINTS.get(item.flavor, ""),
             )
         elif item.kind == "price":
             self._ask_price(item.model, item.value or self._effective(item.model))
@@ -290,21 +411,19 @@ class SettingsState:
         label = DEFAULT_PRICE if model is None else model
         return self.write(changes, f"price of {label} saved")
 
-    def _submit_int(self, item: Item, text: str) -> str | None:
+    def _submit_value(self, item: Item, text: str) -> str | None:
+        """Check what was typed, then write it; an error keeps the dialog open."""
+        text = text.strip()
+        if not text and item.optional:
+            return self.write([(item.keys, None)], f"{item.label}: not set")
         try:
-            value = int(text.strip())
-        except ValueError:
-            return f"{text.strip()!r} is not a whole number"
-        return self.write([(item.keys, value)], f"{item.label}: {value}")
-
-    def _submit_dir(self, item: Item, text: str) -> str | None:
-        value = text.strip()
-        if not value:
-            return "a folder is required"
-        folder = paths.expand(value)
-        if not folder.is_dir():
-            return f"{folder} is not an existing folder"
-        return self.write([(item.keys, value)], f"sessions folder: {value}")
+            value = parse_value(item, text)
+        except ValueError as exc:
+            return str(exc)
+        shown = os.pathsep.join(value) if isinstance(value, list) else value
+        return self.write(
+            [(item.keys, value)], f"{item.label}: {shown if shown != '' else '(default)'}"
+        )
 
     def write(self, changes, done: str) -> str | None:
         """Save the changes; None when saved, else the reason (also shown as a message)."""

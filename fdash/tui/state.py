@@ -21,7 +21,7 @@ from fdash.core.favorites import FavoritesError, set_favorite
 from fdash.core.models import Entry
 from fdash.core.paths import expand
 from fdash.core.resume import ResumeError, resume_command
-from fdash.core.source import Source
+from fdash.core.source import Source, resolve_source
 from fdash.core.text import one_line
 from fdash.core.titles import TitleEditError, rename_session
 from fdash.tui.cursor import Scroll
@@ -87,6 +87,7 @@ class AppState:
     dark: bool = field(init=False)  # from [display] dark_mode; `d` flips it (not saved)
     catalog: Catalog | None = None
     root: Path = field(init=False)
+    more_roots: tuple[Path, ...] = field(init=False)  # read together with `root`
     demo: bool = field(init=False)
     data_version: int = 0  # bumped on every change of the entries
     content_version: int = 0  # bumped when more than favorite marks changed
@@ -111,12 +112,14 @@ class AppState:
     prompts: PromptLoader = field(init=False)
     _facts: dict = field(factory=dict, init=False)
     _last_progress: float = field(default=0.0, init=False)
+    _pending: tuple | None = field(default=None, init=False)  # a reload asked for during one
 
     def __attrs_post_init__(self) -> None:
         display = self.loaded.config.display
         self.tab = display.default_tab if display.default_tab in TABS else "overview"
         self.dark = display.dark_mode
         self.root = Path(self.source.root)
+        self.more_roots = tuple(Path(p) for p in getattr(self.source, "more_roots", ()))
         self.demo = self.source.demo
         self.sessions = SessionList(self)
         self.favorites = SessionList(self, favorites_only=True)
@@ -182,13 +185,19 @@ class AppState:
 
     # ------------------------------------------------------------------ loading
 
-    def reload(self, root: Path | None = None, demo: bool | None = None) -> None:
+    def reload(
+        self,
+        root: Path | None = None,
+        demo: bool | None = None,
+        more_roots: tuple[Path, ...] | None = None,
+    ) -> None:
         """Re-scan in the background (cheap thanks to the index); the selection is kept."""
-        if self.loading:
-            self.flash("already reading the sessions…")
+        if self.loading:  # one scan at a time: this one starts when the current one ends
+            self._pending = (root, demo, more_roots)
             return
         root = Path(root or self.root)
         demo = self.demo if demo is None else demo
+        more = self.more_roots if more_roots is None else tuple(more_roots)
         config, use_index = self.config, self.use_index
         self.loading, self.progress, self.load_error = True, (0, 0), None
         self.load_started = time.monotonic()
@@ -196,7 +205,12 @@ class AppState:
         def work() -> None:
             try:
                 catalog = load_catalog(
-                    root, config, use_index=use_index, demo=demo, progress=self._progress
+                    root,
+                    config,
+                    use_index=use_index,
+                    demo=demo,
+                    progress=self._progress,
+                    more_roots=more,
                 )
             except SessionsDirError as exc:
                 error = str(exc)
@@ -206,7 +220,7 @@ class AppState:
                 self.hooks.call_soon(lambda: self._load_failed(error))
             else:
                 prepared = prepare(catalog)  # its entries are already seen through `config`
-                self.hooks.call_soon(lambda: self._loaded(catalog, config, prepared))
+                self.hooks.call_soon(lambda: self._loaded(catalog, config, prepared, more))
             self.hooks.invalidate()
 
         self.hooks.spawn(work)
@@ -218,11 +232,17 @@ class AppState:
             self._last_progress = now
             self.hooks.invalidate()
 
-    def _loaded(self, catalog: Catalog, config: Config, prepared: dict | None = None) -> None:
+    def _loaded(
+        self,
+        catalog: Catalog,
+        config: Config,
+        prepared: dict | None = None,
+        more_roots: tuple[Path, ...] = (),
+    ) -> None:
         if config is not self.config:  # the config changed while reading
             catalog = with_config(catalog, self.config)
         self.catalog = catalog
-        self.root, self.demo = catalog.root, catalog.demo
+        self.root, self.demo, self.more_roots = catalog.root, catalog.demo, tuple(more_roots)
         self.loading = False
         self.load_seconds = time.monotonic() - self.load_started
         self.load_done_at = time.perf_counter()
@@ -236,11 +256,18 @@ class AppState:
                     value,
                 )
         self.hooks.loaded()
+        self._next_reload()
+
+    def _next_reload(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.reload(*pending)
 
     def _load_failed(self, error: str) -> None:
         self.loading = False
         self.load_error = error
         self.flash(error, "error")
+        self._next_reload()
 
     # ------------------------------------------------------------------ messages, overlays
 
@@ -458,8 +485,15 @@ class AppState:
         if config.display != old.display:
             for lst in (self.sessions, self.favorites):
                 lst.apply_display(config.display)
-        if expand(config.paths.sessions_dir) != expand(old.paths.sessions_dir):
-            self.reload(expand(config.paths.sessions_dir), demo=False)
+        if config.paths.sessions_dir != old.paths.sessions_dir:  # read it now (over any -d)
+            try:
+                source = resolve_source(None, config)
+            except SessionsDirError as exc:
+                self.flash(str(exc), "error")
+            else:
+                self.reload(source.root, demo=source.demo, more_roots=source.more_roots)
+        elif config.paths.sessions_dirs != old.paths.sessions_dirs:  # the same main folder, others
+            self.reload(more_roots=tuple(expand(d) for d in config.paths.sessions_dirs))
         elif self.catalog is not None and (
             config.pricing != old.pricing or config.grouping != old.grouping
         ):

@@ -442,3 +442,37 @@ def test_state_imports_no_ui_library():
     top = {m.split(".")[0] for m in out.stdout.split()}
     assert "prompt_toolkit" not in top and "rich" not in top
     assert time.time() > 0
+
+
+def test_budget_report_and_folder_list_settings(small, tmp_path):
+    state = loaded(small, COMMENTED)
+    path = state.loaded.write_path
+    settings_item(state, "Daily USD")
+    state.settings.activate()
+    state.submit_input("-5")
+    assert state.input is not None and "positive" in state.input.error
+    state.submit_input("12.5")
+    assert state.input is None and state.config.budget.daily_usd == 12.5
+    settings_item(state, "Daily USD")
+    state.settings.activate()
+    state.submit_input("")  # empty: no limit (the key is removed)
+    assert state.config.budget.daily_usd is None and "daily_usd" not in path.read_text(encoding="utf-8")
+    settings_item(state, "Time zone")
+    state.settings.activate()
+    state.submit_input("Mars/Olympus")
+    assert state.input is not None and "time zone" in state.input.error
+    state.submit_input("UTC")
+    assert state.config.reports.timezone == "UTC"
+    settings_item(state, "Week starts on")
+    state.settings.cycle(-1)
+    assert state.config.reports.week_start == "sunday"
+    other = tmp_path / "more"
+    write_session(other, BETA.replace("4444", "5555", 1), "from another machine")
+    settings_item(state, "More sessions folders")
+    state.settings.activate()
+    state.submit_input(str(tmp_path / "missing"))
+    assert "not an existing folder" in state.input.error
+    state.submit_input(str(other))
+    assert state.input is None and state.more_roots == (other,)
+    assert len(state.entries) == 5  # read together with the main folder
+    assert "# my fdash settings — keep this comment" in path.read_text(encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from rich.text import Text
 
 from fdash.tui.controls import ListModel
@@ -27,6 +29,13 @@ def _value(item: Item) -> Text:
         return Text(
             "unpriced" if item.model else "none", style="fd.warn" if item.model else "fd.dim"
         )
+    if item.value is None or item.value == () or (item.flavor == "zone" and not item.value):
+        return Text(
+            {"zone": "(this machine's zone)", "folders": "none"}.get(item.flavor, "not set"),
+            style="fd.dim",
+        )
+    if isinstance(item.value, tuple):
+        return Text(plain(os.pathsep.join(item.value)))
     return Text(plain(str(item.value)), style="fd.text" if item.kind != "note" else "fd.dim")
 
 
