@@ -16,7 +16,7 @@ from fdash.core.config import SESSION_COLUMNS
 from fdash.core.models import Entry
 from fdash.tui.controls import ListModel
 from fdash.tui.lists import GroupRow, SessionList, session_date
-from fdash.tui.richbridge import LineCache, render_lines, text_line
+from fdash.tui.richbridge import LineCache, segment_lines, text_line
 from fdash.tui.state import AppState
 from fdash.tui.views.common import (
     Column,
@@ -219,7 +219,7 @@ def side_model(state: AppState, lst: SessionList, width: int) -> ListModel:
     key = (sid, id(entry), id(prompts), width, dark)
 
     def make():
-        return entry, render_lines(Group(*_prompt_panel(state, entry, width)), width, dark)
+        return entry, segment_lines(Group(*_prompt_panel(state, entry, width)), width, dark)
 
     cached_entry, lines = _side.get(key, make)
     if cached_entry is not entry:
