@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from attrs import evolve, frozen
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.mouse_events import MouseButton, MouseEvent, MouseEventType
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from fdash.tui.safe import block, plain  # noqa: F401 (re-exported for the views)
@@ -67,6 +67,27 @@ def cell(value: str | Text, width: int, justify: str = "left", style: str = "") 
 
 def row(cells: Sequence[Text], gap: int = 1) -> Text:
     return Text(" " * gap).join(cells)
+
+
+def fixed(value: str, width: int, justify: str = "left") -> str:
+    """Already-safe text made exactly `width` cells wide (cut with `…`): the fast path of
+    `cell` for one-style cells, used for every list row."""
+    size = len(value) if value.isascii() else cell_len(value)
+    if size > width:
+        value = set_cell_size(value, max(0, width - 1)) + "…" if width else ""
+        size = width
+    pad = " " * (width - size)
+    return pad + value if justify == "right" else value + pad
+
+
+def assemble(cells: Sequence[tuple[str, str]], gap: int = 1) -> Text:
+    """One row `Text` from (text, style) cells already cut to their widths."""
+    parts: list[tuple[str, str] | str] = []
+    for i, part in enumerate(cells):
+        if i:
+            parts.append(" " * gap)
+        parts.append(part)
+    return Text.assemble(*parts)
 
 
 def bar(fraction: float, width: int, style: str = "", background: str = "fd.bar.bg") -> Text:

@@ -20,12 +20,13 @@ from fdash.tui.richbridge import LineCache, segment_lines, text_line
 from fdash.tui.state import AppState
 from fdash.tui.views.common import (
     Column,
+    assemble,
     block,
     cell,
     fit,
+    fixed,
     header_fragments,
     plain,
-    row,
     short_path,
 )
 
@@ -71,33 +72,32 @@ def _entry_text(e: Entry, cols: list[Column]) -> Text:
     cells = []
     for col in cols:
         name, w = col.name, col.width
+        style = ""
         if name == "favorites":
-            value = Text("★", style="fd.fav") if e.favorite else Text(" ")
+            value, style = ("★", "fd.fav") if e.favorite else (" ", "")
         elif name == "date":
-            value = Text(fmt.when(session_date(e) or None), style="fd.dim")
+            value, style = fmt.when(session_date(e) or None), "fd.dim"
         elif name == "title":
-            title = plain(s.title) or "(untitled)"
-            value = Text(
-                title, style="fd.fav" if e.favorite else ("fd.dim" if s.empty else "fd.text")
-            )
+            value = plain(s.title) or "(untitled)"
+            style = "fd.fav" if e.favorite else ("fd.dim" if s.empty else "fd.text")
         elif name == "project":
-            value = Text(short_path(s.project, w), style="fd.accent")
+            value, style = short_path(s.project, w), "fd.accent"
         elif name == "group":
-            value = Text(plain(e.group))
+            value = plain(e.group)
         elif name == "model":
-            value = Text(plain(e.model), style="fd.dim")
+            value, style = plain(e.model), "fd.dim"
         elif name == "prompts":
-            value = Text(fmt.exact(s.user_prompts))
+            value = fmt.exact(s.user_prompts)
         elif name == "tokens":
-            value = Text(fmt.tokens(s.usage.total))
+            value = fmt.tokens(s.usage.total)
         elif name == "cost":
-            value = Text(fmt.money(e.cost.usd), style="fd.warn" if e.cost.usd is None else "")
+            value, style = fmt.money(e.cost.usd), "fd.warn" if e.cost.usd is None else ""
         elif name == "duration":
-            value = Text(fmt.duration(s.duration_ms))
+            value = fmt.duration(s.duration_ms)
         else:
-            value = Text(s.id, style="fd.dim")
-        cells.append(cell(value, w, col.justify))
-    return row(cells)
+            value, style = s.id, "fd.dim"
+        cells.append((fixed(value, w, col.justify), style))
+    return assemble(cells)
 
 
 def _group_text(g: GroupRow, width: int) -> Text:
