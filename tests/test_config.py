@@ -164,3 +164,24 @@ def test_readme_config_example_is_valid(tmp_path):
     assert loaded.warnings == ()
     assert loaded.config.budget.daily_usd == 20.0
     assert loaded.config.pricing.models["claude-opus-4-5-20251101"].cache_read_per_million == 0.5
+
+
+def test_writer_keeps_crlf_and_refuses_a_concurrent_edit(tmp_path, monkeypatch):
+    import fdash.core.config as config_module
+
+    path = tmp_path / "c.toml"
+    path.write_bytes(b"# mine\r\n[display]\r\ndark_mode = true\r\n")
+    set_value(path, ("display", "dark_mode"), False)
+    assert path.read_bytes() == b"# mine\r\n[display]\r\ndark_mode = false\r\n"
+
+    real = config_module.parse_text
+
+    def edit_meanwhile(text, source):  # the user saves in an editor while fdash validates
+        if "after setting" in source:
+            path.write_bytes(b"[display]\r\nheatmap_weeks = 9\r\n")
+        return real(text, source)
+
+    monkeypatch.setattr(config_module, "parse_text", edit_meanwhile)
+    with pytest.raises(ConfigError, match="changed while saving"):
+        set_value(path, ("display", "dark_mode"), True)
+    assert path.read_bytes() == b"[display]\r\nheatmap_weeks = 9\r\n"
