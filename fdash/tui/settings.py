@@ -106,6 +106,7 @@ def build_items(
         )
     )
     book = PriceBook()
+    origin = f"{table.source.split()[0]} {table.retrieved}"  # e.g. "LiteLLM 2026-11-25"
     default = config.pricing.default
     items.append(
         Item(
@@ -125,7 +126,9 @@ def build_items(
         if source != "builtin":
             note = "no built-in price"
         else:
-            note = f"built-in {fmt_price(builtin)}" + (f" ({key})" if key != model.lower() else "")
+            note = f"built-in {fmt_price(builtin)} · {origin}" + (
+                f" (as {key})" if key != model.lower() else ""
+            )
         items.append(
             Item(
                 "price",
