@@ -29,11 +29,7 @@ from fdash.tui.state import AppState
 from fdash.tui.views import chrome
 
 FILTER_HINT = "  Enter keep · Esc cancel "
-NARROW = (
-    80  # below this many columns the prompt panel replaces the list instead of sitting beside it
-)
-
-
+NARROW = 80  # fewer columns: the prompt panel replaces the list instead of sitting beside it
 VIEWS = ("overview", "groups", "projects", "sessions", "settings", "overlays")
 
 

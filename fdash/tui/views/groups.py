@@ -16,13 +16,12 @@ from fdash.tui.style import palette
 from fdash.tui.views.common import plain
 
 _cache = LineCache(8)
-OTHER = "(other groups)"
 
 
 def _colors(state: AppState, buckets: list[Bucket]) -> dict[str, str]:
+    """A color for each of the biggest groups; the rest share the last (grey) one."""
     series = palette(state.dark).series
-    named = {b.key: series[i] for i, b in enumerate(buckets[: len(series) - 1])}
-    return named
+    return {b.key: series[i] for i, b in enumerate(buckets[: len(series) - 1])}
 
 
 def share_bar(
