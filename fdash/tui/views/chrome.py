@@ -45,22 +45,41 @@ def loading_model(state: AppState, width: int) -> ListModel:
 
 
 def tab_bar(state: AppState, width: int, on_click) -> list:
-    fragments: list = [("class:tabbar.app", " fdash "), ("class:tabbar", "│")]
+    """The tabs (clickable), DEMO DATA and the warnings count; the narrower the terminal,
+    the shorter: without the name, then other tabs by number only."""
+    for compact in range(3):
+        fragments = _tabs(state, on_click, app_name=compact == 0, names=compact < 2)
+        right = _markers(state, short=compact > 0)
+        used = sum(len(f[1]) for f in fragments) + sum(len(f[1]) for f in right)
+        if used <= width:
+            break
+    return [*fragments, ("class:tabbar", " " * max(0, width - used)), *right]
+
+
+def _tabs(state: AppState, on_click, app_name: bool, names: bool) -> list:
+    fragments: list = [("class:tabbar.app", " fdash "), ("class:tabbar", "│")] if app_name else []
     for number, tab in enumerate(TABS, 1):
-        style = "class:tabbar.current" if tab == state.tab else "class:tabbar.tab"
-        fragments.append((style, f" {number} {TAB_TITLES[tab]} ", _tab_clicker(on_click, tab)))
-        fragments.append(("class:tabbar", " "))
+        current = tab == state.tab
+        label = f" {number} {TAB_TITLES[tab]} " if names or current else f" {number} "
+        style = "class:tabbar.current" if current else "class:tabbar.tab"
+        fragments.append((style, label, _tab_clicker(on_click, tab)))
+        fragments.append(("class:tabbar", " " if names else ""))
+    return fragments
+
+
+def _markers(state: AppState, short: bool) -> list:
     right: list = []
     if state.demo:
-        right.append(("class:tabbar.demo", " DEMO DATA "))
-        right.append(("class:tabbar", " "))
+        right += [
+            ("class:tabbar.demo", " DEMO " if short else " DEMO DATA "),
+            ("class:tabbar", " "),
+        ]
     count = state.warning_count
     if count:
-        right.append(("class:tabbar.warn", f"⚠ {count:,} warnings (w) "))
-    used = sum(len(f[1]) for f in fragments) + sum(len(f[1]) for f in right)
-    if used < width:
-        fragments.append(("class:tabbar", " " * (width - used)))
-    return fragments + right
+        right.append(
+            ("class:tabbar.warn", f"⚠ {count:,} (w) " if short else f"⚠ {count:,} warnings (w) ")
+        )
+    return right
 
 
 def _tab_clicker(on_click, tab: str):

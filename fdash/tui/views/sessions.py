@@ -30,7 +30,8 @@ from fdash.tui.views.common import (
     short_path,
 )
 
-MAX_PROMPT_CHARS = 6000
+MAX_PROMPT_CHARS = 6000  # of one prompt shown in the panel
+MAX_PANEL_CHARS = 60_000  # of all of them: the panel is drawn on every selection move
 _rows = LineCache(4096)
 _side = LineCache(16)
 
@@ -198,10 +199,19 @@ def _prompt_panel(state: AppState, entry: Entry | None, width: int) -> list:
     listing = Table.grid(padding=(0, 1, 1, 0))  # wrapped lines stay indented under their text
     listing.add_column(justify="right", style="fd.accent", no_wrap=True)
     listing.add_column(overflow="fold")
+    budget = MAX_PANEL_CHARS
     for i, prompt in enumerate(texts, 1):
-        body = block(prompt).strip()
-        if len(body) > MAX_PROMPT_CHARS:
-            body = body[:MAX_PROMPT_CHARS] + f"… ({len(body) - MAX_PROMPT_CHARS:,} more characters)"
+        if budget <= 0:
+            listing.add_row(
+                "…", Text(f"{len(texts) - i + 1:,} more prompts not shown", style="fd.dim")
+            )
+            break
+        body = block(prompt[: MAX_PROMPT_CHARS * 2]).strip()
+        if len(prompt) > MAX_PROMPT_CHARS:
+            body = (
+                body[:MAX_PROMPT_CHARS] + f"… ({len(prompt) - MAX_PROMPT_CHARS:,} more characters)"
+            )
+        budget -= len(body)
         listing.add_row(f"{i}.", Text(body))
     parts.append(listing)
     return parts
