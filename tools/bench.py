@@ -195,9 +195,15 @@ def _check_same_numbers(measures: Measures) -> None:
 def tui_latency(root: Path) -> dict | None:
     """First frame and key→repaint of the full-screen app, measured in a child process."""
     code = (
-        "import json, sys\n"
+        "import time\n"
+        "started = time.perf_counter()\n"
+        "import json\n"
         "from fdash.tui.measure import measure\n"
-        f"print(json.dumps(measure({str(root)!r})))\n"
+        "imported = time.perf_counter()\n"
+        f"result = measure({str(root)!r})\n"
+        "result['import_ms'] = round((imported - started) * 1000, 1)\n"
+        "result.pop('per_key', None)\n"
+        "print(json.dumps(result))\n"
     )
     cache = tempfile.mkdtemp(prefix="fdash-bench-tui-")
     env = dict(os.environ, XDG_CACHE_HOME=cache)
@@ -255,10 +261,13 @@ def table(results: dict[str, Measures], tui: dict[str, dict | None]) -> tuple[st
     rows.append("| peak RSS cold / warm | " + " | ".join(
         f"{m.rss['cold']:.0f} MB / {m.rss['warm']:.0f} MB" for m in results.values()) + " |")
     if any(tui.values()):
-        rows.append("| app first frame (warm) | " + " | ".join(
-            f"{t['first_frame_s'] * 1000:.0f} ms" if t else "—" for t in tui.values()) + " |")
-        rows.append("| app key→repaint (median / worst) | " + " | ".join(
-            f"{t['repaint_ms_median']:.1f} / {t['repaint_ms_max']:.1f} ms" if t else "—" for t in tui.values()) + " |")
+        rows.append("| app: imports + first frame (warm) | " + " | ".join(
+            f"{t['import_ms']:.0f} + {t['first_frame_ms']:.0f} ms" if t else "—" for t in tui.values()) + " |")
+        rows.append("| app: data on screen, from imports (warm) | " + " | ".join(
+            f"{t['import_ms'] + t['loaded_ms']:.0f} ms" if t else "—" for t in tui.values()) + " |")
+        rows.append("| app: key→repaint median / p95 / worst | " + " | ".join(
+            f"{t['key_ms']['median']:.1f} / {t['key_ms']['p95']:.1f} / {t['key_ms']['max']:.1f} ms"
+            if t else "—" for t in tui.values()) + " |")
     ratios = ["", "| ratio | target | " + " | ".join(results) + " |", "|---|---|" + "---|" * len(results)]
     verdicts = []
 
@@ -305,11 +314,16 @@ def write_report(path: Path, results, tui, params, roots, runs: int, seconds: fl
     if any(tui.values()):
         for name, t in tui.items():
             if t:
-                ok_frame = t["first_frame_s"] <= TARGETS["first_frame_s"]
-                ok_key = t["repaint_ms_max"] <= TARGETS["repaint_ms"]
-                lines.append(f"Full-screen app on **{name}** ({t.get('sessions', '?')} sessions): first frame "
-                             f"{t['first_frame_s'] * 1000:.0f} ms {'✅' if ok_frame else '❌'} (target < 500 ms), "
-                             f"key→repaint worst {t['repaint_ms_max']:.1f} ms {'✅' if ok_key else '❌'} (target < 50 ms).")
+                frame = t["import_ms"] + t["first_frame_ms"]
+                ok_frame = frame <= TARGETS["first_frame_s"] * 1000
+                ok_key = t["key_ms"]["p95"] <= TARGETS["repaint_ms"]
+                lines.append(
+                    f"Full-screen app on **{name}** ({t.get('sessions', '?')} sessions, {t.get('size')}, headless): "
+                    f"first frame {frame:.0f} ms after the interpreter started importing it "
+                    f"{'✅' if ok_frame else '❌'} (target < 500 ms; the sessions appear at "
+                    f"{t['import_ms'] + t['loaded_ms']:.0f} ms), key→repaint median {t['key_ms']['median']:.1f} ms, "
+                    f"p95 {t['key_ms']['p95']:.1f} ms {'✅' if ok_key else '❌'} (target < 50 ms), "
+                    f"worst {t['key_ms']['max']:.1f} ms over {t['key_ms']['count']} keys.")
         lines.append("")
     lines += ["Targets:", "", *[f"- {v}" for v in verdicts], ""]
     text = "\n".join(lines)
@@ -341,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmarking {name}", file=sys.stderr)
         results[name] = bench_corpus(roots[name], extra, args.runs)
     tui = {name: (None if args.no_tui else tui_latency(roots[name])) for name in names}
+    raw = {name: {"times": m.times, "rss": m.rss} for name, m in results.items()}
+    (data / "results.json").write_text(json.dumps({"measures": raw, "tui": tui}, indent=1))
     body, verdicts = table(results, tui)
     print(body)
     print("\n".join(verdicts))
