@@ -30,7 +30,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
-from attrs import evolve
 
 from fdash.core import paths
 from fdash.core.atomic import atomic_write
@@ -148,10 +147,7 @@ def _read_entry(files: SessionFiles, stored: list | None, detail: list | None, c
     finished = reader.finished(tail) if reader else None
     if finished is not None:
         transcript_problems += finished.problems()
-    session = build_session(files, finished, settings)
-    snapshots = _snapshots(files, stored, settings)
-    if snapshots:
-        session = evolve(session, token_snapshots=snapshots)
+    session = build_session(files, finished, settings, _snapshots(files, stored, settings))
     found = transcript_problems + settings_problems
     if files.transcript is None and files.settings is not None:
         found.append(Problem(files.settings.path, "settings without a transcript"))

@@ -61,7 +61,10 @@ def read_prompts(path: str) -> list[str]:
 
 
 def build_session(
-    files: SessionFiles, transcript: TranscriptReader | None, settings: SettingsFacts | None
+    files: SessionFiles,
+    transcript: TranscriptReader | None,
+    settings: SettingsFacts | None,
+    token_snapshots: str = "",
 ) -> Session:
     """Combine what the two files say. Settings name the model; the transcript's last
     assistant `modelId` stands in when there is no settings file."""
@@ -91,6 +94,7 @@ def build_session(
         activity=encode_activity(transcript.activity) if transcript else "",
         child_ids=settings.children if settings else (),
         source=files.root,
+        token_snapshots=token_snapshots,
     )
 
 
