@@ -89,6 +89,13 @@ def build_app(
     return app
 
 
+def start_loading(state: AppState) -> None:
+    """What the app does as it starts (before its first frame): read the sessions, and
+    import the views, both in the background."""
+    state.reload()
+    warm_up()
+
+
 def create_state(loaded: LoadedConfig, source: Source, *, use_index: bool = True) -> AppState:
     return AppState(loaded, source, use_index=use_index)
 
@@ -98,11 +105,7 @@ def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
     state = create_state(loaded, source, use_index=use_index)
     app = build_app(state)
 
-    def start() -> None:  # after the first frame is scheduled
-        state.reload()
-        warm_up()
-
-    result = app.run(pre_run=start)
+    result = app.run(pre_run=lambda: start_loading(state))
     if isinstance(result, ResumeCommand):
         print(f"fdash: resuming session {result.session_id} in {result.cwd}", file=sys.stderr)
         sys.stderr.flush()

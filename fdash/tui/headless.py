@@ -7,8 +7,8 @@ Vt100 output (read back with pyte, a terminal emulator). Used by the tests, by
         h.press("4", "j")
         print(h.text())
 
-The app runs on its own thread with its own event loop, exactly as `run()` would run it
-(background loading included); every render is time-stamped.
+The app runs on its own thread with its own event loop, started as `run()` starts it
+(background loading and imports included); every render is time-stamped.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from fdash.tui.app import build_app
+from fdash.tui.app import build_app, start_loading
 from fdash.tui.state import AppState
 
 KEYS = {
@@ -134,7 +134,7 @@ class Headless:
             async def go():
                 ready.set()
                 return await self.app.run_async(
-                    pre_run=self.state.reload if self.load else None,
+                    pre_run=(lambda: start_loading(self.state)) if self.load else None,
                     handle_sigint=False,
                     set_exception_handler=False,
                 )
