@@ -89,11 +89,16 @@ def build_app(
     return app
 
 
-def start_loading(state: AppState) -> None:
-    """What the app does as it starts (before its first frame): read the sessions, and
-    import the views, both in the background."""
-    state.reload()
-    warm_up()
+def start_loading(app: Application, state: AppState) -> None:
+    """Once the first frame is out: read the sessions and import the views, both in the
+    background (started earlier, they would hold the GIL while that frame is drawn)."""
+
+    def go(_app) -> None:
+        app.after_render -= go
+        state.reload()
+        warm_up()
+
+    app.after_render += go
 
 
 def create_state(loaded: LoadedConfig, source: Source, *, use_index: bool = True) -> AppState:
@@ -105,7 +110,7 @@ def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
     state = create_state(loaded, source, use_index=use_index)
     app = build_app(state)
 
-    result = app.run(pre_run=lambda: start_loading(state))
+    result = app.run(pre_run=lambda: start_loading(app, state))
     if isinstance(result, ResumeCommand):
         print(f"fdash: resuming session {result.session_id} in {result.cwd}", file=sys.stderr)
         sys.stderr.flush()

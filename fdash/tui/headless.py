@@ -134,7 +134,7 @@ class Headless:
             async def go():
                 ready.set()
                 return await self.app.run_async(
-                    pre_run=(lambda: start_loading(self.state)) if self.load else None,
+                    pre_run=(lambda: start_loading(self.app, self.state)) if self.load else None,
                     handle_sigint=False,
                     set_exception_handler=False,
                 )
