@@ -15,12 +15,25 @@ def read_regular(path: str, offset: int = 0) -> bytes:
     """The bytes of a regular file from `offset`. Opened without blocking, so a FIFO or
     device swapped in under a session's name raises OSError instead of hanging."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
         if offset:
-            handle.seek(offset)
-        return handle.read()
+            os.lseek(fd, offset, os.SEEK_SET)
+        # Up to the size seen now (bytes appended meanwhile are for the next read): one
+        # system call for most files, no buffered file object.
+        want = max(0, st.st_size - offset)
+        chunks = []
+        while want > 0:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            want -= len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def read_bytes(path: str, problems: list[Problem], offset: int = 0) -> bytes | None:

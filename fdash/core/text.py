@@ -31,7 +31,13 @@ _BREAKS = re.compile(r"[\t\n\r\x0b\x0c\u2028\u2029]+")
 
 def utf8_safe(text: str) -> str:
     """`text` with lone surrogates (undecodable bytes of a file name) as U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")  # C speed; only lone surrogates fail
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def clean(text: str | None) -> str:
