@@ -227,3 +227,23 @@ def test_folder_name_that_is_not_utf8(observer_root):
     second, _ = _records(observer_root)  # the index was written (without those sessions)
     assert first == second and len(first) == 3
     assert index_path(observer_root).exists()
+
+
+def test_cancelling_a_cold_read_is_prompt_and_writes_nothing(generated, monkeypatch):
+    import time
+
+    import fdash.core.index as index_module
+    from fdash.core.catalog import Cancelled
+
+    root, _ = generated
+    monkeypatch.setattr(index_module, "PARALLEL_MIN_FILES", 1)
+
+    def progress(done, total):
+        if done:
+            raise Cancelled()
+
+    started = time.perf_counter()
+    with pytest.raises(Cancelled):
+        load_catalog(root, Config(), progress=progress)
+    assert time.perf_counter() - started < 5
+    assert not index_path(root).exists()

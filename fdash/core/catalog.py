@@ -17,7 +17,11 @@ from fdash.core.models import Entry, Problem, Session
 from fdash.core.pricing import PriceBook
 from fdash.core.scan import merge, scan
 
-Progress = Callable[[int, int], None]  # (done, total)
+Progress = Callable[[int, int], None]  # (done, total); may raise (e.g. Cancelled) to stop
+
+
+class Cancelled(Exception):
+    """Raised by a progress callback to stop loading (nothing is written to the index)."""
 
 
 class SessionsDirError(Exception):

@@ -456,12 +456,17 @@ class Index:
 
 
 def _drain(executor, task, batches):
+    """Results in order. When the reader stops early (a progress callback raised to
+    cancel, e.g. the user quit during a cold scan), queued batches are dropped and the
+    workers left to finish the one they hold, without waiting for them."""
     global _FORKED_WORK
+    finished = False
     try:
-        with executor:
-            yield from executor.map(task, batches)
+        yield from executor.map(task, batches)
+        finished = True
     finally:
         _FORKED_WORK = []
+        executor.shutdown(wait=finished, cancel_futures=not finished)
 
 
 @contextmanager
