@@ -40,14 +40,30 @@ def utf8_safe(text: str) -> str:
     return text
 
 
+# Characters whose width prompt_toolkit, Rich and terminals disagree on: variation
+# selectors (⚠️ is 1 cell to wcwidth, 2 to Rich and to most terminals), emoji skin-tone
+# modifiers, tag characters, soft hyphen, combining grapheme joiner. Regional indicators
+# (flags) become their letters. Removing them keeps table rows aligned everywhere.
+_AMBIGUOUS = re.compile(
+    "[\ufe00-\ufe0f\u00ad\u034f\U000e0000-\U000e007f\U000e0100-\U000e01ef\U0001f3fb-\U0001f3ff]"
+)
+_FLAGS = re.compile("[\U0001f1e6-\U0001f1ff]")
+
+
 def clean(text: str | None) -> str:
-    """Text with escape sequences and invisible controls removed; line breaks kept."""
+    """Text with escape sequences, invisible controls and characters of disputed width
+    removed; line breaks kept."""
     if not text:
         return ""
     text = utf8_safe(text)
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ESCAPE.sub("", text)
-    return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.isascii():
+        text = _AMBIGUOUS.sub("", text)
+        if "\U0001f1e6" <= max(text):
+            text = _FLAGS.sub(lambda m: chr(ord(m.group()) - 0x1F1E6 + ord("A")), text)
+    return text
 
 
 def one_line(text: str | None, limit: int | None = None) -> str:
