@@ -127,6 +127,7 @@ class Measures:
 def bench_corpus(root: Path, extra: Path, runs: int) -> Measures:
     python = sys.executable
     fdash = [python, "-m", "fdash", "-d", str(root), "--print", "stats", "--json"]
+    search = [python, "-m", "fdash", "-d", str(root), "search", "--json"]
     files = transcripts(root)
     target = max(files, key=os.path.getsize)  # append to a big one: the incremental read matters
     measures = Measures()
@@ -142,6 +143,7 @@ def bench_corpus(root: Path, extra: Path, runs: int) -> Measures:
             measures.add("cold", run(fdash, dict(os.environ, XDG_CACHE_HOME=cold_cache)))
             shutil.rmtree(cold_cache, ignore_errors=True)
             measures.add("warm", run(fdash, warm_env))
+            measures.add("search", run([*search, "tests", "failing"], warm_env))
             with open(target, "ab") as handle:
                 handle.write(_message_line(round_no))
             measures.add("append", run(fdash, warm_env))
@@ -190,6 +192,35 @@ def _check_same_numbers(measures: Measures) -> None:
     differ = {k: (naive[k], appended[k]) for k in naive if naive[k] != appended[k]}
     if differ:
         raise SystemExit(f"fdash and the naive reader disagree: {differ}")
+
+
+def search_latency(root: Path) -> dict | None:
+    """In-process: building the search (lower-casing every session's text once) and
+    queries of one to three words, on the warm catalog."""
+    code = (
+        "import json, statistics, time\n"
+        "from fdash.core.catalog import load_catalog\n"
+        "from fdash.core.config import Config\n"
+        "from fdash.core.search import Searcher\n"
+        f"entries = load_catalog({str(root)!r}, Config()).entries\n"
+        "t = time.perf_counter(); s = Searcher(entries); build = time.perf_counter() - t\n"
+        "times = []\n"
+        "for q in ['test', 'tests failing', 'fix the login', 'summary', 'zzz-nothing', 'rate limiting api']*5:\n"
+        "    t = time.perf_counter(); hits = s.search(q); times.append(time.perf_counter() - t)\n"
+        "print(json.dumps({'sessions': len(entries), 'build_ms': round(build*1000, 1),\n"
+        "  'query_ms_median': round(statistics.median(times)*1000, 1), 'query_ms_max': round(max(times)*1000, 1)}))\n"
+    )
+    cache = tempfile.mkdtemp(prefix="fdash-bench-search-")
+    env = dict(os.environ, XDG_CACHE_HOME=cache)
+    try:
+        subprocess.run([sys.executable, "-m", "fdash", "-d", str(root), "stats", "--json"], env=env,
+                       capture_output=True, check=True)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=600, check=True)
+    except (subprocess.SubprocessError, OSError):
+        return None
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return json.loads(out.stdout.decode().strip().splitlines()[-1])
 
 
 def tui_latency(root: Path) -> dict | None:
@@ -252,6 +283,7 @@ def table(results: dict[str, Measures], tui: dict[str, dict | None]) -> tuple[st
     labels = {
         "cold": "fdash cold (no index)", "warm": "fdash warm (nothing changed)",
         "append": "after appending to one transcript", "add50": "after adding 50 sessions",
+        "search": "`fdash search tests failing --json` (warm)",
         "naive": "naive reader (stdlib json, every line)", "cat": "`cat` of all transcripts",
         "python": "`python3 -c pass`",
     }
@@ -288,7 +320,7 @@ def table(results: dict[str, Measures], tui: dict[str, dict | None]) -> tuple[st
     return "\n".join(rows + ratios), verdicts
 
 
-def write_report(path: Path, results, tui, params, roots, runs: int, seconds: float) -> str:
+def write_report(path: Path, results, tui, searches, params, roots, runs: int, seconds: float) -> str:
     body, verdicts = table(results, tui)
     rss_ok = all(m.rss["cold"] < TARGETS["rss_mb"] and m.rss["warm"] < TARGETS["rss_mb"] for m in results.values())
     lines = [
@@ -325,6 +357,13 @@ def write_report(path: Path, results, tui, params, roots, runs: int, seconds: fl
                     f"p95 {t['key_ms']['p95']:.1f} ms {'✅' if ok_key else '❌'} (target < 50 ms), "
                     f"worst {t['key_ms']['max']:.1f} ms over {t['key_ms']['count']} keys.")
         lines.append("")
+    for name, found in searches.items():
+        if found:
+            lines.append(
+                f"Search on **{name}** ({found['sessions']:,} sessions, in-process, warm): building the search "
+                f"{found['build_ms']:.0f} ms once, then a query {found['query_ms_median']:.1f} ms median, "
+                f"{found['query_ms_max']:.1f} ms worst (served from the index: no transcript is opened).")
+    lines.append("")
     lines += ["Targets:", "", *[f"- {v}" for v in verdicts], ""]
     text = "\n".join(lines)
     notes = REPO / "docs" / "PERFORMANCE-notes.md"
@@ -355,13 +394,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmarking {name}", file=sys.stderr)
         results[name] = bench_corpus(roots[name], extra, args.runs)
     tui = {name: (None if args.no_tui else tui_latency(roots[name])) for name in names}
+    searches = {name: search_latency(roots[name]) for name in names}
     raw = {name: {"times": m.times, "rss": m.rss} for name, m in results.items()}
-    (data / "results.json").write_text(json.dumps({"measures": raw, "tui": tui}, indent=1))
+    (data / "results.json").write_text(json.dumps({"measures": raw, "tui": tui, "search": searches}, indent=1))
     body, verdicts = table(results, tui)
     print(body)
     print("\n".join(verdicts))
     if args.write:
-        write_report(Path(args.write), results, tui, params, roots, args.runs, time.perf_counter() - started)
+        write_report(Path(args.write), results, tui, searches, params, roots, args.runs,
+                     time.perf_counter() - started)
         print(f"wrote {args.write}", file=sys.stderr)
     return 0
 
