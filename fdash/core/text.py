@@ -61,7 +61,7 @@ def clean(text: str | None) -> str:
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.isascii():
         text = _AMBIGUOUS.sub("", text)
-        if "\U0001f1e6" <= max(text):
+        if "\U0001f1e6" <= max(text, default=" "):
             text = _FLAGS.sub(lambda m: chr(ord(m.group()) - 0x1F1E6 + ord("A")), text)
     return text
 
