@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -106,15 +107,26 @@ def _load(root, config: Config, use_index: bool, demo: bool, progress, more_root
     paths = [check_root(r) for r in (root, *more_roots)]
     paths = list(dict.fromkeys(p.resolve() for p in paths)) if more_roots else paths
     several = len(paths) > 1
-    result = merge([(str(p) if several else "", scan(p)) for p in paths])
-    problems = list(result.problems)
-    from fdash.core.index import open_index  # noqa: PLC0415 (keeps start-up light)
+    from fdash.core.index import Index  # noqa: PLC0415 (keeps start-up light)
 
+    # The indexes are decoded in a thread while the folders are scanned: stat() calls
+    # release the interpreter, so the two overlap.
+    indexes: dict[Path, Index] = {}
+    loader = threading.Thread(target=lambda: indexes.update((p, Index(p, use_index)) for p in paths))
+    loader.start()
+    try:
+        result = merge([(str(p) if several else "", scan(p)) for p in paths])
+    finally:
+        loader.join()
+    problems = list(result.problems)
     sessions = []
     for path in paths:
         mine = [f for f in result.sessions if f.root == (str(path) if several else "")]
-        with open_index(path, enabled=use_index) as index:
+        index = indexes[path]
+        try:
             sessions += index.read_all(mine, problems, progress)
+        finally:
+            index.save()
     favorites = set()
     for path in paths:
         favorites |= load_favorites(path, problems)

@@ -26,7 +26,6 @@ import hashlib
 import os
 import zlib
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -297,7 +296,7 @@ def _read_forked_range(bounds: tuple[int, int]) -> tuple[list[list], dict]:
 
 
 class Index:
-    """Reads sessions, reusing what a previous run stored. Use through `open_index`."""
+    """Reads sessions, reusing what a previous run stored; `save()` writes it back."""
 
     def __init__(self, root: Path, enabled: bool = True):
         self.root = root
@@ -467,12 +466,3 @@ def _drain(executor, task, batches):
     finally:
         _FORKED_WORK = []
         executor.shutdown(wait=finished, cancel_futures=not finished)
-
-
-@contextmanager
-def open_index(root: Path, enabled: bool = True):
-    index = Index(root, enabled)
-    try:
-        yield index
-    finally:
-        index.save()
