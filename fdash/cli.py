@@ -161,12 +161,17 @@ def _report(command: str, args, config, source) -> int:
     from fdash import cli_time
     from fdash.core import aggregate
     from fdash.core.catalog import SessionsDirError
-    from fdash.core.timeline import TimeError
 
-    try:
-        win = cli_time.window(args, config)
-    except TimeError as exc:
-        raise UsageError(str(exc)) from None
+    win = None  # the time zone and day range, worked out only when a report needs them
+    if (command in cli_time.PERIOD_COMMANDS or command == "budget"
+            or (command == "stats" and not args.json and _has_budget(config))
+            or any(getattr(args, flag, None) for flag in ("tz", "since", "until"))):
+        from fdash.core.timeline import TimeError
+
+        try:
+            win = cli_time.window(args, config)
+        except TimeError as exc:
+            raise UsageError(str(exc)) from None
     try:
         catalog = source.load(config, use_index=not args.no_cache, progress=_progress_reporter(args))
     except SessionsDirError as exc:

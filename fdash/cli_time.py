@@ -98,7 +98,7 @@ class TimeScope:
 def restrict(command: str, entries: list, win: Window):
     """(entries, TimeScope or None): `sessions` and `export` keep the whole sessions active
     in the range; the other reports keep the part of their tokens attributed to it."""
-    if not win.days.bounded:
+    if win is None or not win.days.bounded:
         return entries, None
     from fdash.core import timeline
 
