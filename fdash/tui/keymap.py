@@ -28,7 +28,7 @@ SESSION_KEYS = [
     ("s", "sort date/tokens/duration"),
     ("o", "reverse order"),
     ("g", "group by none/project/group/model"),
-    ("h", "hide empty (no prompts or “New Session”)"),
+    ("h", "hide empty sessions (no prompt typed)"),
     ("/", "filter"),
     ("f", "favorite"),
     ("e", "edit title"),

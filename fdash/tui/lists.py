@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 SESSION_SORTS = ("date", "tokens", "duration")
 GROUPINGS = ("none", "project", "group", "model")
 PROJECT_COLUMNS = ("project", "group", "sessions", "tokens", "active", "cost")
-NEW_SESSION = "New Session"
 
 
 def split_sort(value: str) -> tuple[str, bool]:
@@ -36,9 +35,10 @@ def split_sort(value: str) -> tuple[str, bool]:
 
 
 def is_empty(entry: Entry) -> bool:
-    """Hidden by "hide empty": no prompt was typed, or droid never titled it ("New Session")."""
-    session = entry.session
-    return session.empty or session.title.strip() == NEW_SESSION
+    """Hidden by "hide empty": no prompt was typed in it (such sessions keep droid's
+    "New Session" title). A session with prompts stays visible whatever its title: it
+    may hold real spending (droid-dash learned this the hard way)."""
+    return entry.session.empty
 
 
 def session_date(entry: Entry) -> int:
