@@ -84,14 +84,25 @@ def _days_from_civil(y: int, m: int, d: int) -> int:
     return era * 146097 + doe - 719468
 
 
+_HOURS: dict[bytes, int] = {}  # b"2026-07-28T18" → its first quarter hour (memo)
+
+
 def _quarter(stamp: bytes) -> int | None:
-    """The quarter hour of a Droid timestamp (`2026-07-28T18:03:10.939Z`), cheaply."""
-    if len(stamp) >= 17 and stamp[-1:] == b"Z" and stamp[10:11] == b"T":
-        try:
-            days = _days_from_civil(int(stamp[0:4]), int(stamp[5:7]), int(stamp[8:10]))
-            return days * 96 + int(stamp[11:13]) * 4 + int(stamp[14:16]) // 15
-        except ValueError:
-            return None
+    """The quarter hour of a Droid timestamp (`2026-07-28T18:03:10.939Z`), cheaply: the
+    hour is looked up (messages of a session share a few hours), only minutes parsed."""
+    if len(stamp) >= 17 and stamp[-1:] == b"Z" and stamp[10:11] == b"T" and stamp[14:16].isdigit():
+        hour = stamp[:13]
+        base = _HOURS.get(hour)
+        if base is None:
+            try:
+                days = _days_from_civil(int(stamp[0:4]), int(stamp[5:7]), int(stamp[8:10]))
+                base = days * 96 + int(stamp[11:13]) * 4
+            except ValueError:
+                return None
+            if len(_HOURS) > 50_000:
+                _HOURS.clear()
+            _HOURS[hour] = base
+        return base + int(stamp[14:16]) // 15
     ms = iso_to_ms(stamp.decode("ascii", "replace"))
     return None if ms is None else ms // QUARTER_MS
 
@@ -342,8 +353,8 @@ class TranscriptReader:
                     self.lines = base + lines
                     self._decode_line(data[pos:end])
                 elif data[role + 8] == 97:  # "a"ssistant: when it worked, for reports by day
-                    stamp = _TS_HEAD.search(data, pos, role)
-                    quarter = _quarter(stamp.group(1)) if stamp else None
+                    stamp = find(b'"timestamp":"', pos, role)
+                    quarter = _quarter(data[stamp + 13 : find(b'"', stamp + 13, role)]) if stamp != -1 else None
                     if quarter is not None:
                         activity[quarter] = activity.get(quarter, 0) + 1
                 elif data[role + 8] == 117 and (  # "u"ser, holding a text block or plain text
