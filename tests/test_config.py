@@ -185,3 +185,16 @@ def test_writer_keeps_crlf_and_refuses_a_concurrent_edit(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="changed while saving"):
         set_value(path, ("display", "dark_mode"), True)
     assert path.read_bytes() == b"[display]\r\nheatmap_weeks = 9\r\n"
+
+
+def test_live_view_interval_activity_tab_and_source_column(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[display]\nrefresh_seconds = 2\ndefault_tab = "activity"\n'
+                    "[columns.sessions]\nshow_source = true\n")  # fmt: skip
+    config = load_config(path).config
+    assert config.display.refresh_seconds == 2.0 and config.display.default_tab == "activity"
+    assert config.columns.sessions.show_source
+    assert load_config(None).config.display.refresh_seconds == 5.0  # default: on, every 5 s
+    path.write_text("[display]\nrefresh_seconds = -1\n")
+    with pytest.raises(ConfigError, match="refresh_seconds"):
+        load_config(path)

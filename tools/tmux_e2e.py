@@ -92,7 +92,8 @@ def transcripts(root: Path) -> dict[Path, bytes]:
 
 
 def run_scenario(root: Path, workdir: Path) -> None:
-    """Drive all six tabs, a favorite toggle, a title edit and a settings change."""
+    """Drive all seven tabs, the Activity tab's toggles, a search, a favorite toggle, a
+    title edit and a settings change."""
     home = workdir / "home"
     config = home / ".config" / "factory-dashboard" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +117,7 @@ def run_scenario(root: Path, workdir: Path) -> None:
         tmux.start(["sh", "-c", command, sys.executable, str(root), str(exit_file)], env)
         tmux.wait_for("Top projects by tokens")  # the data is in
         for key, text in (("2", "Cache hit"), ("3", "Active Time"), ("4", "Last active"), ("5", "Favorites"),
-                          ("6", "Heatmap weeks"), ("1", "Activity")):  # fmt: skip
+                          ("6", "Heatmap weeks"), ("7", "Sessions of the day"), ("1", "Top projects")):  # fmt: skip
             tmux.send(key)
             tmux.wait_for(text)
 
@@ -153,6 +154,24 @@ def run_scenario(root: Path, workdir: Path) -> None:
                          and config.read_text(encoding="utf-8"))  # fmt: skip
         assert text == CONFIG.replace("dark_mode = true", "dark_mode = false"), text
         tmux.wait_for("saved to")
+
+        # the Activity tab: cost per week, then a session of the selected week in Sessions
+        tmux.send("7")
+        tmux.wait_for("Projects × weeks")
+        tmux.send("m", "p")
+        tmux.wait_for("cost per week")
+        tmux.send("Enter")
+        tmux.wait_for("Last active ▼")
+
+        # a search typed in the search bar, its first result shown in Sessions
+        tmux.send("/")
+        tmux.wait_for("Search:")
+        tmux.send("add tests", literal=True)
+        tmux.wait_for(lambda s: "sessions match “add tests”" in s or "session matches" in s)
+        tmux.send("Enter")
+        tmux.wait_for("Enter show in Sessions")
+        tmux.send("Enter")
+        tmux.wait_for("Last active ▼")
 
         tmux.send("q")
         status = wait_file(lambda: exit_file.exists() and exit_file.read_text().strip(), 15)

@@ -3,7 +3,7 @@
 File format (droid-dash's seed format, plus grouping rules)::
 
     [display]            default_tab, default_sort, default_group, hide_empty_sessions,
-                         dark_mode, heatmap_weeks
+                         dark_mode, heatmap_weeks, refresh_seconds
     [columns.sessions]   show_<column> = true/false
     [pricing.default]    input_per_million, output_per_million,
                          cache_write_per_million, cache_read_per_million
@@ -39,13 +39,13 @@ from fdash.core import paths
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.models import Price
 
-TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings")
+TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings", "activity")
 SORTS = ("date_desc", "date_asc", "tokens_desc", "tokens_asc", "duration_desc", "duration_asc")
 GROUPINGS = ("none", "project", "group", "model")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SESSION_COLUMNS = (
     "favorites", "date", "title", "project", "group", "model", "prompts", "tokens", "cost",
-    "duration", "id",
+    "duration", "id", "source",
 )  # fmt: skip
 
 
@@ -83,6 +83,8 @@ class DisplayConfig:
     hide_empty_sessions: bool = False
     dark_mode: bool = True
     heatmap_weeks: int = field(default=20, validator=_between(1, 104))
+    # the full-screen app looks for new and changed session files this often; 0 = never
+    refresh_seconds: float = field(default=5.0, validator=_between(0, 3600))
 
 
 @frozen
@@ -98,6 +100,7 @@ class SessionColumns:
     show_cost: bool = True
     show_duration: bool = True
     show_id: bool = False
+    show_source: bool = False  # the sessions folder (machine) a session was read from
 
 
 @frozen

@@ -36,15 +36,21 @@ class Searcher:
 
     def search(self, query: str, limit: int | None = None) -> list[Hit]:
         words = words_of(query)
+        found = self.matching(query)
+        return [_hit(e, words) for e in (found if limit is None else found[:limit])]
+
+    def matching(self, query: str) -> list[Entry]:
+        """The sessions holding every word, newest first, without excerpts (cheap: a list
+        of thousands is shown a screenful at a time, see `hit`)."""
+        words = words_of(query)
         if not words:
             return []
-        hits = []
-        for entry, haystack in zip(self.entries, self.haystacks):
-            if all(w in haystack for w in words):
-                hits.append(_hit(entry, words))
-                if limit is not None and len(hits) >= limit:
-                    break
-        return hits
+        return [e for e, haystack in zip(self.entries, self.haystacks) if all(w in haystack for w in words)]
+
+
+def hit(entry: Entry, query: str) -> Hit:
+    """The excerpt and highlight spans of one session found by `Searcher.matching`."""
+    return _hit(entry, words_of(query))
 
 
 def _haystack(entry: Entry) -> str:

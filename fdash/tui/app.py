@@ -14,6 +14,7 @@ import gc
 import os
 import sys
 import threading
+import time
 
 from prompt_toolkit.application import Application
 from prompt_toolkit.input import Input
@@ -28,8 +29,8 @@ from fdash.tui.layout import FdashLayout, warm_up
 from fdash.tui.state import AppState
 from fdash.tui.style import ptk_style
 
-QUIT_WHILE_LOADING_AT_ONCE = True
 PROMPT_DEBOUNCE_S = 0.04  # holding j down does not read every transcript on the way
+LIVE_TICK_S = 0.25  # how often the live view's thread looks at the clock
 
 
 def _spawn(fn) -> None:
@@ -91,14 +92,32 @@ def build_app(
 
 def start_loading(app: Application, state: AppState) -> None:
     """Once the first frame is out: read the sessions and import the views, both in the
-    background (started earlier, they would hold the GIL while that frame is drawn)."""
+    background (started earlier, they would hold the GIL while that frame is drawn); then
+    keep looking for changed session files (the live view)."""
 
     def go(_app) -> None:
         app.after_render -= go
         state.reload()
         warm_up()
+        threading.Thread(target=lambda: _live(app, state), name="fdash-live", daemon=True).start()
 
     app.after_render += go
+
+
+def _live(app: Application, state: AppState) -> None:
+    """Every `[display] refresh_seconds` (read each time: Settings may change it), ask
+    the state to look for changes, until the app ends."""
+    waited = 0.0
+    while app.is_running:
+        time.sleep(LIVE_TICK_S)
+        waited += LIVE_TICK_S
+        every = state.config.display.refresh_seconds
+        if every > 0 and waited >= every and app.is_running:
+            waited = 0.0
+            try:
+                state.poll()
+            except Exception:  # noqa: BLE001 - the live view pauses, the app goes on
+                waited = -60.0
 
 
 def create_state(loaded: LoadedConfig, source: Source, *, use_index: bool = True) -> AppState:
@@ -121,10 +140,8 @@ def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             print(f"fdash: cannot start droid: {reason}", file=sys.stderr)
             return 1
-    if state.loading and QUIT_WHILE_LOADING_AT_ONCE:
+    if state.loading:
         # A scan still running (a cold one reads in worker processes) would hold the exit
-        # until it ends; the terminal is restored already, so leave now.
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        os._exit(0)
+        # until it ends: stop it (its workers finish the batch they hold, no more).
+        state.cancel_loading()
     return 0

@@ -94,3 +94,39 @@ class Scroll:
 
     def end(self) -> None:
         self.top = max(0, self.total - self.height)
+
+
+class Selection:
+    """What the movement keys do to a list drawn with a `Cursor`. A subclass has a
+    `cursor`, gives `count()`, and may give `_remember()` (note the selected item) and
+    `selectable(index)` (e.g. not a group header)."""
+
+    cursor: Cursor
+    selectable: Callable[[int], bool] | None = None
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def _remember(self) -> None:
+        return None
+
+    def move(self, delta: int) -> None:
+        self.cursor.move(delta, self.count(), self.selectable)
+        self._remember()
+
+    def page(self, pages: int) -> None:
+        self.cursor.page(pages, self.count(), self.selectable)
+        self._remember()
+
+    def home(self) -> None:
+        self.cursor.home(self.count(), self.selectable)
+        self._remember()
+
+    def end(self) -> None:
+        self.cursor.end(self.count(), self.selectable)
+        self._remember()
+
+    def select(self, index: int) -> None:
+        if 0 <= index < self.count() and (self.selectable is None or self.selectable(index)):
+            self.cursor.index = index
+            self._remember()

@@ -9,10 +9,12 @@ TAB_TITLES = {
     "sessions": "Sessions",
     "favorites": "Favorites",
     "settings": "Settings",
+    "activity": "Activity",
 }
 
 GLOBAL_KEYS = [
-    ("1-6", "tabs"),
+    ("1-7", "tabs"),
+    ("/", "search prompts"),
     ("d", "dark/light"),
     ("r", "refresh"),
     ("w", "warnings"),
@@ -29,13 +31,33 @@ SESSION_KEYS = [
     ("o", "reverse order"),
     ("g", "group by none/project/group/model"),
     ("h", "hide empty sessions (no prompt typed)"),
-    ("/", "filter"),
+    ("a", "sub-agents under their parent"),
+    ("F", "filter this list"),
     ("f", "favorite"),
     ("e", "edit title"),
     ("c", "connect (resume in droid)"),
     ("PgUp PgDn Home End", "page / first / last"),
     ("Esc", "clear filter / leave prompts pane"),
     ("click", "header sorts, row selects"),
+]
+
+ACTIVITY_KEYS = [
+    ("← → h l", "previous / next day"),
+    ("m", "tokens / cost"),
+    ("p", "per day / week / month"),
+    ("↑↓ j k", "sessions of the day"),
+    ("Enter", "show in Sessions"),
+    ("c", "connect (resume in droid)"),
+    ("Home End", "first / last day"),
+]
+
+SEARCH_KEYS = [
+    ("↑↓ j k", "move"),
+    ("Enter", "show in Sessions"),
+    ("c", "connect (resume in droid)"),
+    ("/", "edit the search"),
+    ("Esc", "close"),
+    ("PgUp PgDn Home End", "page / first / last"),
 ]
 
 TAB_KEYS = {
@@ -58,6 +80,7 @@ TAB_KEYS = {
         ("a", "add a model price"),
         ("x", "remove a model price"),
     ],
+    "activity": ACTIVITY_KEYS,
 }
 
 OVERLAY_KEYS = [("↑↓ j k PgUp PgDn", "scroll"), ("Esc q", "close")]

@@ -19,11 +19,13 @@ def create_key_bindings(state: AppState, after: Callable[[], None] = lambda: Non
     overlay = Condition(lambda: state.input is None and state.overlay is not None)
     normal = Condition(lambda: state.input is None and state.overlay is None)
     free = ~typing  # normal or overlay
+    searching = Condition(lambda: state.search.active)  # the results replace the tab
+    search_typing = Condition(lambda: state.input is not None and state.input.kind == "search")
 
     def on(*keys: str, filter=normal, tabs: tuple[str, ...] | None = None):
         condition = filter
         if tabs is not None:
-            condition = condition & Condition(lambda: state.tab in tabs)
+            condition = condition & ~searching & Condition(lambda: state.tab in tabs)
 
         def register(action: Callable[[KeyPressEvent], None]):
             def handler(event: KeyPressEvent) -> None:
@@ -40,6 +42,7 @@ def create_key_bindings(state: AppState, after: Callable[[], None] = lambda: Non
     # ---------------------------------------------------------------- everywhere
     for number, tab in enumerate(TABS, 1):
         on(str(number))(lambda _e, tab=tab: state.set_tab(tab))
+    on("/")(lambda _e: state.open_search())
     on("d")(lambda _e: state.toggle_dark())
     on("r")(lambda _e: state.reload())
     on("q")(lambda _e: state.quit())
@@ -74,11 +77,29 @@ def create_key_bindings(state: AppState, after: Callable[[], None] = lambda: Non
     on("o", tabs=lists)(lambda _e: state.current_list.reverse())
     on("g", tabs=lists)(lambda _e: state.current_list.cycle_grouping())
     on("h", tabs=lists)(lambda _e: state.current_list.toggle_hide_empty())
-    on("/", tabs=lists)(lambda _e: state.open_filter())
+    on("a", tabs=lists)(lambda _e: state.current_list.toggle_fold())
+    on("F", tabs=lists)(lambda _e: state.open_filter())
     on("f", tabs=lists)(lambda _e: state.toggle_favorite())
     on("e", tabs=lists)(lambda _e: state.edit_title())
     on("c", tabs=lists)(lambda _e: state.connect())
     on("enter", tabs=lists)(lambda _e: state.next_pane())
+
+    # ---------------------------------------------------------------- activity
+    activity = ("activity",)
+    for key, step in (("left", -1), ("h", -1), ("right", 1), ("l", 1)):
+        on(key, tabs=activity)(lambda _e, step=step: state.activity.step(step))
+    on("m", tabs=activity)(lambda _e: state.activity.toggle_metric())
+    on("p", tabs=activity)(lambda _e: state.activity.cycle_unit())
+    on("enter", tabs=activity)(lambda _e: state.open_session())
+    on("c", tabs=activity)(lambda _e: state.connect())
+
+    # ---------------------------------------------------------------- search results
+    results = normal & searching
+    on("enter", filter=results)(lambda _e: state.open_session())
+    on("c", filter=results)(lambda _e: state.connect())
+    on("f", filter=results)(lambda _e: state.toggle_favorite())
+    on("up", filter=search_typing)(lambda _e: state.search.move(-1))
+    on("down", filter=search_typing)(lambda _e: state.search.move(1))
 
     # ---------------------------------------------------------------- settings
     settings = ("settings",)

@@ -28,9 +28,10 @@ from fdash.tui.lists import SessionList
 from fdash.tui.state import AppState
 from fdash.tui.views import chrome
 
-FILTER_HINT = "  Enter keep · Esc cancel "
+HINTS = {"filter": "  Enter keep · Esc cancel ", "search": "  ↑↓ move · Enter results · Esc close "}
 NARROW = 80  # fewer columns: the prompt panel replaces the list instead of sitting beside it
-VIEWS = ("overview", "groups", "projects", "sessions", "settings", "overlays")
+WIDE = 110  # from this width the Activity heatmap sits beside the day's sessions
+VIEWS = ("overview", "groups", "projects", "sessions", "settings", "activity", "search", "overlays")
 
 
 def _view(name: str):
@@ -46,11 +47,21 @@ def warm_up() -> None:
     ).start()
 
 
-def _columns() -> int:
+def _size():
     try:
-        return get_app().output.get_size().columns
+        return get_app().output.get_size()
     except Exception:  # noqa: BLE001 - no app (a unit test building the layout)
-        return 120
+        return None
+
+
+def _columns() -> int:
+    size = _size()
+    return size.columns if size is not None else 120
+
+
+def _rows() -> int:
+    size = _size()
+    return size.rows if size is not None else 40
 
 
 def _line(get_fragments, style: str = "", focusable: bool = False) -> Window:
@@ -91,25 +102,32 @@ class FdashLayout:
                     Window(ListControl(lambda w: _view("settings").model(state, w))),
                 ]
             ),
+            "activity": self._activity_body(),
         }
+        self.search_body = self._search_body()
         self.loading = Window(ListControl(lambda w: chrome.loading_model(state, w)))
-        filtering = Condition(lambda: state.input is not None and state.input.kind == "filter")
-        dialog = Condition(lambda: state.input is not None and state.input.kind != "filter")
+        in_bar = Condition(lambda: state.input is not None and state.input.kind in HINTS)
+        dialog = Condition(lambda: state.input is not None and state.input.kind not in HINTS)
         filter_bar = ConditionalContainer(
             VSplit(
                 [
-                    _line(lambda _w: [("class:filterbar.label", " / ")], "class:filterbar"),
+                    Window(
+                        LineControl(lambda _w: [("class:filterbar.label", self._bar_label())]),
+                        width=lambda: len(self._bar_label()),
+                        height=1,
+                        style="class:filterbar",
+                    ),
                     self.filter_input,
                     Window(
-                        LineControl(lambda _w: [("class:filterbar", FILTER_HINT)]),
-                        width=len(FILTER_HINT),
+                        LineControl(lambda _w: [("class:filterbar", self._bar_hint())]),
+                        width=lambda: len(self._bar_hint()),
                         height=1,
                         style="class:filterbar",
                     ),
                 ],
                 height=1,
             ),
-            filter=filtering,
+            filter=in_bar,
         )
         root = HSplit(
             [
@@ -191,6 +209,75 @@ class FdashLayout:
             ]
         )
 
+    def _search_body(self):
+        state = self.state
+        results = HSplit(
+            [
+                _line(lambda _w: _view("search").info(state)),
+                _line(lambda w: _view("search").header(state, w)),
+                Window(ListControl(lambda w: _view("search").model(state, w))),
+            ]
+        )
+        side = Window(
+            ListControl(lambda w: _view("search").side_model(state, w)), width=self._side_width
+        )
+        narrow = Condition(lambda: _columns() < NARROW)
+        return VSplit(
+            [
+                results,
+                ConditionalContainer(Window(width=1, char="│", style="class:separator"), ~narrow),
+                ConditionalContainer(side, filter=~narrow),
+            ]
+        )
+
+    def _activity_body(self):
+        state = self.state
+
+        def chart_height() -> int:
+            return _view("activity").chart_rows(_rows()) + 2
+
+        def heat(**size) -> Window:
+            return Window(ListControl(lambda w: _view("activity").heat_model(state, w)), **size)
+
+        wide = Condition(lambda: _columns() >= WIDE)
+        day = HSplit(
+            [
+                _line(lambda w: _view("activity").header(state, w)),
+                Window(ListControl(lambda w: _view("activity").sessions_model(state, w))),
+            ]
+        )
+        beside = heat(width=lambda: Dimension.exact(_view("activity").heat_width(state)))
+        return HSplit(
+            [
+                _line(lambda _w: _view("activity").info(state)),
+                Window(
+                    ListControl(
+                        lambda w: _view("activity").chart_model(state, w, chart_height())
+                    ),
+                    height=lambda: Dimension.exact(chart_height()),
+                ),
+                _line(lambda w: _view("activity").period_line(state, w)),
+                VSplit(
+                    [
+                        day,
+                        ConditionalContainer(
+                            Window(width=1, char="│", style="class:separator"), wide
+                        ),
+                        ConditionalContainer(beside, wide),
+                    ]
+                ),
+                ConditionalContainer(heat(height=Dimension(min=3, preferred=12, max=14)), ~wide),
+            ]
+        )
+
+    def _bar_label(self) -> str:
+        request = self.state.input
+        return " Search: " if request is not None and request.kind == "search" else " / "
+
+    def _bar_hint(self) -> str:
+        request = self.state.input
+        return HINTS.get(request.kind if request is not None else "", "")
+
     @staticmethod
     def _side_width() -> Dimension:
         columns = _columns()
@@ -208,6 +295,8 @@ class FdashLayout:
         state = self.state
         if state.catalog is None:
             return self.loading
+        if state.search.active:
+            return self.search_body
         return self.bodies[state.tab]
 
     def _overlay_model(self, width: int):
@@ -236,7 +325,7 @@ class FdashLayout:
         request = self.state.input
         layout = self.layout
         if request is not None:
-            area = self.filter_input if request.kind == "filter" else self.dialog_input
+            area = self.filter_input if request.kind in HINTS else self.dialog_input
             if self._synced is not request:
                 self._synced = request
                 area.buffer.set_document(

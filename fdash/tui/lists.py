@@ -15,8 +15,9 @@ from attrs import frozen
 from fdash.core import aggregate
 from fdash.core.aggregate import Bucket
 from fdash.core.models import Entry
+from fdash.core.search import Searcher
 from fdash.core.text import one_line
-from fdash.tui.cursor import Cursor, Scroll
+from fdash.tui.cursor import Cursor, Scroll, Selection
 
 if TYPE_CHECKING:
     from fdash.tui.state import AppState
@@ -78,9 +79,12 @@ def group_rows(
     positions: list[int],
     keys: list[str],
     sums: list[tuple[int, float | None]],
-) -> list[Row]:
+    arrange: Callable[[list[int]], tuple[list[int], list[int]]] | None = None,
+) -> tuple[list[Row], list[int], list[int]]:
     """Headers in order of first appearance in the sorted `positions`, each followed by its
-    sessions; `keys` and `sums` ((tokens, cost)) are per position in `entries`."""
+    sessions (`arrange`d, e.g. sub-agents under their parents); `keys` and `sums` ((tokens,
+    cost)) are per position in `entries`. Returns the rows, the position of each (-1 for a
+    header) and its depth. A header's subtotal counts each of its sessions once."""
     buckets: dict[str, list[int]] = {}
     for i in positions:
         members = buckets.get(keys[i])
@@ -89,6 +93,8 @@ def group_rows(
         else:
             members.append(i)
     rows: list[Row] = []
+    places: list[int] = []
+    depths: list[int] = []
     for name, members in buckets.items():
         tokens, cost, unpriced = 0, 0.0, 0
         for i in members:
@@ -99,8 +105,85 @@ def group_rows(
             else:
                 cost += usd
         rows.append(GroupRow(name, len(members), tokens, cost, unpriced))
+        places.append(-1)
+        depths.append(0)
+        levels = [0] * len(members)
+        if arrange is not None:
+            members, levels = arrange(members)
         rows.extend(map(entries.__getitem__, members))
-    return rows
+        places += members
+        depths += levels
+    return rows, places, depths
+
+
+def fold(positions: list[int], parents: list[int]) -> tuple[list[int], list[int]]:
+    """`positions` with each sub-agent moved under its parent (when the parent is among
+    them), depth first, in their order otherwise; and the depth of each (0: top level)."""
+    shown = set(positions)
+    children: dict[int, list[int]] = {}
+    roots = []
+    for i in positions:
+        parent = parents[i]
+        if parent >= 0 and parent in shown and parent != i:
+            children.setdefault(parent, []).append(i)
+        else:
+            roots.append(i)
+    if not children:
+        return positions, [0] * len(positions)
+    order: list[int] = []
+    depths: list[int] = []
+    seen: set[int] = set()
+    stack = [(i, 0) for i in reversed(roots)]
+    while stack:
+        i, depth = stack.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        order.append(i)
+        depths.append(depth)
+        stack += [(c, depth + 1) for c in reversed(children.get(i, ()))]
+    if len(order) < len(positions):  # a loop of parents (cannot happen in droid's data)
+        for i in positions:
+            if i not in seen:
+                order.append(i)
+                depths.append(0)
+    return order, depths
+
+
+@frozen
+class Family:
+    """A session's sub-agents (and theirs), summed: what "+children" shows."""
+
+    children: int
+    tokens: int
+    cost_usd: float
+    unpriced: int
+
+
+def parent_positions(entries: tuple[Entry, ...]) -> list[int]:
+    """The position of each entry's parent session (-1: none known)."""
+    where = {e.session.id: i for i, e in enumerate(entries)}
+    return [where.get(e.parent_id, -1) if e.parent_id else -1 for e in entries]
+
+
+def families(entries: tuple[Entry, ...]) -> dict[int, Family]:
+    """Position of a parent → its descendants' totals (each counted once)."""
+    parents = parent_positions(entries)
+    found: dict[int, list] = {}
+    for i, e in enumerate(entries):
+        seen = {i}
+        p = parents[i]
+        while p >= 0 and p not in seen:  # every ancestor gets this session's numbers
+            seen.add(p)
+            acc = found.setdefault(p, [0, 0, 0.0, 0])
+            acc[0] += 1
+            acc[1] += e.session.usage.total
+            if e.cost.usd is None:
+                acc[3] += 1
+            else:
+                acc[2] += e.cost.usd
+            p = parents[p]
+    return {p: Family(*acc) for p, acc in found.items()}
 
 
 def group_keys(entries: tuple[Entry, ...], grouping: str) -> list[str]:
@@ -120,25 +203,18 @@ def sort_order(entries: tuple[Entry, ...], field: str) -> list[int]:
     return sorted(range(len(entries)), key=keys.__getitem__)
 
 
-def haystacks(entries: tuple[Entry, ...]) -> list[str]:
-    """What `/` searches, lower-cased, by position: title, project and prompt previews."""
-    return [
-        "\n".join((e.session.title, e.session.project, *e.session.prompt_previews)).lower()
-        for e in entries
-    ]
-
-
 def empties(entries: tuple[Entry, ...]) -> list[bool]:
     return [is_empty(e) for e in entries]
 
 
 def text_widths(entries: tuple[Entry, ...]) -> dict[str, int]:
     """The longest project, group and model names (characters; the views cap them)."""
-    widths = {"project": 0, "group": 0, "model": 0}
+    widths = {"project": 0, "group": 0, "model": 0, "source": 0}
     for e in entries:
         widths["project"] = max(widths["project"], len(e.session.project))
         widths["group"] = max(widths["group"], len(e.group))
         widths["model"] = max(widths["model"], len(e.model))
+        widths["source"] = max(widths["source"], len(e.session.source))
     return widths
 
 
@@ -159,18 +235,20 @@ FACTS: dict[str, tuple[str, Callable[[tuple[Entry, ...]], object]]] = {
     **{f"order:{f}": ("load", lambda entries, f=f: sort_order(entries, f)) for f in SESSION_SORTS},
     **{f"keys:{g}": ("content", lambda entries, g=g: group_keys(entries, g)) for g in GROUP_KEYS},
     "sums": ("content", sums),
-    "haystacks": ("content", haystacks),
+    "searcher": ("content", Searcher),  # `/` and the Sessions filter
+    "where": ("load", lambda entries: {e.session.id: i for i, e in enumerate(entries)}),
+    "parents": ("load", parent_positions),
+    "families": ("content", families),
     "empties": ("content", empties),
     "widths": ("content", text_widths),
     "models": ("content", models_seen),
     "totals": ("content", aggregate.totals),
     "by_project": ("content", aggregate.by_project),
     "by_group": ("content", aggregate.by_group),
-    "per_day": ("content", aggregate.sessions_per_day),
 }
 
 
-class SessionList:
+class SessionList(Selection):
     """One session list (the Sessions tab, or the Favorites tab with `favorites_only`)."""
 
     def __init__(self, app: AppState, favorites_only: bool = False):
@@ -185,7 +263,11 @@ class SessionList:
         self.side = Scroll()  # the prompt panel
         self.side_focus = False
         self.selected_id: str | None = None
+        self.fold = False  # sub-agents under their parent session
         self.shown = 0  # sessions (not headers) in the current rows
+        self.total = 0  # sessions in the list before hiding and filtering
+        self.positions: list[int] = []  # of each row in `app.entries` (-1: a group header)
+        self.depths: list[int] = []  # of each row: 1 for a sub-agent under its parent, …
         self._key: tuple | None = None
         self._rows: list[Row] = []
         self.apply_display(app.config.display)
@@ -206,14 +288,15 @@ class SessionList:
             self.grouping,
             self.hide_empty,
             self.filter,
+            self.fold,
         )
         if key != self._key:
-            self._rows = self._build()
+            self._rows, self.positions, self.depths = self._build()
             self._key = key
             self._reselect()
         return self._rows
 
-    def _build(self) -> list[Row]:
+    def _build(self) -> tuple[list[Row], list[int], list[int]]:
         app = self.app
         entries = app.entries
         positions = app.order(self.sort)
@@ -221,26 +304,40 @@ class SessionList:
             positions = positions[::-1]
         if self.favorites_only:
             positions = [i for i in positions if entries[i].favorite]
+        self.total = len(positions)
         if self.hide_empty:
             empty = app.empties()
             positions = [i for i in positions if not empty[i]]
-        terms = self.filter.lower().split()
-        if terms:
-            hay = app.haystacks()
-            positions = [i for i in positions if all(t in hay[i] for t in terms)]
+        if self.filter.strip():
+            found = app.fact("searcher").matching(self.filter)
+            where = app.fact("where")
+            keep = {where[e.session.id] for e in found if e.session.id in where}
+            positions = [i for i in positions if i in keep]
         self.shown = len(positions)
+        arrange = (lambda members: fold(members, app.fact("parents"))) if self.fold else None
         if self.grouping in GROUP_KEYS:
             keys = app.fact(f"keys:{self.grouping}")
-            return group_rows(entries, positions, keys, app.fact("sums"))
-        return list(map(entries.__getitem__, positions))
+            return group_rows(entries, positions, keys, app.fact("sums"), arrange)
+        depths = [0] * len(positions)
+        if arrange is not None:
+            positions, depths = arrange(positions)
+        return list(map(entries.__getitem__, positions)), positions, depths
 
     def _reselect(self) -> None:
+        """Select the same session again; it stays on the same screen line when it can
+        (a new session arriving above it does not push it down)."""
         rows = self._rows
-        if self.selected_id is not None:
-            for i, row in enumerate(rows):
-                if isinstance(row, Entry) and row.session.id == self.selected_id:
-                    self.cursor.index = i
-                    return
+        where = self.app.fact("where") if self.selected_id is not None else {}
+        position = where.get(self.selected_id, -1)
+        if position >= 0:
+            try:
+                index = self.positions.index(position)
+            except ValueError:
+                pass
+            else:
+                self.cursor.top += index - self.cursor.index
+                self.cursor.index = index
+                return
         self.cursor.move(0, len(rows), self.selectable)
         self._remember()
 
@@ -263,26 +360,8 @@ class SessionList:
 
     # ------------------------------------------------------------------ actions
 
-    def move(self, delta: int) -> None:
-        self.cursor.move(delta, len(self.rows), self.selectable)
-        self._remember()
-
-    def page(self, pages: int) -> None:
-        self.cursor.page(pages, len(self.rows), self.selectable)
-        self._remember()
-
-    def home(self) -> None:
-        self.cursor.home(len(self.rows), self.selectable)
-        self._remember()
-
-    def end(self) -> None:
-        self.cursor.end(len(self.rows), self.selectable)
-        self._remember()
-
-    def select(self, index: int) -> None:
-        if self.selectable(index):
-            self.cursor.index = index
-            self._remember()
+    def count(self) -> int:
+        return len(self.rows)
 
     def set_sort(self, field: str) -> None:
         """Sort by `field`; the same field again reverses the order."""
@@ -303,6 +382,28 @@ class SessionList:
     def toggle_hide_empty(self) -> None:
         self.hide_empty = not self.hide_empty
 
+    def toggle_fold(self) -> None:
+        self.fold = not self.fold
+
+    def show(self, session_id: str) -> bool:
+        """Select this session, clearing the filter or "hide empty" if they hide it."""
+        position = self.app.fact("where").get(session_id, -1)
+        if position < 0:
+            return False
+        self.rows  # noqa: B018 - brought up to date
+        if position not in self.positions:  # hidden by the filter or by "hide empty"
+            self.filter, self.hide_empty = "", False
+            self.rows  # noqa: B018
+        if position not in self.positions:  # not in this list at all (a favorites list)
+            return False
+        self.select(self.positions.index(position))
+        return True
+
+    def family(self, index: int):
+        """The sub-agent totals of the session in row `index` (None: it has none)."""
+        position = self.positions[index] if 0 <= index < len(self.positions) else -1
+        return self.app.fact("families").get(position) if position >= 0 else None
+
     def set_filter(self, text: str) -> None:
         self.filter = one_line(text, 200)
 
@@ -313,12 +414,14 @@ class SessionList:
             f"group by {self.grouping}",
             f"hide empty {'on' if self.hide_empty else 'off'}",
         ]
+        if self.fold:
+            parts.append("sub-agents under parents")
         if self.filter:
             parts.append(f"filter “{self.filter}”")
         return " · ".join(parts)
 
 
-class ProjectList:
+class ProjectList(Selection):
     """The Projects table: one bucket per project, sortable by any column."""
 
     def __init__(self, app: AppState):
@@ -370,26 +473,8 @@ class ProjectList:
     def reverse(self) -> None:
         self.descending = not self.descending
 
-    def move(self, delta: int) -> None:
-        self.cursor.move(delta, len(self.rows))
-        self._remember()
-
-    def page(self, pages: int) -> None:
-        self.cursor.page(pages, len(self.rows))
-        self._remember()
-
-    def home(self) -> None:
-        self.cursor.home(len(self.rows))
-        self._remember()
-
-    def end(self) -> None:
-        self.cursor.end(len(self.rows))
-        self._remember()
-
-    def select(self, index: int) -> None:
-        if 0 <= index < len(self.rows):
-            self.cursor.index = index
-            self._remember()
+    def count(self) -> int:
+        return len(self.rows)
 
 
 PROJECT_SORT_KEYS: dict[str, Callable[[Bucket], object]] = {

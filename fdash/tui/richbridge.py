@@ -140,6 +140,29 @@ def text_line(text: Text, dark: bool) -> Line:
     return line
 
 
+@lru_cache(maxsize=2)
+def theme_styles(dark: bool) -> dict[str, str]:
+    """Every theme name (`fd.dim`, …, and "" for none) as a prompt_toolkit style string:
+    list rows are built as fragments directly, with no Rich on the hot path."""
+    out = console(80, dark)
+    found = {"": ""}
+    for name in rich_theme(dark).styles:
+        found[name] = _ptk_style(out.get_style(name), dark)
+    return found
+
+
+def fragments(cells, dark: bool, gap: int = 1) -> Line:
+    """One row from (text, theme name) cells already cut to their widths."""
+    styles = theme_styles(dark)
+    line: Line = []
+    space = ("", " " * gap)
+    for i, (text, name) in enumerate(cells):
+        if i and gap:
+            line.append(space)
+        line.append((styles[name], text))
+    return line
+
+
 @lru_cache(maxsize=4096)
 def _ptk_style(style: Style | None, dark: bool) -> str:
     """A Rich style as a prompt_toolkit style string (what its ANSI would have said)."""
@@ -171,6 +194,15 @@ class LineCache:
             if len(self._items) >= self.size:
                 self._items.popitem(last=False)
         self._items[key] = value
+        return value
+
+    def owned(self, owner: object, key: Hashable, make: Callable[[], object]):
+        """`get` for a value made from `owner`, whose id() is part of `key`: an object
+        that reuses a dead one's id is not served its value."""
+        found_owner, value = self.get(key, lambda: (owner, make()))
+        if found_owner is not owner:
+            self._items.pop(key, None)
+            found_owner, value = self.get(key, lambda: (owner, make()))
         return value
 
     def clear(self) -> None:

@@ -89,6 +89,14 @@ def build_items(
             note="1–104",
             flavor="int",
         ),
+        Item(
+            "number",
+            "Live view: look for changes every",
+            ("display", "refresh_seconds"),
+            d.refresh_seconds,
+            note="seconds; 0 = off",
+            flavor="float",
+        ),
         Item("section", "Session columns"),
     ]
     columns = config.columns.sessions

@@ -8,14 +8,14 @@ drive it with no event loop: by default background work runs synchronously and
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from attrs import define, evolve, field
 
-from fdash.core.catalog import Catalog, SessionsDirError, load_catalog, with_config
+from fdash.core.catalog import Catalog, SessionsDirError, with_config
 from fdash.core.config import TABS, Config, LoadedConfig
 from fdash.core.favorites import FavoritesError, set_favorite
 from fdash.core.models import Entry
@@ -23,13 +23,17 @@ from fdash.core.paths import expand
 from fdash.core.resume import ResumeError, resume_command
 from fdash.core.source import Source, resolve_source
 from fdash.core.text import one_line
+from fdash.core.timeline import TimeError, Zone, local_zone, zone
 from fdash.core.titles import TitleEditError, rename_session
+from fdash.tui.activity import ActivityState
 from fdash.tui.cursor import Scroll
+from fdash.tui.deferred import Deferred
+from fdash.tui.finder import SearchState
 from fdash.tui.lists import FACTS, ProjectList, SessionList
+from fdash.tui.live import Watcher
+from fdash.tui.loading import Loading
 from fdash.tui.prompts import PromptLoader
 from fdash.tui.settings import SettingsState
-
-PROGRESS_INTERVAL_S = 0.05
 
 
 def _run_now(fn: Callable[[], None]) -> None:
@@ -38,11 +42,6 @@ def _run_now(fn: Callable[[], None]) -> None:
 
 def _nothing(*_args) -> None:
     return None
-
-
-def prepare(catalog: Catalog) -> dict[str, object]:
-    """Every fact the views need, computed by the loading thread (not on a key press)."""
-    return {name: make(catalog.entries) for name, (_kind, make) in FACTS.items()}
 
 
 @define
@@ -66,7 +65,7 @@ class Message:
 class InputRequest:
     """A one-line text input the UI shows (a dialog, or the filter bar for `filter`)."""
 
-    kind: str  # title | filter | setting
+    kind: str  # title | filter | search | setting
     title: str
     text: str
     submit: Callable[[str], str | None]  # returns an error message to keep the input open
@@ -77,7 +76,7 @@ class InputRequest:
 
 
 @define
-class AppState:
+class AppState(Loading):
     loaded: LoadedConfig
     source: Source
     use_index: bool = True
@@ -97,7 +96,10 @@ class AppState:
     load_started: float = 0.0
     load_seconds: float | None = None
     load_done_at: float = 0.0  # perf_counter() when the data arrived
-    today: date | None = None  # the heatmap's last day (None: the real today)
+    today_is: date | None = field(default=None, alias="today")  # None: the real today
+    clock: Callable[[], datetime] | None = None  # "now" for the budget (None: the real now)
+    live_loading: bool = False  # a reload the live view started (the screen stays quiet)
+    updated_at: datetime | None = None  # when the live view last brought new data
     load_error: str | None = None
     message: Message | None = None
     overlay: str | None = None  # help | warnings
@@ -110,7 +112,16 @@ class AppState:
     projects: ProjectList = field(init=False)
     settings: SettingsState = field(init=False)
     prompts: PromptLoader = field(init=False)
+    search: SearchState = field(init=False)
+    activity: ActivityState = field(init=False)
+    budget: Deferred = field(init=False)
+    watcher: Watcher = field(factory=Watcher, init=False)
     _facts: dict = field(factory=dict, init=False)
+    _zone: tuple[str, Zone] | None = field(default=None, init=False)
+    _zoned: dict = field(factory=dict, init=False)
+    _cancel: bool = field(default=False, init=False)
+    _idle: threading.Event = field(factory=threading.Event, init=False)
+    _load_ns: int = field(default=0, init=False)  # time.time_ns() when the data began to be read
     _last_progress: float = field(default=0.0, init=False)
     _pending: tuple | None = field(default=None, init=False)  # a reload asked for during one
 
@@ -128,6 +139,10 @@ class AppState:
         self.prompts = PromptLoader(
             lambda fn: self.hooks.spawn(fn), lambda: self.hooks.invalidate()
         )
+        self.search = SearchState(self)
+        self.activity = ActivityState(self)
+        self.budget = Deferred(lambda fn: self.hooks.spawn(fn), lambda fn: self.hooks.call_soon(fn))
+        self._idle.set()
         if self.source.note:
             self.message = Message(one_line(self.source.note))
 
@@ -162,9 +177,38 @@ class AppState:
             self._facts[name] = found
         return found[1]
 
-    def haystacks(self) -> list[str]:
-        """Lower-case searchable text (title, project, prompt previews) by position."""
-        return self.fact("haystacks")
+    def zoned(self, name: str, make: Callable[[tuple[Entry, ...], Zone], object]):
+        """A value computed from the entries in the report time zone, kept while both hold."""
+        key = (self.content_version, self.zone.name)
+        found = self._zoned.get(name)
+        if found is None or found[0] != key:
+            found = (key, make(self.entries, self.zone))
+            self._zoned[name] = found
+        return found[1]
+
+    @property
+    def zone(self) -> Zone:
+        """The report time zone: `[reports] timezone`, else the local one."""
+        name = self.config.reports.timezone
+        if self._zone is None or self._zone[0] != name:
+            try:
+                found = zone(name or None)
+            except TimeError:  # the config validated it: only if this machine lost it
+                found = local_zone()
+            self._zone = (name, found)
+        return self._zone[1]
+
+    def now(self) -> datetime:
+        if self.clock is not None:
+            return self.clock()
+        return datetime.now(self.zone.tz).astimezone(self.zone.tz)
+
+    def today(self) -> date:
+        """Today in the report time zone (the last day of the heatmaps and charts)."""
+        if self.today_is is not None:
+            return self.today_is
+        moment = self.now()
+        return moment.astimezone(self.zone.tz).date() if self.zone.tz else moment.date()
 
     def empties(self) -> list[bool]:
         """Whether "hide empty" hides each entry, by position."""
@@ -183,92 +227,6 @@ class AppState:
     def current_list(self) -> SessionList | None:
         return {"sessions": self.sessions, "favorites": self.favorites}.get(self.tab)
 
-    # ------------------------------------------------------------------ loading
-
-    def reload(
-        self,
-        root: Path | None = None,
-        demo: bool | None = None,
-        more_roots: tuple[Path, ...] | None = None,
-    ) -> None:
-        """Re-scan in the background (cheap thanks to the index); the selection is kept."""
-        if self.loading:  # one scan at a time: this one starts when the current one ends
-            self._pending = (root, demo, more_roots)
-            return
-        root = Path(root or self.root)
-        demo = self.demo if demo is None else demo
-        more = self.more_roots if more_roots is None else tuple(more_roots)
-        config, use_index = self.config, self.use_index
-        self.loading, self.progress, self.load_error = True, (0, 0), None
-        self.load_started = time.monotonic()
-
-        def work() -> None:
-            try:
-                catalog = load_catalog(
-                    root,
-                    config,
-                    use_index=use_index,
-                    demo=demo,
-                    progress=self._progress,
-                    more_roots=more,
-                )
-            except SessionsDirError as exc:
-                error = str(exc)
-                self.hooks.call_soon(lambda: self._load_failed(error))
-            except Exception as exc:  # noqa: BLE001 - shown in the app, never a traceback
-                error = f"could not read the sessions: {type(exc).__name__}: {exc}"
-                self.hooks.call_soon(lambda: self._load_failed(error))
-            else:
-                prepared = prepare(catalog)  # its entries are already seen through `config`
-                self.hooks.call_soon(lambda: self._loaded(catalog, config, prepared, more))
-            self.hooks.invalidate()
-
-        self.hooks.spawn(work)
-
-    def _progress(self, done: int, total: int) -> None:  # called from the loading thread
-        self.progress = (done, total)
-        now = time.monotonic()
-        if now - self._last_progress >= PROGRESS_INTERVAL_S or done >= total:
-            self._last_progress = now
-            self.hooks.invalidate()
-
-    def _loaded(
-        self,
-        catalog: Catalog,
-        config: Config,
-        prepared: dict | None = None,
-        more_roots: tuple[Path, ...] = (),
-    ) -> None:
-        if config is not self.config:  # the config changed while reading
-            catalog = with_config(catalog, self.config)
-        self.catalog = catalog
-        self.root, self.demo, self.more_roots = catalog.root, catalog.demo, tuple(more_roots)
-        self.loading = False
-        self.load_seconds = time.monotonic() - self.load_started
-        self.load_done_at = time.perf_counter()
-        self.generation += 1
-        self._changed()
-        for name, value in (prepared or {}).items():  # positions are the same after with_config
-            kind = FACTS[name][0]
-            if kind == "load" or config is self.config:  # else: the config changed meanwhile
-                self._facts[name] = (
-                    self.generation if kind == "load" else self.content_version,
-                    value,
-                )
-        self.hooks.loaded()
-        self._next_reload()
-
-    def _next_reload(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            self.reload(*pending)
-
-    def _load_failed(self, error: str) -> None:
-        self.loading = False
-        self.load_error = error
-        self.flash(error, "error")
-        self._next_reload()
-
     # ------------------------------------------------------------------ messages, overlays
 
     def flash(self, text: str, level: str = "info") -> None:
@@ -280,6 +238,7 @@ class AppState:
     def set_tab(self, tab: str) -> None:
         if tab in TABS:
             self.tab = tab
+            self.search.active = False
 
     def toggle_dark(self) -> None:
         self.dark = not self.dark
@@ -292,10 +251,12 @@ class AppState:
         self.hooks.exit(None)
 
     def escape(self) -> None:
-        """Esc: close an overlay, leave the prompt panel, or clear the filter."""
+        """Esc: close an overlay or the search, leave the prompt panel, or clear the filter."""
         lst = self.current_list
         if self.overlay is not None:
             self.overlay = None
+        elif self.search.active:
+            self.search.active = False
         elif lst is not None and lst.side_focus:
             lst.side_focus = False
         elif lst is not None and lst.filter:
@@ -347,6 +308,10 @@ class AppState:
         """What the movement keys act on right now."""
         if self.overlay is not None:
             return self.overlay_scroll
+        if self.search.active:
+            return self.search
+        if self.tab == "activity":
+            return self.activity
         if self.tab == "overview":
             return self.overview_scroll
         if self.tab == "groups":
@@ -379,6 +344,12 @@ class AppState:
     # ------------------------------------------------------------------ sessions actions
 
     def selected_entry(self) -> Entry | None:
+        """The session the keys act on: the selected search result, the session selected
+        in the Activity tab's day, or in the current list."""
+        if self.search.active:
+            return self.search.selected_entry()
+        if self.tab == "activity":
+            return self.activity.selected_entry()
         lst = self.current_list
         return lst.selected_entry() if lst is not None else None
 
@@ -394,31 +365,61 @@ class AppState:
             lambda _text: None,
             live=lst.set_filter,
             cancel=lambda: lst.set_filter(before),
-            hint="title, project or prompt text · Enter keep · Esc cancel",
+            hint="title, project or prompt words · Enter keep · Esc cancel",
         )
+
+    def open_search(self) -> None:
+        """`/`: the search bar, over the results of the last search (typing updates them)."""
+        search = self.search
+        search.active = True
+        self.ask(
+            "search",
+            "Search",
+            search.query,
+            lambda _text: None,
+            live=search.set_query,
+            cancel=self.close_search,
+            hint="every word in a prompt, title or project · Enter results · Esc close",
+        )
+
+    def close_search(self) -> None:
+        self.search.active = False
+
+    def open_session(self, session_id: str | None = None) -> None:
+        """Enter on a search result or an Activity session: show it in the Sessions tab."""
+        session_id = session_id or (e.session.id if (e := self.selected_entry()) else None)
+        if session_id is None:
+            return
+        self.search.active = False
+        self.tab = "sessions"
+        if not self.sessions.show(session_id):
+            self.flash("that session is no longer there; refresh with r", "error")
 
     def toggle_favorite(self) -> None:
         entry = self.selected_entry()
         if entry is None:
             return
         session_id = entry.session.id
+        root = self.catalog.root_of(entry) if self.catalog is not None else self.root
         try:
-            favorites = set_favorite(self.root, session_id, not entry.favorite)
+            favorites = set_favorite(root, session_id, not entry.favorite)
         except FavoritesError as exc:
             self.flash(str(exc), "error")
             return
-        self._apply_favorites(favorites)
+        self._apply_favorites(favorites, root)
         name = one_line(entry.session.title, 60) or session_id
         self.flash(f"★ {name} is a favorite" if not entry.favorite else f"{name}: favorite removed")
 
-    def _apply_favorites(self, favorites: set[str]) -> None:
-        if self.catalog is None:
+    def _apply_favorites(self, favorites: set[str], root: Path) -> None:
+        """The favorite marks of the sessions kept in `root` (each folder has its own)."""
+        catalog = self.catalog
+        if catalog is None:
             return
         entries = tuple(
             e
-            if (e.session.id.lower() in favorites) == e.favorite
+            if (e.session.id.lower() in favorites) == e.favorite or catalog.root_of(e) != root
             else evolve(e, favorite=not e.favorite)
-            for e in self.catalog.entries
+            for e in catalog.entries
         )
         self.catalog = evolve(self.catalog, entries=entries)
         self._changed(content=False)

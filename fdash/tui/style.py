@@ -104,6 +104,9 @@ def rich_theme(dark: bool):
             "fd.number": p.fg,
             "fd.bar.bg": p.bar_bg,
             "fd.key": f"bold {p.accent}",
+            "fd.match": f"bold {p.bg} on {p.favorite}",  # search words in an excerpt
+            "fd.bar": p.accent,
+            "fd.bar.selected": f"bold {p.favorite}",
         },
         inherit=False,
     )
@@ -129,6 +132,7 @@ def ptk_style(dark: bool) -> Style:
             "status.info": f"{p.ok}",
             "status.error": f"{p.error} bold",
             "status.progress": f"{p.accent}",
+            "status.live": f"bg:{p.bg} {p.ok}",
             "filterbar": f"bg:{p.panel_bg} {p.fg}",
             "filterbar.label": f"bg:{p.panel_bg} {p.accent} bold",
             "header": f"bold {p.header}",

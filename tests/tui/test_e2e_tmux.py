@@ -1,5 +1,6 @@
-"""The real `python3 -m fdash -d DIR` in tmux: all six tabs, a favorite, a rename and a
-settings change, checked on the screen and in the files (see tools/tmux_e2e.py)."""
+"""The real `python3 -m fdash -d DIR` in tmux: all seven tabs, the Activity tab, a search,
+a favorite, a rename and a settings change, checked on the screen and in the files (see
+tools/tmux_e2e.py)."""
 
 from __future__ import annotations
 

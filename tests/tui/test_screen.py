@@ -27,7 +27,7 @@ def row_of(h, text: str) -> int:
 
 
 def test_first_frame_comes_before_the_data(small, headless, monkeypatch):
-    import fdash.tui.state as state_module
+    import fdash.tui.loading as state_module
 
     release = threading.Event()
     real = state_module.load_catalog
@@ -159,7 +159,7 @@ def test_a_click_on_a_projects_header_sorts_by_it(small, headless):
 
 def test_filter_typed_in_the_filter_bar(small, headless):
     h = headless(make_state(small))
-    h.press("4", "/")
+    h.press("4", "F")
     assert "Enter keep · Esc cancel" in h.text()
     h.press(*"beta")
     assert h.wait_for("1 of 4"), h.text()

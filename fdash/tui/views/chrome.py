@@ -11,7 +11,7 @@ from prompt_toolkit.mouse_events import MouseEventType
 from fdash import fmt
 from fdash.core.config import TABS
 from fdash.tui.controls import ListModel
-from fdash.tui.keymap import GLOBAL_KEYS, OVERLAY_KEYS, TAB_KEYS, TAB_TITLES
+from fdash.tui.keymap import GLOBAL_KEYS, OVERLAY_KEYS, SEARCH_KEYS, TAB_KEYS, TAB_TITLES
 from fdash.tui.safe import plain
 from fdash.tui.state import AppState
 
@@ -93,7 +93,7 @@ def _tab_clicker(on_click, tab: str):
 
 
 def status_line(state: AppState, width: int) -> list:
-    if state.loading:
+    if state.loading and not state.live_loading:
         done, total = state.progress
         text = (
             f" ⟳ reading sessions {fmt.exact(done)}/{fmt.exact(total)}" if total else " ⟳ scanning…"
@@ -104,23 +104,35 @@ def status_line(state: AppState, width: int) -> list:
         return [(style, " " + plain(state.message.text, max(10, width - 2)))]
     if state.catalog is not None:
         took = f" in {state.load_seconds:.2f}s" if state.load_seconds is not None else ""
-        return [
-            (
-                "class:status",
-                f" {fmt.exact(len(state.entries))} sessions from {plain(str(state.root))}{took}",
-            )
-        ]
+        roots = f" (+{len(state.more_roots)} more folders)" if state.more_roots else ""
+        text = f" {fmt.exact(len(state.entries))} sessions from {plain(str(state.root))}{roots}{took}"
+        live = live_note(state)
+        room = max(0, width - len(live) - 1)
+        return [("class:status", text[:room].ljust(room)), ("class:status.live", live)]
     return []
 
 
+def live_note(state: AppState) -> str:
+    """The live view's corner: "live · updated 14:02:11" (nothing when it is off)."""
+    if state.config.display.refresh_seconds <= 0:
+        return ""
+    if state.live_loading:
+        return "⟳ updating… "
+    if state.updated_at is not None:
+        return f"● live · updated {state.updated_at.strftime('%H:%M:%S')} "
+    return "● live "
+
+
 def footer(state: AppState, width: int) -> list:
-    if state.input is not None:
-        keys = [
-            ("Enter", "save" if state.input.kind != "filter" else "keep filter"),
-            ("Esc", "cancel"),
-        ]
+    kind = state.input.kind if state.input is not None else None
+    if kind == "search":
+        keys = [("↑↓", "move"), ("Enter", "to the results"), ("Esc", "close the search")]
+    elif kind is not None:
+        keys = [("Enter", "save" if kind != "filter" else "keep filter"), ("Esc", "cancel")]
     elif state.overlay is not None:
         keys = OVERLAY_KEYS
+    elif state.search.active:
+        keys = SEARCH_KEYS + GLOBAL_KEYS
     else:
         keys = [
             k for k in TAB_KEYS.get(state.tab, []) if not k[0].startswith("click")

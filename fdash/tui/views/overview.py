@@ -1,4 +1,5 @@
-"""Overview: totals, token breakdown, activity heatmap, top projects."""
+"""Overview: totals, the budget (when `[budget]` sets limits), token breakdown, activity
+heatmap (days in the report time zone), top projects."""
 
 from __future__ import annotations
 
@@ -9,12 +10,17 @@ from rich.table import Table
 from rich.text import Text
 
 from fdash import fmt
+from fdash.core import aggregate
+from fdash.core.budget import BudgetStatus, budget_status
 from fdash.core.models import TOKEN_KINDS
+from fdash.core.timeline import PeriodSpec
+from fdash.tui.activity import active_since
 from fdash.tui.controls import ListModel
+from fdash.tui.deferred import Failed
 from fdash.tui.richbridge import LineCache, render_lines
 from fdash.tui.state import AppState
 from fdash.tui.style import palette
-from fdash.tui.views.common import bar, short_path
+from fdash.tui.views.common import bar, plain, short_path
 
 TOKEN_LABELS = {
     "input": "Input",
@@ -75,11 +81,11 @@ def tokens_table(state: AppState, width: int) -> Table:
 
 def heatmap(state: AppState, width: int, today: date | None = None) -> RenderableType:
     """Sessions per day: weeks as columns (oldest left), Monday..Sunday as rows."""
-    per_day = state.fact("per_day")
+    per_day = state.zoned("per_day", lambda es, zone: aggregate.sessions_per_day(es, zone.tz))
     weeks = state.config.display.heatmap_weeks
     fitting = max(1, (width - 5) // 2)
     shown = min(weeks, fitting)
-    today = today or state.today or date.today()
+    today = today or state.today()
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=shown - 1)
     days = [first + timedelta(days=i) for i in range(shown * 7)]
     counts = [per_day.get(d, 0) if d <= today else -1 for d in days]
@@ -121,9 +127,8 @@ def heatmap(state: AppState, width: int, today: date | None = None) -> Renderabl
     )
     if shown < weeks:
         legend.append(f" (of {weeks}; widen the window for more)", style="fd.dim")
-    return Group(
-        Text(f"Activity — sessions per day, last {shown} weeks", style="fd.header"), *lines, legend
-    )
+    title = f"Activity — sessions per day, last {shown} weeks ({plain(state.zone.name)})"
+    return Group(Text(title, style="fd.header"), *lines, legend)
 
 
 def top_projects(state: AppState, width: int) -> Table:
@@ -146,8 +151,83 @@ def top_projects(state: AppState, width: int) -> Table:
     return table
 
 
+_PERIODS = {"day": "Today", "week": "This week", "month": "This month"}
+
+
+def budget(state: AppState) -> list[BudgetStatus] | Failed | None:
+    """The budget statuses (computed in the background), None while they are computed
+    or when no limit is set."""
+    limits = state.config.budget
+    if not _limits_set(state):
+        return None
+    reports, zone, now = state.config.reports, state.zone, state.now()
+    first = PeriodSpec.of("month", reports).start(state.today())
+    first = min(first, PeriodSpec.of("week", reports).start(state.today()))
+    entries = state.entries
+    key = (state.content_version, state.generation, limits, reports, zone.name,
+           now.replace(second=0, microsecond=0))  # fmt: skip
+    value, _fresh = state.budget.get(
+        key, lambda: budget_status(active_since(entries, first), limits, reports, zone, now)
+    )
+    return value
+
+
+def _amount(value: float, unit: str) -> str:
+    return fmt.money(value) if unit == "usd" else f"{fmt.tokens(int(value))} tokens"
+
+
+def budget_table(statuses: list[BudgetStatus], width: int) -> Table:
+    """Spent vs limit, the burn rate, and when the limit runs out at that rate (or by how
+    much it is over, in plain words), one period a row."""
+    table = Table.grid(padding=(0, 2))
+    for _ in range(4):
+        table.add_column(no_wrap=True)
+    table.add_column()
+    bar_width = max(8, min(16, width - 110))
+    for b in statuses:
+        style = "fd.error" if b.over else "fd.warn" if b.used > 0.8 else "fd.ok"
+        gauge = bar(min(b.used, 1.0), bar_width, style=style)
+        gauge.append(f" {b.used * 100:3.0f}%", style=style)
+        mark = "~" if b.estimated else ""
+        spent = Text(f"{mark}{_amount(b.spent, b.unit)} of {_amount(b.limit, b.unit)}")
+        burn = Text(f"burn {_amount(b.burn_per_hour, b.unit)}/h", style="fd.dim")
+        if b.over:
+            outlook = Text(f"OVER BUDGET by {_amount(b.spent - b.limit, b.unit)}", style="fd.error")
+        else:
+            outlook = Text(f"forecast {_amount(b.forecast, b.unit)} · ", style="fd.dim")
+            if b.runs_out_at is not None:
+                outlook.append(f"runs out {b.runs_out_at.strftime('%a %d %b %H:%M')}", style="fd.warn")
+            else:
+                outlook.append("lasts the period", style="fd.ok")
+        table.add_row(Text(_PERIODS[b.period], style="fd.dim"), gauge, spent, burn, outlook)
+    return table
+
+
+def budget_part(state: AppState, width: int) -> list[RenderableType]:
+    if not _limits_set(state):
+        return []
+    found = budget(state)
+    head = Text("Budget", style="fd.header")
+    if isinstance(found, Failed):
+        why = Text(f"cannot compute the budget: {plain(found.message)}", style="fd.error")
+        return [head, why, Text("")]
+    if found is None:
+        return [head, Text("computing…", style="fd.dim"), Text("")]
+    notes = []
+    if any(b.estimated for b in found):
+        note = "~ includes sessions also active outside the period, split by their messages per day"
+        notes.append(Text(note, style="fd.dim"))
+    return [head, budget_table(found, width), *notes, Text("")]
+
+
+def _limits_set(state: AppState) -> bool:
+    limits = state.config.budget
+    return any(getattr(limits, a.name) is not None for a in type(limits).__attrs_attrs__)
+
+
 def renderable(state: AppState, width: int) -> RenderableType:
     parts: list[RenderableType] = [summary(state), Text("")]
+    parts += budget_part(state, width)
     if state.demo:
         parts.insert(0, Text(" DEMO DATA — generated sessions, not your history ", style="fd.demo"))
     warnings = state.warning_count
@@ -184,7 +264,9 @@ def model(state: AppState, width: int) -> ListModel:
         state.config.display.heatmap_weeks,
         state.demo,
         state.warning_count,
-        state.today or date.today(),
+        state.today(),
+        state.zone.name,
+        id(budget(state)),
     )
     lines = _cache.get(
         key, lambda: render_lines(renderable(state, width - 1), width - 1, state.dark)

@@ -1,8 +1,11 @@
 """Sessions and Favorites: a virtualised, sortable, groupable list and a prompt panel.
 
 Column widths are computed once per content version and window width; each visible row is
-one Rich `Text` of those fixed widths, rendered on demand and cached by row identity, so
-a key press re-renders at most the rows that came into view.
+built as prompt_toolkit fragments of those fixed widths (no Rich: 40 rows in ~1 ms), on
+demand, and cached by row identity, so a key press builds at most the rows that came into
+view. With sub-agents folded (`a`), a sub-agent is indented under its parent, and the
+parent shows its own tokens with its sub-agents' total beside them ("+Sub-agents"):
+every session is counted once.
 """
 
 from __future__ import annotations
@@ -15,14 +18,12 @@ from fdash import fmt
 from fdash.core.config import SESSION_COLUMNS
 from fdash.core.models import Entry
 from fdash.tui.controls import ListModel
-from fdash.tui.lists import GroupRow, SessionList, session_date
-from fdash.tui.richbridge import LineCache, segment_lines, text_line
+from fdash.tui.lists import Family, GroupRow, SessionList, session_date
+from fdash.tui.richbridge import LineCache, fragments, segment_lines
 from fdash.tui.state import AppState
 from fdash.tui.views.common import (
     Column,
-    assemble,
     block,
-    cell,
     fit,
     fixed,
     header_fragments,
@@ -43,10 +44,11 @@ def _widths(state: AppState) -> dict[str, int]:
         "project": max(7, min(longest["project"], 26)),
         "group": max(5, min(longest["group"], 16)),
         "model": max(5, min(longest["model"], 24)),
+        "source": max(6, min(longest["source"] or len(str(state.root)), 24)),
     }
 
 
-def columns(state: AppState, width: int) -> list[Column]:
+def columns(state: AppState, width: int, lst: SessionList | None = None) -> list[Column]:
     shown = state.config.columns.sessions
     w = _widths(state)
     spec = {
@@ -61,14 +63,26 @@ def columns(state: AppState, width: int) -> list[Column]:
         "cost": Column("cost", "Est. cost", 9, "right", priority=6),
         "duration": Column("duration", "Duration", 10, "right", sort="duration", priority=5),
         "id": Column("id", "ID", 36, priority=1),
+        "source": Column("source", "Source", w["source"], priority=2),
+        "family": Column("family", "+Sub-agents", 11, "right", priority=7),
     }
     chosen = [spec[name] for name in SESSION_COLUMNS if getattr(shown, f"show_{name}", False)]
+    if lst is not None and lst.fold:
+        after = next((i for i, c in enumerate(chosen) if c.name == "tokens"), len(chosen) - 1)
+        chosen.insert(after + 1, spec["family"])
     if not chosen:
         chosen = [spec["title"]]
     return fit(chosen, width)
 
 
-def _entry_text(e: Entry, cols: list[Column]) -> Text:
+def family_text(family: Family | None) -> str:
+    """"+1.2M ×3": what a parent's sub-agents used (not in its own Tokens column)."""
+    return f"+{fmt.tokens(family.tokens)} ×{family.children}" if family else ""
+
+
+def _entry_line(
+    state: AppState, e: Entry, cols: list[Column], depth: int, family: Family | None
+) -> list:
     s = e.session
     cells = []
     for col in cols:
@@ -80,7 +94,9 @@ def _entry_text(e: Entry, cols: list[Column]) -> Text:
             value, style = fmt.when(session_date(e) or None), "fd.dim"
         elif name == "title":
             value = plain(s.title) or "(untitled)"
-            style = "fd.fav" if e.favorite else ("fd.dim" if s.empty else "fd.text")
+            if depth:
+                value = "  " * (depth - 1) + "└ " + value
+            style = "fd.fav" if e.favorite else ("fd.dim" if s.empty or depth else "fd.text")
         elif name == "project":
             value, style = short_path(s.project, w), "fd.accent"
         elif name == "group":
@@ -95,41 +111,44 @@ def _entry_text(e: Entry, cols: list[Column]) -> Text:
             value, style = fmt.money(e.cost.usd), "fd.warn" if e.cost.usd is None else ""
         elif name == "duration":
             value = fmt.duration(s.duration_ms)
+        elif name == "family":
+            value, style = family_text(family), "fd.accent"
+        elif name == "source":
+            value, style = short_path(str(state.catalog.root_of(e)), w), "fd.dim"
         else:
             value, style = s.id, "fd.dim"
         cells.append((fixed(value, w, col.justify), style))
-    return assemble(cells)
+    return fragments(cells, state.dark)
 
 
-def _group_text(g: GroupRow, width: int) -> Text:
-    text = Text("▾ ", style="fd.group")
-    text.append(plain(g.key), style="fd.group")
+def _group_line(g: GroupRow, width: int, dark: bool) -> list:
+    head = "▾ " + plain(g.key)
     sub = f"  {fmt.exact(g.sessions)} sessions · {fmt.tokens(g.tokens)} tokens · {fmt.money(g.cost_usd)}"
     if g.unpriced:
         sub += f" (+{g.unpriced} unpriced)"
-    text.append(sub, style="fd.dim")
-    return cell(text, width)
+    text = fixed(head + sub, width)  # keeps a prefix of the text: split it where `sub` began
+    return fragments([(text[: len(head)], "fd.group"), (text[len(head) :], "fd.dim")], dark, 0)
 
 
 def model(state: AppState, lst: SessionList, width: int) -> ListModel:
     rows = lst.rows
-    cols = columns(state, width)
+    cols = columns(state, width, lst)
     cols_key = tuple((c.name, c.width) for c in cols)
     dark = state.dark
+    depths = lst.depths
 
     def line(index: int, w: int):
         item = rows[index]
-        key = (id(item), cols_key, dark, w)
+        depth = depths[index] if index < len(depths) else 0
+        family = lst.family(index) if lst.fold else None
+        key = (id(item), cols_key, dark, w, depth, family)
 
         def make():
-            text = _group_text(item, w) if isinstance(item, GroupRow) else _entry_text(item, cols)
-            return item, text_line(text, dark)
+            if isinstance(item, GroupRow):
+                return _group_line(item, w, dark)
+            return _entry_line(state, item, cols, depth, family)
 
-        cached_item, fragments = _rows.get(key, make)
-        if cached_item is not item:  # an id() reused by a new object
-            _rows.clear()
-            cached_item, fragments = _rows.get(key, make)
-        return fragments
+        return _rows.owned(item, key, make)
 
     return ListModel(
         len(rows),
@@ -147,35 +166,58 @@ def _click(lst: SessionList, index: int) -> None:
 
 
 def header(state: AppState, lst: SessionList, width: int):
-    return header_fragments(columns(state, width), lst.sort, lst.descending, lst.set_sort)
+    return header_fragments(columns(state, width, lst), lst.sort, lst.descending, lst.set_sort)
 
 
 def info(state: AppState, lst: SessionList) -> list[tuple[str, str]]:
     rows = lst.rows
-    total = (
-        sum(1 for e in state.entries if e.favorite) if lst.favorites_only else len(state.entries)
-    )
+    total = lst.total
     name = "Favorites" if lst.favorites_only else "Sessions"
     shown = (
         f"{fmt.exact(lst.shown)} of {fmt.exact(total)}" if lst.shown != total else fmt.exact(total)
     )
-    fragments = [
+    parts = [
         ("class:pane.title", f" {name} "),
         ("class:status", f" {shown} · {lst.describe()}"),
     ]
     if lst.favorites_only and not rows:
-        fragments.append(("class:status", "  — mark sessions with f in the Sessions tab"))
-    return fragments
+        parts.append(("class:status", "  — mark sessions with f in the Sessions tab"))
+    return parts
 
 
 # ---------------------------------------------------------------------- prompt panel
+
+
+def _prompts(state: AppState, entry: Entry):
+    """The full prompt texts if read (else None, and they are being read). Keyed by what
+    the index knows of the transcript, so a live re-read of other sessions keeps them."""
+    s = entry.session
+    key = (s.transcript_path, s.user_prompts, s.message_count, s.last_at_ms)
+    return state.prompts.get(key, s.transcript_path)
+
+
+def _family_note(state: AppState, entry: Entry) -> str:
+    """Who started this sub-agent, or what this session's sub-agents used."""
+    where = state.fact("where")
+    if entry.parent_id and entry.parent_id in where:
+        parent = state.entries[where[entry.parent_id]].session
+        return f"\nsub-agent of “{plain(parent.title, 60) or parent.id}”"
+    family = state.fact("families").get(where.get(entry.session.id, -1))
+    if family is None:
+        return ""
+    own = entry.session.usage.total
+    cost = "" if entry.cost.usd is None else f" · {fmt.money(entry.cost.usd + family.cost_usd)}"
+    return (
+        f"\n{family.children} sub-agents: +{fmt.tokens(family.tokens)} tokens"
+        f" (with them {fmt.tokens(own + family.tokens)}{cost})"
+    )
 
 
 def _prompt_panel(state: AppState, entry: Entry | None, width: int) -> list:
     if entry is None:
         return [Text("No session selected.", style="fd.dim")]
     s = entry.session
-    prompts = state.prompts.get((s.transcript_path, state.generation), s.transcript_path)
+    prompts = _prompts(state, entry)
     parts: list = []
     title = Text(plain(s.title) or "(untitled)", style="fd.fav" if entry.favorite else "fd.title")
     if entry.favorite:
@@ -185,7 +227,7 @@ def _prompt_panel(state: AppState, entry: Entry | None, width: int) -> list:
     meta.append(
         f"{plain(s.project)}\n{plain(entry.model)} · {fmt.tokens(s.usage.total)} tokens · "
         f"{fmt.money(entry.cost.usd)} · {fmt.duration(s.duration_ms)}\n"
-        f"{fmt.when(s.first_at_ms)} → {fmt.when(s.last_at_ms)}\n{s.id}"
+        f"{fmt.when(s.first_at_ms)} → {fmt.when(s.last_at_ms)}\n{s.id}{_family_note(state, entry)}"
     )
     parts.append(meta)
     if isinstance(prompts, str):
@@ -217,29 +259,30 @@ def _prompt_panel(state: AppState, entry: Entry | None, width: int) -> list:
     return parts
 
 
-def side_model(state: AppState, lst: SessionList, width: int) -> ListModel:
-    entry = lst.selected_entry()
+def prompt_model(
+    state: AppState, entry: Entry | None, scroll, width: int, active: bool = False, on_click=None
+) -> ListModel:
+    """The prompt panel of `entry` (Sessions, Favorites, search results)."""
     dark = state.dark
-    sid = entry.session.id if entry else None
-    prompts = None
-    if entry is not None:
-        prompts = state.prompts.get(
-            (entry.session.transcript_path, state.generation), entry.session.transcript_path
-        )
-    key = (sid, id(entry), id(prompts), width, dark)
+    prompts = _prompts(state, entry) if entry is not None else None
+    key = (entry.session.id if entry else None, id(entry), id(prompts), width, dark)
 
     def make():
-        return entry, segment_lines(Group(*_prompt_panel(state, entry, width)), width, dark)
+        return segment_lines(Group(*_prompt_panel(state, entry, width)), width, dark)
 
-    cached_entry, lines = _side.get(key, make)
-    if cached_entry is not entry:
-        _side.clear()
-        cached_entry, lines = _side.get(key, make)
+    lines = _side.owned(entry, key, make)
     return ListModel(
-        len(lines),
-        lambda i, _w: lines[i],
+        len(lines), lambda i, _w: lines[i], scroll, active=active, on_click=on_click,
+        on_scroll=scroll.by,
+    )  # fmt: skip
+
+
+def side_model(state: AppState, lst: SessionList, width: int) -> ListModel:
+    return prompt_model(
+        state,
+        lst.selected_entry(),
         lst.side,
+        width,
         active=lst.side_focus,
         on_click=lambda _i: setattr(lst, "side_focus", True),
-        on_scroll=lst.side.by,
     )

@@ -1,0 +1,248 @@
+"""Activity: a bar chart of tokens or cost per day (week, month) over the last N weeks,
+the sessions of the selected period (Enter shows one in Sessions), and a projects ×
+weeks heatmap. Estimated periods (a session split across days) carry `~`.
+
+Everything is built as prompt_toolkit fragments from the `ActivityState`'s timelines.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fdash import fmt
+from fdash.core.timeline import Period
+from fdash.tui.activity import Chart, Heat
+from fdash.tui.controls import ListModel
+from fdash.tui.cursor import Scroll
+from fdash.tui.deferred import Failed
+from fdash.tui.richbridge import fragments, theme_styles
+from fdash.tui.state import AppState
+from fdash.tui.style import palette
+from fdash.tui.views.common import Column, fit, fixed, header_fragments, plain, short_path
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+AXIS = 9  # the value labels left of the chart
+HEAT_NAME = 22  # the project names left of the heatmap
+WIDE = 110  # from this width the heatmap sits beside the day's sessions
+
+
+def chart_rows(screen_rows: int) -> int:
+    return 8 if screen_rows >= 36 else 5 if screen_rows >= 28 else 3
+
+
+def heat_width(state: AppState) -> int:
+    return HEAT_NAME + 2 * state.config.display.heatmap_weeks + 12
+
+
+def value(period: Period, metric: str) -> float:
+    return period.cost_usd if metric == "cost" else period.tokens.total
+
+
+def amount(number: float, metric: str) -> str:
+    return fmt.money(number) if metric == "cost" else fmt.tokens(int(number))
+
+
+def label(period: Period, unit: str) -> str:
+    start = period.start
+    if unit == "day":
+        return start.strftime("%a %Y-%m-%d")
+    if unit == "month" and start.day == 1:
+        return start.strftime("%B %Y")
+    return f"{start} – {period.end}"
+
+
+def _waiting(thing, what: str, dark: bool) -> list:
+    """The line shown instead of a chart or heatmap not computed yet (or that failed)."""
+    if isinstance(thing, Failed):
+        return fragments([(f"  cannot compute the {what}: {plain(thing.message)}", "fd.error")], dark)
+    return fragments([(f"  computing the {what}…", "fd.dim")], dark)
+
+
+# ---------------------------------------------------------------------- the chart
+
+
+def chart_model(state: AppState, width: int, height: int) -> ListModel:
+    """`height - 2` rows of bars, a row marking the selected (▲) and estimated (~)
+    periods, and a row of dates. The periods that do not fit scroll with the selection."""
+    act = state.activity
+    chart = act.chart()
+    dark = state.dark
+    if not isinstance(chart, Chart) or not chart.periods:
+        lines = [[], _waiting(chart, "chart", dark)]
+        return ListModel(len(lines), lambda i, _w: lines[i], Scroll())
+    rows = max(1, height - 2)
+    values = [value(p, act.metric) for p in chart.periods]
+    usable = max(1, width - AXIS)
+    slot = max(1, min(6, usable // len(values)))
+    bar = slot - 1 if slot >= 3 else slot
+    act.columns.index = act.index(chart)
+    first = act.columns.window(len(values), max(1, usable // slot))
+    shown = range(first, min(len(values), first + max(1, usable // slot)))
+    peak = max(values) or 1
+    styles = theme_styles(dark)
+    lines = []
+    for r in range(rows):
+        tick = {0: amount(peak, act.metric), rows // 2: amount(peak / 2, act.metric)}.get(r, "")
+        line = [(styles["fd.dim"], f"{tick:>{AXIS - 2}} ┤" if tick else " " * (AXIS - 1) + "│")]
+        for i in shown:
+            eighths = round(values[i] / peak * rows * 8)
+            if values[i] > 0 and eighths == 0:
+                eighths = 1
+            fill = max(0, min(8, eighths - (rows - 1 - r) * 8))
+            style = "fd.bar.selected" if i == act.columns.index else "fd.bar"
+            line.append((styles[style], BLOCKS[fill] * bar))
+            line.append(("", " " * (slot - bar)))
+        lines.append(line)
+    marks = [(styles["fd.dim"], " " * (AXIS - 1) + "└")]
+    dates = [("", " " * AXIS)]
+    free = 0  # the first column a date label may start at
+    for n, i in enumerate(shown):
+        period = chart.periods[i]
+        mark = "▲" if i == act.columns.index else ("~" if period.estimated else "─")
+        style = "fd.bar.selected" if mark == "▲" else "fd.warn" if mark == "~" else "fd.dim"
+        at = (bar - 1) // 2  # under the middle of the bar
+        marks += [(styles["fd.dim"], "─" * at), (styles[style], mark), (styles["fd.dim"], "─" * (slot - at - 1))]
+        text = _date_label(chart, i)
+        if text and n * slot >= free:
+            dates.append((styles["fd.dim"], " " * (n * slot - free) + text))
+            free = n * slot + len(text)
+    lines += [marks, dates]
+    return ListModel(len(lines), lambda i, _w: lines[i], Scroll())
+
+
+def _date_label(chart: Chart, i: int) -> str:
+    """A month's name under its first period, else nothing (a day number each Monday)."""
+    start, unit = chart.periods[i].start, chart.unit
+    previous = chart.periods[i - 1].start if i else None
+    if previous is None or previous.month != start.month:
+        return start.strftime("%b") if unit != "day" or start.day < 8 else ""
+    if unit == "day" and start.weekday() == 0:
+        return str(start.day)
+    return ""
+
+
+def period_line(state: AppState, width: int) -> list:
+    """The selected period: its numbers, and whether they are estimated."""
+    act = state.activity
+    period = act.period()
+    chart = act.chart()
+    if period is None or not isinstance(chart, Chart):
+        return []
+    text = (
+        f" ▶ {label(period, chart.unit)}   {fmt.tokens(period.tokens.total)} tokens · "
+        f"{fmt.money(period.cost_usd)} · {fmt.exact(period.sessions)} sessions"
+    )
+    parts = [(text, "fd.title")]
+    if period.unpriced_sessions:
+        parts.append((f"  +{period.unpriced_sessions} unpriced", "fd.warn"))
+    if period.estimated:
+        parts.append(("  ~ estimated: sessions split across days by their messages", "fd.warn"))
+    if period.partial:
+        parts.append(("  (part of it is outside the range)", "fd.dim"))
+    return fragments(parts, state.dark, 0)
+
+
+# ---------------------------------------------------------------------- the day's sessions
+
+
+def columns(width: int, unit: str = "day") -> list[Column]:
+    return fit(
+        [
+            Column("est", "~", 1, priority=9),
+            Column("title", f"Sessions of the {unit}", 20, flex=True, priority=10),
+            Column("project", "Project", 18, priority=5),
+            Column("tokens", "Tokens", 8, "right", priority=8),
+            Column("cost", "Est. cost", 9, "right", priority=7),
+        ],
+        width,
+    )
+
+
+def header(state: AppState, width: int):
+    return header_fragments(columns(width, state.activity.unit), None, False, None)
+
+
+def sessions_model(state: AppState, width: int) -> ListModel:
+    act = state.activity
+    rows = act.rows()
+    cols = columns(width)
+    dark = state.dark
+
+    def line(index: int, _w: int):
+        entry, part = rows[index]
+        s = entry.session
+        cells = []
+        for col in cols:
+            if col.name == "est":
+                cells.append(("~" if part.estimated else " ", "fd.warn"))
+            elif col.name == "title":
+                cells.append((fixed(plain(s.title) or "(untitled)", col.width), "fd.text"))
+            elif col.name == "project":
+                cells.append((fixed(short_path(s.project, col.width), col.width), "fd.accent"))
+            elif col.name == "tokens":
+                cells.append((fixed(fmt.tokens(part.tokens.total), col.width, "right"), ""))
+            else:
+                cost = "unpriced" if part.unpriced_sessions else fmt.money(part.cost_usd)
+                cells.append((fixed(cost, col.width, "right"), "fd.warn" if part.unpriced_sessions else ""))
+        return fragments(cells, dark)
+
+    return ListModel(len(rows), line, act.cursor, on_click=act.select, on_scroll=act.move)
+
+
+# ---------------------------------------------------------------------- the heatmap
+
+
+def heat_model(state: AppState, width: int) -> ListModel:
+    """Projects (rows, biggest first) × weeks (columns, oldest left)."""
+    act = state.activity
+    heat = act.heat()
+    dark = state.dark
+    if not isinstance(heat, Heat):
+        lines = [_waiting(heat, "heatmap", dark)]
+        return ListModel(len(lines), lambda i, _w: lines[i], act.heat_scroll)
+    metric = act.metric
+    styles = theme_styles(dark)
+    colors = palette(dark).heat
+    rows = list(heat.rows)
+    if metric == "cost":
+        rows.sort(key=lambda r: (-r.total_cost, r.project))
+    cells = [(r.cost if metric == "cost" else r.tokens) for r in rows]
+    peak = max((v for row in cells for v in row), default=0) or 1
+    name = max(8, min(HEAT_NAME, width - 2 * len(heat.weeks) - 10))
+    title = f"Projects × weeks — {metric}"
+    lines = [fragments([(title, "fd.header")], dark), _months(heat.weeks, name, styles)]
+    for row, values in zip(rows, cells):
+        line = [(styles["fd.accent"], fixed(short_path(row.project, name), name) + " ")]
+        for v in values:
+            level = 0 if v <= 0 else min(4, 1 + int((v / peak) * 4 - 1e-9))
+            line.append((colors[level], "■ "))
+        total = row.total_cost if metric == "cost" else row.total_tokens
+        line.append((styles["fd.dim"], amount(total, metric)))
+        lines.append(line)
+    if not rows:
+        lines.append(fragments([("  no sessions in these weeks", "fd.dim")], dark))
+    legend = [(styles["fd.dim"], " " * (name + 1) + "less ")]
+    legend += [(color, "■ ") for color in colors] + [(styles["fd.dim"], "more")]
+    lines.append(legend)
+    return ListModel(len(lines), lambda i, _w: lines[i], act.heat_scroll, on_scroll=act.heat_scroll.by)
+
+
+def _months(weeks: tuple[date, ...], name: int, styles: dict) -> list:
+    labels = [" "] * (2 * len(weeks) + 4)
+    free = 0
+    for i, week in enumerate(weeks):
+        if (i == 0 or week.month != weeks[i - 1].month) and 2 * i >= free:
+            text = week.strftime("%b")
+            labels[2 * i : 2 * i + len(text)] = text
+            free = 2 * i + len(text) + 1
+    return [(styles["fd.dim"], " " * (name + 1) + "".join(labels).rstrip())]
+
+
+def info(state: AppState) -> list[tuple[str, str]]:
+    act = state.activity
+    weeks = state.config.display.heatmap_weeks
+    what = "cost" if act.metric == "cost" else "tokens"
+    where = plain(state.zone.name)
+    hint = "m tokens/cost · p day/week/month · ← → select"
+    text = f" {what} per {act.unit} · last {weeks} weeks · {where} · {hint}"
+    return [("class:pane.title", " Activity "), ("class:status", text)]
