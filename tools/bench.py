@@ -210,16 +210,24 @@ def search_latency(root: Path) -> dict | None:
         "print(json.dumps({'sessions': len(entries), 'build_ms': round(build*1000, 1),\n"
         "  'query_ms_median': round(statistics.median(times)*1000, 1), 'query_ms_max': round(max(times)*1000, 1)}))\n"
     )
-    cache = tempfile.mkdtemp(prefix="fdash-bench-search-")
+    return _warm_child(root, code)
+
+
+def _warm_child(root: Path, code: str) -> dict | None:
+    """Run `code` in a child python with a warm index of `root`; its last line as JSON."""
+    cache = tempfile.mkdtemp(prefix="fdash-bench-child-")
     env = dict(os.environ, XDG_CACHE_HOME=cache)
     try:
         subprocess.run([sys.executable, "-m", "fdash", "-d", str(root), "stats", "--json"], env=env,
-                       capture_output=True, check=True)
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=600, check=True)
+                       capture_output=True, check=True)  # build the index first
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=600)
     except (subprocess.SubprocessError, OSError):
         return None
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+    if out.returncode != 0:
+        print(out.stderr.decode()[-2000:], file=sys.stderr)
+        return None
     return json.loads(out.stdout.decode().strip().splitlines()[-1])
 
 
@@ -236,20 +244,7 @@ def tui_latency(root: Path) -> dict | None:
         "result.pop('per_key', None)\n"
         "print(json.dumps(result))\n"
     )
-    cache = tempfile.mkdtemp(prefix="fdash-bench-tui-")
-    env = dict(os.environ, XDG_CACHE_HOME=cache)
-    try:
-        subprocess.run([sys.executable, "-m", "fdash", "-d", str(root), "stats", "--json"], env=env,
-                       capture_output=True, check=True)  # warm the index first
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=600)
-    except (subprocess.SubprocessError, OSError):
-        return None
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
-    if out.returncode != 0:
-        print(out.stderr.decode()[-2000:], file=sys.stderr)
-        return None
-    return json.loads(out.stdout.decode().strip().splitlines()[-1])
+    return _warm_child(root, code)
 
 
 # --------------------------------------------------------------------------- report

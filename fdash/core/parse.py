@@ -181,16 +181,26 @@ class SettingsFacts:
     children: tuple[str, ...] = ()  # sub-agent sessions, from childInclusiveTokenUsageBySessionId
 
 
+def loads_lenient(data: bytes) -> tuple[object, bool]:
+    """(decoded JSON, whether invalid UTF-8 had to be replaced); raises JSONDecodeError
+    with the error of the original bytes when even the repaired text is not JSON."""
+    try:
+        return orjson.loads(data), False
+    except orjson.JSONDecodeError as exc:
+        try:
+            return orjson.loads(data.decode("utf-8", "replace")), True
+        except orjson.JSONDecodeError:
+            raise exc from None
+
+
 def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsFacts | None:
     """Facts from a `.settings.json`; None (and a problem) when it is not a JSON object."""
     try:
-        doc = orjson.loads(data)
+        doc, replaced = loads_lenient(data)
     except orjson.JSONDecodeError as exc:
-        try:
-            doc = orjson.loads(data.decode("utf-8", "replace"))
-        except orjson.JSONDecodeError:
-            problems.append(Problem(path, f"invalid JSON ({_short(exc)}); its tokens are not counted"))
-            return None
+        problems.append(Problem(path, f"invalid JSON ({_short(exc)}); its tokens are not counted"))
+        return None
+    if replaced:
         problems.append(Problem(path, "invalid UTF-8 replaced"))
     if not isinstance(doc, dict):
         problems.append(Problem(path, f"expected a JSON object, found {type(doc).__name__}"))
@@ -449,17 +459,14 @@ class TranscriptReader:
 
     def _decode(self, line: bytes, tail: bool) -> dict | None:
         try:
-            record = orjson.loads(line)
+            record, replaced = loads_lenient(line)
         except orjson.JSONDecodeError as exc:
-            try:
-                record = orjson.loads(line.decode("utf-8", "replace"))
-            except orjson.JSONDecodeError:
-                if tail:
-                    self._bad("incomplete last line (is droid still writing this session?)", tail)
-                else:
-                    self._bad(f"invalid JSON ({_short(exc)})", tail)
-                return None
-            self.replaced_utf8 += 1
+            if tail:
+                self._bad("incomplete last line (is droid still writing this session?)", tail)
+            else:
+                self._bad(f"invalid JSON ({_short(exc)})", tail)
+            return None
+        self.replaced_utf8 += replaced
         if not isinstance(record, dict):
             self._bad("a line that is not a JSON object", tail)
             return None
