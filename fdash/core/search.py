@@ -42,10 +42,19 @@ class Searcher:
     def matching(self, query: str) -> list[Entry]:
         """The sessions holding every word, newest first, without excerpts (cheap: a list
         of thousands is shown a screenful at a time, see `hit`)."""
+        return [self.entries[i] for i in self.positions(query)]
+
+    def positions(self, query: str, within: list[int] | None = None) -> list[int]:
+        """Where in `entries` the sessions holding every word are; `within`: only among
+        these positions (a query typed further only narrows the previous one)."""
         words = words_of(query)
         if not words:
             return []
-        return [e for e, haystack in zip(self.entries, self.haystacks) if all(w in haystack for w in words)]
+        haystacks = self.haystacks
+        found = range(len(haystacks)) if within is None else within
+        for word in words:  # one pass per word, over fewer sessions each time
+            found = [i for i in found if word in haystacks[i]]
+        return list(found)
 
 
 def hit(entry: Entry, query: str) -> Hit:

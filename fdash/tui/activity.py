@@ -21,11 +21,12 @@ from fdash.core.config import ReportsConfig
 from fdash.core.models import ZERO_TOKENS, Entry
 from fdash.core.timeline import DayRange, Period, PeriodSpec, Zone, timeline
 from fdash.tui.cursor import Cursor, Scroll, Selection
-from fdash.tui.deferred import Deferred, Failed
+from fdash.tui.deferred import Deferred, Failed, Job
 
 if TYPE_CHECKING:
     from fdash.tui.state import AppState
 
+CHUNK = 25  # sessions per piece of deferred work (a few milliseconds)
 UNITS = ("day", "week", "month")
 METRICS = ("tokens", "cost")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -71,28 +72,53 @@ def empty_period(start: date, end: date) -> Period:
     return Period(start, end, "", ZERO_TOKENS, 0.0, 0, 0, 0)
 
 
-def make_chart(entries, reports: ReportsConfig, zone: Zone, unit: str, days: DayRange) -> Chart:
-    """Each period of `days` with its sessions' shares (the breakdown, by session id)."""
+def merged(parts: list[Period]) -> Period:
+    """One period from the same period of several groups of sessions (their sums; the
+    breakdown is not sorted: `ActivityState.rows` sorts the selected period's)."""
+    if len(parts) == 1:
+        return parts[0]
+    tokens = ZERO_TOKENS
+    for p in parts:
+        tokens += p.tokens
+    breakdown = [b for p in parts for b in p.breakdown]
+    first = parts[0]
+    return Period(
+        first.start, first.end, first.key, tokens, sum(p.cost_usd for p in parts),
+        sum(p.unpriced_sessions for p in parts), sum(p.sessions for p in parts),
+        sum(p.estimated_sessions for p in parts), first.partial, tuple(breakdown),
+    )  # fmt: skip
+
+
+def chunks(entries: list[Entry]):
+    for i in range(0, len(entries), CHUNK):
+        yield entries[i : i + CHUNK]
+
+
+def chart_job(entries, reports: ReportsConfig, zone: Zone, unit: str, days: DayRange) -> Job:
+    """Each period of `days` with its sessions' shares (the breakdown, by session id):
+    `timeline` over ~100 sessions at a time, summed (a session is in one group only,
+    so the sums are the timeline of all of them)."""
     spec = PeriodSpec.of(unit, reports)
-    result = timeline(
-        active_since(entries, days.since), spec, zone, days, by=lambda e: e.session.id
-    )
-    found = {p.start: p for p in result.periods}
+    found: dict[date, list[Period]] = {}
+    window = active_since(entries, days.since)
+    yield
+    for part in chunks(window):
+        for period in timeline(part, spec, zone, days, by=lambda e: e.session.id).periods:
+            found.setdefault(period.start, []).append(period)
+        yield
     periods = []
     start = spec.start(days.since)
     while start <= days.until:
         end = spec.end(start)
-        periods.append(found.get(start) or empty_period(start, end))
+        periods.append(merged(found[start]) if start in found else empty_period(start, end))
         start = end + timedelta(days=1)
+        yield
     return Chart(unit, days, tuple(periods))
 
 
-def make_heat(entries, reports: ReportsConfig, zone: Zone, days: DayRange) -> Heat:
+def heat_job(entries, reports: ReportsConfig, zone: Zone, days: DayRange) -> Job:
     """Tokens and cost of each project in each week of `days`."""
     spec = PeriodSpec.of("week", reports)
-    result = timeline(
-        active_since(entries, days.since), spec, zone, days, by=lambda e: e.session.project
-    )
     weeks = []
     start = spec.start(days.since)
     while start <= days.until:
@@ -101,11 +127,15 @@ def make_heat(entries, reports: ReportsConfig, zone: Zone, days: DayRange) -> He
     column = {w: i for i, w in enumerate(weeks)}
     tokens: dict[str, list[int]] = {}
     cost: dict[str, list[float]] = {}
-    for period in result.periods:
-        i = column[period.start]
-        for part in period.breakdown:
-            tokens.setdefault(part.key, [0] * len(weeks))[i] = part.tokens.total
-            cost.setdefault(part.key, [0.0] * len(weeks))[i] = part.cost_usd
+    window = active_since(entries, days.since)
+    yield
+    for part in chunks(window):
+        for period in timeline(part, spec, zone, days, by=lambda e: e.session.project).periods:
+            i = column[period.start]
+            for share in period.breakdown:
+                tokens.setdefault(share.key, [0] * len(weeks))[i] += share.tokens.total
+                cost.setdefault(share.key, [0.0] * len(weeks))[i] += share.cost_usd
+        yield
     rows = [
         HeatRow(p, tuple(tokens[p]), tuple(cost[p]), sum(tokens[p]), sum(cost[p])) for p in tokens
     ]
@@ -123,10 +153,18 @@ class ActivityState(Selection):
         self.cursor = Cursor()  # over the sessions of the selected period
         self.selected_id: str | None = None
         self.heat_scroll = Scroll()
-        self._chart = Deferred(lambda fn: app.hooks.spawn(fn), lambda fn: app.hooks.call_soon(fn))
-        self._heat = Deferred(lambda fn: app.hooks.spawn(fn), lambda fn: app.hooks.call_soon(fn))
+        self._charts = {unit: self._deferred() for unit in UNITS}  # toggling back is instant
+        self._heat = self._deferred()
         self._rows_key: tuple | None = None
         self._rows: list[tuple[Entry, Period]] = []
+
+    def _deferred(self) -> Deferred:
+        app = self.app
+        return Deferred(
+            lambda fn: app.hooks.step(fn),
+            lambda fn: app.hooks.call_soon(fn),
+            shown=lambda: app.tab == "activity" and not app.search.active,
+        )
 
     # ------------------------------------------------------------------ data
 
@@ -142,18 +180,16 @@ class ActivityState(Selection):
             app.entries, app.config.reports, app.zone, self.unit, self.days()
         )  # fmt: skip
         key = (app.content_version, app.generation, unit, days, zone.name, reports)
-        value, _fresh = self._chart.get(
-            key, lambda: make_chart(entries, reports, zone, unit, days)
+        value, _fresh = self._charts[unit].get(
+            key, lambda: chart_job(entries, reports, zone, unit, days)
         )
-        if isinstance(value, Chart) and value.unit != unit:
-            return None
         return value
 
     def heat(self) -> Heat | Failed | None:
         app = self.app
         entries, reports, zone, days = app.entries, app.config.reports, app.zone, self.days()
         key = (app.content_version, app.generation, days, zone.name, reports.week_start)
-        value, _fresh = self._heat.get(key, lambda: make_heat(entries, reports, zone, days))
+        value, _fresh = self._heat.get(key, lambda: heat_job(entries, reports, zone, days))
         return value
 
     def index(self, chart: Chart) -> int:
@@ -188,7 +224,9 @@ class ActivityState(Selection):
                 if part.key in where
             ]
             if self.metric == "cost":
-                rows.sort(key=lambda r: (r[1].unpriced_sessions > 0, -r[1].cost_usd))
+                rows.sort(key=lambda r: (r[1].unpriced_sessions > 0, -r[1].cost_usd, r[1].key))
+            else:
+                rows.sort(key=lambda r: (-r[1].tokens.total, r[1].key))
             self._rows = rows
             index = next(
                 (i for i, (e, _p) in enumerate(rows) if e.session.id == self.selected_id), None

@@ -35,10 +35,21 @@ class ListModel:
 EMPTY = ListModel(0, lambda _i, _w: [], Scroll())
 
 
+def cells(fragments: StyleAndTextTuples) -> int:
+    return sum(len(f[1]) if f[1].isascii() else get_cwidth(f[1]) for f in fragments)
+
+
+def padded(fragments: StyleAndTextTuples, width: int) -> StyleAndTextTuples:
+    """The line filled up to `width` with spaces of the default style: every cell of the
+    screen is written, so no window needs a background fill (a pass over every cell)."""
+    used = cells(fragments)
+    return [*fragments, ("", " " * (width - used))] if used < width else fragments
+
+
 def highlight(fragments: StyleAndTextTuples, width: int, style: str) -> StyleAndTextTuples:
     """The row with `style` added to every fragment, padded to the full width."""
     out: StyleAndTextTuples = [(f"{frag[0]} {style}", *frag[1:]) for frag in fragments]
-    used = sum(get_cwidth(frag[1]) for frag in fragments)
+    used = cells(fragments)
     if used < width:
         out.append((style, " " * (width - used)))
     return out
@@ -63,12 +74,18 @@ class ListControl(UIControl):
         selected = position.index if isinstance(position, Cursor) else -1
         style = "class:row.selected" if model.active else "class:row.selected.inactive"
 
+        blank: StyleAndTextTuples = [("", " " * width)]
+
         def get_line(y: int) -> StyleAndTextTuples:
             index = top + y
+            if y >= shown:
+                return blank
             fragments = model.line(index, width)
-            return highlight(fragments, width, style) if index == selected else fragments
+            if index == selected:
+                return highlight(fragments, width, style)
+            return padded(fragments, width)
 
-        return UIContent(get_line=get_line, line_count=shown, show_cursor=False)
+        return UIContent(get_line=get_line, line_count=max(shown, height), show_cursor=False)
 
     def mouse_handler(self, mouse_event: MouseEvent):
         model = self._model
@@ -99,7 +116,7 @@ class LineControl(UIControl):
         return self.focusable
 
     def create_content(self, width: int, height: int) -> UIContent:
-        fragments = self.get_fragments(width)
+        fragments = padded(self.get_fragments(width), width)
         self._fragments = fragments
         return UIContent(get_line=lambda _i: fragments, line_count=1, show_cursor=False)
 

@@ -1,23 +1,30 @@
 """Values too slow to compute on a key press (the Activity tab's timelines, the budget),
-computed on a background thread; the view shows the last value (or "computing…") until
-the new one is in. No UI imports.
+computed a piece at a time between key presses and redraws; the view shows the last
+value (or "computing…") until the new one is in. No UI imports.
 
-    value, fresh = deferred.get(key, make)   # make() must only read what it captured
+    value, fresh = deferred.get(key, make)   # make() -> a generator (a "job")
 
-Only the most recently wanted key is kept; a result that arrives after another key was
-asked for is dropped. With the AppState's default hooks (tests) `make` runs at once.
+A job yields after each piece of work (a few milliseconds: ~100 sessions) and returns
+the value. The pieces run on the UI thread (`step`, the event loop's call_soon), so a
+key press waits for one piece at most; a background thread would instead compete for
+the GIL and slow every redraw while it runs. Only the most recently wanted key is
+worked on; a job whose key is no longer wanted stops, and one whose value is not on
+screen (another tab) pauses until it is. With the AppState's default hooks (tests) a
+job runs to its end at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Generator, Hashable
 
 from attrs import frozen
+
+Job = Generator[None, None, object]
 
 
 @frozen
 class Failed:
-    """What `make` raised, to be shown instead of the value."""
+    """What the job raised, to be shown instead of the value."""
 
     message: str
 
@@ -25,39 +32,61 @@ class Failed:
 class Deferred:
     def __init__(
         self,
-        spawn: Callable[[Callable[[], None]], None],
-        call_soon: Callable[[Callable[[], None]], None],
+        step: Callable[[Callable[[], None]], None],
+        done: Callable[[Callable[[], None]], None],
+        shown: Callable[[], bool] = lambda: True,
     ):
-        self._spawn = spawn  # run in the background
-        self._call_soon = call_soon  # run on the UI thread (it redraws afterwards)
+        self._step = step  # run a function soon on the UI thread (no redraw)
+        self._done = done  # run a function on the UI thread, then redraw
+        self._shown = shown  # whether the value is on screen: else the job pauses
         self._key: Hashable = None
         self._value: object = None
         self._wanted: Hashable = None
+        self._paused: Callable[[], None] | None = None
 
-    def get(self, key: Hashable, make: Callable[[], object]) -> tuple[object, bool]:
+    def get(self, key: Hashable, make: Callable[[], Job]) -> tuple[object, bool]:
         """(value, True) when computed for `key`; else (the previous value or None, False),
-        and `make` is started unless it already runs for `key`."""
+        and the job for `key` is started unless it already runs."""
         if key == self._key:
             return self._value, True
         if key != self._wanted:
-            self._wanted = key
-
-            def work() -> None:
-                try:
-                    value = make()
-                except Exception as exc:  # noqa: BLE001 - shown in the view, never a traceback
-                    value = Failed(f"{type(exc).__name__}: {exc}")
-
-                def store() -> None:
-                    if self._wanted == key:
-                        self._key, self._value = key, value
-
-                self._call_soon(store)
-
-            self._spawn(work)
-        if key == self._key:  # computed at once (no background thread)
+            self._wanted, self._paused = key, None
+            self._start(key, make)
+        elif self._paused is not None:
+            resume, self._paused = self._paused, None
+            self._step(resume)
+        if key == self._key:  # computed at once (no event loop)
             return self._value, True
         return self._value, False
+
+    def _start(self, key: Hashable, make: Callable[[], Job]) -> None:
+        job: list[Job] = []
+
+        def finish(value: object) -> None:
+            def store() -> None:
+                if self._wanted == key:
+                    self._key, self._value = key, value
+
+            self._done(store)
+
+        def advance() -> None:
+            if self._wanted != key:
+                return  # something else is wanted now: drop this job
+            if not self._shown():
+                self._paused = advance  # the next `get` (a redraw showing it) resumes
+                return
+            try:
+                if not job:
+                    job.append(make())
+                next(job[0])
+            except StopIteration as end:
+                finish(end.value)
+            except Exception as exc:  # noqa: BLE001 - shown in the view, never a traceback
+                finish(Failed(f"{type(exc).__name__}: {exc}"))
+            else:
+                self._step(advance)
+
+        self._step(advance)
 
     def clear(self) -> None:
         self._key = self._value = self._wanted = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fdash.core.models import Entry
-from fdash.core.search import Hit, hit
+from fdash.core.search import Hit, hit, words_of
 from fdash.core.text import one_line
 from fdash.tui.cursor import Cursor, Scroll, Selection
 
@@ -30,6 +30,8 @@ class SearchState(Selection):
         self.selected_id: str | None = None
         self._key: tuple | None = None
         self._found: list[Entry] = []
+        self._positions: list[int] = []  # of `_found` in the searcher's entries
+        self._order: tuple = (None, {})
 
     @property
     def found(self) -> list[Entry]:
@@ -37,17 +39,38 @@ class SearchState(Selection):
         app = self.app
         key = (app.content_version, app.generation, self.query)
         if key != self._key:
+            searcher = app.fact("searcher") if app.catalog else None
+            within = self._positions if self._narrows(key) else None
+            self._positions = searcher.positions(self.query, within) if searcher else []
+            self._found = [searcher.entries[i] for i in self._positions] if searcher else []
             self._key = key
-            self._found = app.fact("searcher").matching(self.query) if app.catalog else []
-            index = next(
-                (i for i, e in enumerate(self._found) if e.session.id == self.selected_id), None
-            )
+            index = self._index_of(self.selected_id)
             if index is None:
                 self.cursor.home(len(self._found))
                 self._remember()
             else:
                 self.cursor.index = index
         return self._found
+
+    def _index_of(self, session_id: str | None) -> int | None:
+        """Where that session is among the results (None: not there)."""
+        if session_id is None or not self._positions:
+            return None
+        searcher = self.app.fact("searcher")
+        if self._order[0] is not searcher:  # the searcher's position of each session id
+            self._order = (searcher, {e.session.id: i for i, e in enumerate(searcher.entries)})
+        try:
+            return self._positions.index(self._order[1].get(session_id, -1))
+        except ValueError:
+            return None
+
+    def _narrows(self, key: tuple) -> bool:
+        """Whether the new query only narrows the last one (each old word is inside a new
+        word, the data unchanged): then only the last matches need looking at."""
+        if self._key is None or self._key[:2] != key[:2]:
+            return False
+        old, new = words_of(self._key[2]), words_of(self.query)
+        return bool(old) and all(any(w in n for n in new) for w in old)
 
     def entry(self, index: int) -> Entry | None:
         """The session of result `index` as it is now (its favorite mark included)."""

@@ -14,6 +14,7 @@ The app runs on its own thread with its own event loop, started as `run()` start
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import threading
 import time
@@ -24,7 +25,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from fdash.tui.app import build_app, start_loading
+from fdash.tui.app import build_app, no_full_collections, start_loading
 from fdash.tui.state import AppState
 
 KEYS = {
@@ -139,10 +140,13 @@ class Headless:
                     set_exception_handler=False,
                 )
 
+            thresholds = no_full_collections()  # as run() does
             try:
                 self.result = asyncio.run(go())
             except BaseException as exc:  # noqa: BLE001 - reported to the test
                 self.error = exc
+            finally:
+                gc.set_threshold(*thresholds)
             with self._cond:
                 self._cond.notify_all()
 

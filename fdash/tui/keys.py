@@ -22,7 +22,7 @@ def create_key_bindings(state: AppState, after: Callable[[], None] = lambda: Non
     searching = Condition(lambda: state.search.active)  # the results replace the tab
     search_typing = Condition(lambda: state.input is not None and state.input.kind == "search")
 
-    def on(*keys: str, filter=normal, tabs: tuple[str, ...] | None = None):
+    def on(*keys: str, filter=normal, tabs: tuple[str, ...] | None = None, eager: bool = False):
         condition = filter
         if tabs is not None:
             condition = condition & ~searching & Condition(lambda: state.tab in tabs)
@@ -34,7 +34,7 @@ def create_key_bindings(state: AppState, after: Callable[[], None] = lambda: Non
                 action(event)
                 after()
 
-            kb.add(*keys, filter=condition)(handler)
+            kb.add(*keys, filter=condition, eager=eager)(handler)
             return action
 
         return register
@@ -113,6 +113,8 @@ def create_key_bindings(state: AppState, after: Callable[[], None] = lambda: Non
 
     # ---------------------------------------------------------------- text input (dialog, filter bar)
     on("enter", filter=typing)(lambda _e: state.submit_input())
-    on("escape", filter=typing)(lambda _e: state.cancel_input())
+    # eager: Esc leaves at once, without waiting to see whether it starts an Alt-key
+    # sequence of the text field (its readline keys; ~0.5 s otherwise)
+    on("escape", filter=typing, eager=True)(lambda _e: state.cancel_input())
     on("c-c", filter=typing)(lambda _e: state.cancel_input())
     return kb

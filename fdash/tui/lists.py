@@ -7,10 +7,11 @@ project) across rebuilds, so a sort, a filter or a refresh keeps it.
 
 from __future__ import annotations
 
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from fdash.core import aggregate
 from fdash.core.aggregate import Bucket
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 SESSION_SORTS = ("date", "tokens", "duration")
 GROUPINGS = ("none", "project", "group", "model")
 PROJECT_COLUMNS = ("project", "group", "sessions", "tokens", "active", "cost")
+BUILT_KEPT = 6  # session list views kept built (the current one, recent and next ones)
 
 
 def split_sort(value: str) -> tuple[str, bool]:
@@ -61,6 +63,18 @@ GROUP_KEYS: dict[str, Callable[[Entry], str]] = {
 
 
 @frozen
+class View:
+    """What a session list shows: its order, grouping and what it hides."""
+
+    sort: str
+    descending: bool
+    grouping: str
+    hide_empty: bool
+    filter: str
+    fold: bool
+
+
+@frozen
 class GroupRow:
     """A group header in a grouped session list, with its subtotals."""
 
@@ -78,36 +92,41 @@ def group_rows(
     entries: tuple[Entry, ...],
     positions: list[int],
     keys: list[str],
-    sums: list[tuple[int, float | None]],
+    sums: Sums,
     arrange: Callable[[list[int]], tuple[list[int], list[int]]] | None = None,
 ) -> tuple[list[Row], list[int], list[int]]:
     """Headers in order of first appearance in the sorted `positions`, each followed by its
-    sessions (`arrange`d, e.g. sub-agents under their parents); `keys` and `sums` ((tokens,
-    cost)) are per position in `entries`. Returns the rows, the position of each (-1 for a
-    header) and its depth. A header's subtotal counts each of its sessions once."""
-    buckets: dict[str, list[int]] = {}
-    for i in positions:
-        members = buckets.get(keys[i])
-        if members is None:
-            buckets[keys[i]] = [i]
-        else:
-            members.append(i)
+    sessions (`arrange`d, e.g. sub-agents under their parents); `keys` and `sums` are per
+    position in `entries`. Returns the rows, the position of each (-1 for a header) and
+    its depth. A header's subtotal counts each of its sessions once. (C-level passes
+    only: 10,000 sessions regroup in a few milliseconds.)"""
+    found = list(map(keys.__getitem__, positions))
+    rank = {key: n for n, key in enumerate(dict.fromkeys(found))}
+    ranks = list(map(rank.__getitem__, found))
+    order = sorted(range(len(positions)), key=ranks.__getitem__)  # stable: the sort stays
+    ordered = list(map(positions.__getitem__, order))
+    sizes = [0] * len(rank)
+    for n, count in Counter(ranks).items():
+        sizes[n] = count
     rows: list[Row] = []
     places: list[int] = []
     depths: list[int] = []
-    for name, members in buckets.items():
-        tokens, cost, unpriced = 0, 0.0, 0
-        for i in members:
-            t, usd = sums[i]
-            tokens += t
-            if usd is None:
-                unpriced += 1
-            else:
-                cost += usd
-        rows.append(GroupRow(name, len(members), tokens, cost, unpriced))
+    start = 0
+    for name, size in zip(rank, sizes):
+        members = ordered[start : start + size]
+        start += size
+        rows.append(
+            GroupRow(
+                name,
+                size,
+                sum(map(sums.tokens.__getitem__, members)),
+                sum(map(sums.cost.__getitem__, members)),
+                sum(map(sums.unpriced.__getitem__, members)),
+            )
+        )
         places.append(-1)
         depths.append(0)
-        levels = [0] * len(members)
+        levels = [0] * size
         if arrange is not None:
             members, levels = arrange(members)
         rows.extend(map(entries.__getitem__, members))
@@ -121,30 +140,39 @@ def fold(positions: list[int], parents: list[int]) -> tuple[list[int], list[int]
     them), depth first, in their order otherwise; and the depth of each (0: top level)."""
     shown = set(positions)
     children: dict[int, list[int]] = {}
-    roots = []
-    for i in positions:
-        parent = parents[i]
-        if parent >= 0 and parent in shown and parent != i:
-            children.setdefault(parent, []).append(i)
-        else:
-            roots.append(i)
+    for child in [i for i, parent in enumerate(parents) if parent >= 0]:
+        parent = parents[child]
+        if child in shown and parent in shown and parent != child:
+            children.setdefault(parent, []).append(child)
     if not children:
         return positions, [0] * len(positions)
+    rank = {p: n for n, p in enumerate(positions)}
+    for members in children.values():
+        members.sort(key=rank.__getitem__)
+    under = {c for members in children.values() for c in members}
     order: list[int] = []
     depths: list[int] = []
     seen: set[int] = set()
-    stack = [(i, 0) for i in reversed(roots)]
-    while stack:
-        i, depth = stack.pop()
-        if i in seen:
+    for root in positions:
+        if root in under:
             continue
-        seen.add(i)
-        order.append(i)
-        depths.append(depth)
-        stack += [(c, depth + 1) for c in reversed(children.get(i, ()))]
+        order.append(root)
+        depths.append(0)
+        if root in children:  # its sub-agents, depth first
+            seen.add(root)
+            stack = [(c, 1) for c in reversed(children[root])]
+            while stack:
+                i, depth = stack.pop()
+                if i in seen:
+                    continue
+                seen.add(i)
+                order.append(i)
+                depths.append(depth)
+                stack += [(c, depth + 1) for c in reversed(children.get(i, ()))]
     if len(order) < len(positions):  # a loop of parents (cannot happen in droid's data)
+        placed = set(order)
         for i in positions:
-            if i not in seen:
+            if i not in placed:
                 order.append(i)
                 depths.append(0)
     return order, depths
@@ -191,9 +219,23 @@ def group_keys(entries: tuple[Entry, ...], grouping: str) -> list[str]:
     return [key(e) for e in entries]
 
 
-def sums(entries: tuple[Entry, ...]) -> list[tuple[int, float | None]]:
-    """(total tokens, cost) by position, for group subtotals."""
-    return [(e.session.usage.total, e.cost.usd) for e in entries]
+@frozen
+class Sums:
+    """Per position: total tokens, cost (0 when unpriced) and whether unpriced."""
+
+    tokens: list[int]
+    cost: list[float]
+    unpriced: list[bool]
+
+
+def sums(entries: tuple[Entry, ...]) -> Sums:
+    """For group subtotals."""
+    cost = [e.cost.usd for e in entries]
+    return Sums(
+        [e.session.usage.total for e in entries],
+        [0.0 if c is None else c for c in cost],
+        [c is None for c in cost],
+    )
 
 
 def sort_order(entries: tuple[Entry, ...], field: str) -> list[int]:
@@ -270,6 +312,7 @@ class SessionList(Selection):
         self.depths: list[int] = []  # of each row: 1 for a sub-agent under its parent, …
         self._key: tuple | None = None
         self._rows: list[Row] = []
+        self._built: OrderedDict[tuple, tuple] = OrderedDict()  # recent views, built ahead too
         self.apply_display(app.config.display)
 
     def apply_display(self, display) -> None:
@@ -279,49 +322,63 @@ class SessionList(Selection):
 
     # ------------------------------------------------------------------ rows
 
+    def view(self) -> View:
+        return View(self.sort, self.descending, self.grouping, self.hide_empty, self.filter, self.fold)
+
     @property
     def rows(self) -> list[Row]:
-        key = (
-            self.app.data_version,
-            self.sort,
-            self.descending,
-            self.grouping,
-            self.hide_empty,
-            self.filter,
-            self.fold,
-        )
+        key = (self.app.data_version, self.view())
         if key != self._key:
-            self._rows, self.positions, self.depths = self._build()
+            if self._key is not None and self._key[0] != key[0]:  # new data: forget the old
+                self._built.clear()
+            built = self._built.pop(key, None) or self._build(key[1])
+            self._built[key] = built
+            self._rows, self.positions, self.depths, self.total, self.shown = built
             self._key = key
             self._reselect()
         return self._rows
 
-    def _build(self) -> tuple[list[Row], list[int], list[int]]:
+    def anticipate(self) -> bool:
+        """Build what the next `g` or `o` would show, if not built yet (the app calls this
+        while idle, one at a time); whether there was anything to build. (A new sort is
+        cheap: the orders are ready; a grouping at 10,000 sessions is not.)"""
+        version, view = self.app.data_version, self.view()
+        grouping = GROUPINGS[(GROUPINGS.index(view.grouping) + 1) % len(GROUPINGS)]
+        for other in (evolve(view, grouping=grouping), evolve(view, descending=not view.descending)):
+            if (version, other) not in self._built:
+                self._built[(version, other)] = self._build(other)
+                while len(self._built) > BUILT_KEPT:
+                    self._built.popitem(last=False)
+                return True
+        return False
+
+    def _build(self, view: View) -> tuple:
+        """(rows, their positions, their depths, sessions in the list, sessions shown)."""
         app = self.app
         entries = app.entries
-        positions = app.order(self.sort)
-        if self.descending:
+        positions = app.order(view.sort)
+        if view.descending:
             positions = positions[::-1]
         if self.favorites_only:
             positions = [i for i in positions if entries[i].favorite]
-        self.total = len(positions)
-        if self.hide_empty:
+        total = len(positions)
+        if view.hide_empty:
             empty = app.empties()
             positions = [i for i in positions if not empty[i]]
-        if self.filter.strip():
-            found = app.fact("searcher").matching(self.filter)
+        if view.filter.strip():
+            found = app.fact("searcher").matching(view.filter)
             where = app.fact("where")
             keep = {where[e.session.id] for e in found if e.session.id in where}
             positions = [i for i in positions if i in keep]
-        self.shown = len(positions)
-        arrange = (lambda members: fold(members, app.fact("parents"))) if self.fold else None
-        if self.grouping in GROUP_KEYS:
-            keys = app.fact(f"keys:{self.grouping}")
-            return group_rows(entries, positions, keys, app.fact("sums"), arrange)
+        shown = len(positions)
+        arrange = (lambda members: fold(members, app.fact("parents"))) if view.fold else None
+        if view.grouping in GROUP_KEYS:
+            keys = app.fact(f"keys:{view.grouping}")
+            return (*group_rows(entries, positions, keys, app.fact("sums"), arrange), total, shown)
         depths = [0] * len(positions)
         if arrange is not None:
             positions, depths = arrange(positions)
-        return list(map(entries.__getitem__, positions)), positions, depths
+        return list(map(entries.__getitem__, positions)), positions, depths, total, shown
 
     def _reselect(self) -> None:
         """Select the same session again; it stays on the same screen line when it can

@@ -28,6 +28,14 @@ DEFAULT_KEYS: tuple[str, ...] = (
     "s", "s", "s", "o", "g", "g", "g", "g", "h", "h",
     "3", "j", "t", "t", "1", "2", "5", "6", "j", "4", *["k"] * 5,
 )  # fmt: skip
+# The newer parts: the Activity tab and its toggles, a search typed and opened, sub-agents
+# folded and unfolded. (The Activity tab's timelines are computed piece by piece while
+# these keys are timed.)
+FEATURE_KEYS: tuple[str, ...] = (
+    "7", "left", "left", "right", "m", "p", "p", "p", "m", "1",
+    "/", *"add tests", "enter", "j", "j", "enter", "a", "j", "a", "1",
+)  # fmt: skip
+KEY_SETS = {"default": DEFAULT_KEYS, "features": FEATURE_KEYS, "all": DEFAULT_KEYS + FEATURE_KEYS}
 
 
 def _stats(values: list[float]) -> dict[str, float]:
@@ -111,9 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root")
     parser.add_argument("--size", default="140x45")
     parser.add_argument("--no-index", action="store_true")
+    parser.add_argument("--keys", choices=sorted(KEY_SETS), default="default")
     args = parser.parse_args(argv)
     columns, rows = (int(n) for n in args.size.split("x"))
-    result = measure(args.root, columns=columns, rows=rows, use_index=not args.no_index)
+    result = measure(
+        args.root, keys=KEY_SETS[args.keys], columns=columns, rows=rows, use_index=not args.no_index
+    )
     result.pop("per_key")
     print(json.dumps(result, indent=2))
     return 0

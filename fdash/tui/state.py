@@ -49,7 +49,8 @@ class Hooks:
     """How the state reaches the event loop (the app sets these; tests keep the defaults)."""
 
     invalidate: Callable[[], None] = _nothing  # ask for a redraw (thread-safe)
-    call_soon: Callable[[Callable[[], None]], None] = _run_now  # run on the UI thread
+    call_soon: Callable[[Callable[[], None]], None] = _run_now  # run on the UI thread, redraw
+    step: Callable[[Callable[[], None]], None] = _run_now  # run on the UI thread soon, no redraw
     spawn: Callable[[Callable[[], None]], None] = _run_now  # run in the background
     exit: Callable[[object], None] = _nothing  # leave the app with a result
     loaded: Callable[[], None] = _nothing  # new data is in (the app freezes the GC then)
@@ -141,7 +142,11 @@ class AppState(Loading):
         )
         self.search = SearchState(self)
         self.activity = ActivityState(self)
-        self.budget = Deferred(lambda fn: self.hooks.spawn(fn), lambda fn: self.hooks.call_soon(fn))
+        self.budget = Deferred(
+            lambda fn: self.hooks.step(fn),
+            lambda fn: self.hooks.call_soon(fn),
+            shown=lambda: self.tab == "overview" and not self.search.active,
+        )
         self._idle.set()
         if self.source.note:
             self.message = Message(one_line(self.source.note))
@@ -335,6 +340,14 @@ class AppState(Loading):
 
     def end(self) -> None:
         self._scroller().end()
+
+    def anticipate(self) -> bool:
+        """While idle: build what the next key is likely to show in the current list
+        (see `SessionList.anticipate`); whether there was anything to do."""
+        lst = self.current_list
+        if lst is None or self.search.active or self.catalog is None or self.loading:
+            return False
+        return lst.anticipate()
 
     def next_pane(self) -> None:
         lst = self.current_list

@@ -52,6 +52,7 @@ def family_tree(root: Path) -> Path:
 
 def test_activity_days_match_the_daily_report(small):
     state = loaded(small, today=TODAY)
+    state.set_tab("activity")  # elsewhere its timelines pause
     chart = state.activity.chart()
     assert isinstance(chart, Chart) and chart.unit == "day"
     assert chart.periods[-1].start == TODAY and len(chart.periods) >= 20 * 7 - 6
@@ -79,21 +80,22 @@ def test_activity_toggles_and_enter_opens_the_session(small):
     act.cycle_unit()
     week = act.period()  # the week holding that day
     assert week.start == date(2026, 11, 9) and week.sessions == 3  # the empty one has no day
-    assert [e.session.id for e, _p in act.rows()][0] == HOSTILE  # the costliest first
+    assert next(e.session.id for e, _p in act.rows()) == HOSTILE  # the costliest first
     act.cycle_unit()
     assert act.unit == "month" and act.period().start == date(2026, 11, 1)
     act.cycle_unit()
     assert act.unit == "day" and act.period().start == date(2026, 11, 10)  # the same day again
+    heat = act.heat()
+    assert isinstance(heat, Heat) and heat.rows[0].project == "/home/test/proj/\x1b[31mred"
     state.open_session()
     assert state.tab == "sessions"
     assert state.sessions.selected_entry().session.id == ALPHA
-    heat = act.heat()
-    assert isinstance(heat, Heat) and heat.rows[0].project == "/home/test/proj/\x1b[31mred"
 
 
 def test_the_report_time_zone_moves_the_days(small):
     # 10:00 UTC is already the next day at UTC+14
     state = loaded(small, '[reports]\ntimezone = "Pacific/Kiritimati"\n', today=TODAY)
+    state.set_tab("activity")
     days = {p.start: p.tokens.total for p in state.activity.chart().periods}
     assert days[date(2026, 11, 11)] == 15500  # alpha: 2026-11-10 10:00 UTC
     assert days[date(2026, 11, 10)] == 620 and days[date(2026, 11, 9)] == 0  # beta, a day later
@@ -238,7 +240,7 @@ def _append_prompt(path: str) -> None:
 
 
 def test_poll_notices_an_appended_transcript(small, monkeypatch):
-    import fdash.tui.live as live
+    from fdash.tui import live
 
     state = loaded(small)
     monkeypatch.setattr(live, "HOT_MS", 10**15)  # every session counts as active now
@@ -249,7 +251,7 @@ def test_poll_notices_an_appended_transcript(small, monkeypatch):
 
 
 def test_a_session_resumed_long_after_is_noticed_by_the_full_scan(small):
-    import fdash.tui.live as live
+    from fdash.tui import live
 
     state = loaded(small)
     state.poll()
@@ -306,10 +308,10 @@ def test_a_cancelled_load_leaves_quietly(small):
 def test_activity_tab_on_screen(small, headless):
     h = headless(make_state(small, today=TODAY), columns=140, rows=40)
     h.press("7")
-    assert h.wait_for("Sessions of the day"), h.text()
+    assert h.wait_for("▶ Wed 2026-11-11"), h.text()  # computed piece by piece: wait for it
+    assert h.wait_for("Projects × weeks — tokens"), h.text()
     screen = h.text()
-    assert "tokens per day" in screen and "Projects × weeks" in screen
-    assert "▶ Wed 2026-11-11" in screen and "▲" in screen
+    assert "tokens per day" in screen and "Sessions of the day" in screen and "▲" in screen
     h.press("left")
     assert h.wait_for("▶ Tue 2026-11-10"), h.text()
     assert "Alpha refactor" in h.text() and "15.5K" in h.text()
@@ -350,3 +352,25 @@ def test_a_refresh_keeps_the_selected_row_on_its_screen_line(sessions):
     state.reload()
     assert lst.rows[0].session.title == "Brand new"
     assert (lst.cursor.index, lst.cursor.top) == (index + 1, top + 1)
+
+
+def test_every_cell_is_painted_with_the_theme(sessions, headless):
+    """No window fills a background any more: every cell must be written by a control."""
+    h = headless(make_state(sessions), columns=100, rows=30)
+    for keys in (["1"], ["2"], ["3"], ["4"], ["4", "tab"], ["5"], ["6"], ["7"], ["/", "a"],
+                 ["enter"], ["escape", "?"], ["escape", "w"], ["escape", "4", "e"],
+                 ["escape", "F", "x"], ["escape", "escape", "d", "1"], ["7"]):  # fmt: skip
+        h.press(*keys)
+        screen = h.screen()
+        unpainted = [(x, y) for y in range(screen.lines) for x in range(screen.columns)
+                     if screen.buffer[y][x].bg == "default"]  # fmt: skip
+        assert not unpainted, (keys, unpainted[:5], h.text())
+
+
+def test_typing_further_narrows_the_last_matches(small):
+    state = loaded(small)
+    search = state.search
+    for query in ("a", "al", "alpha mod", "alpha", "be", "", "proj", "proj app"):
+        search.set_query(query)
+        assert search.found == state.fact("searcher").matching(query), query
+    assert [e.session.id for e in search.found] == [ALPHA, EMPTY]

@@ -15,12 +15,15 @@ from fdash.tui.activity import Chart, Heat
 from fdash.tui.controls import ListModel
 from fdash.tui.cursor import Scroll
 from fdash.tui.deferred import Failed
-from fdash.tui.richbridge import fragments, theme_styles
+from fdash.tui.richbridge import LineCache, fragments, theme_styles
 from fdash.tui.state import AppState
 from fdash.tui.style import palette
 from fdash.tui.views.common import Column, fit, fixed, header_fragments, plain, short_path
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
+_charts = LineCache(8)
+_heats = LineCache(4)
+_rows = LineCache(512)
 AXIS = 9  # the value labels left of the chart
 HEAT_NAME = 22  # the project names left of the heatmap
 WIDE = 110  # from this width the heatmap sits beside the day's sessions
@@ -54,7 +57,9 @@ def label(period: Period, unit: str) -> str:
 def _waiting(thing, what: str, dark: bool) -> list:
     """The line shown instead of a chart or heatmap not computed yet (or that failed)."""
     if isinstance(thing, Failed):
-        return fragments([(f"  cannot compute the {what}: {plain(thing.message)}", "fd.error")], dark)
+        return fragments(
+            [(f"  cannot compute the {what}: {plain(thing.message)}", "fd.error")], dark
+        )
     return fragments([(f"  computing the {what}…", "fd.dim")], dark)
 
 
@@ -70,14 +75,24 @@ def chart_model(state: AppState, width: int, height: int) -> ListModel:
     if not isinstance(chart, Chart) or not chart.periods:
         lines = [[], _waiting(chart, "chart", dark)]
         return ListModel(len(lines), lambda i, _w: lines[i], Scroll())
+    count = len(chart.periods)
+    slot = max(1, min(6, max(1, width - AXIS) // count))
+    visible = max(1, (width - AXIS) // slot)
+    act.columns.index = act.index(chart)
+    first = act.columns.window(count, visible)
+    key = (id(chart), width, height, act.columns.index, first, act.metric, dark)
+    lines = _charts.owned(
+        chart, key, lambda: _chart_lines(chart, act, height, slot, first, visible, dark)
+    )
+    return ListModel(len(lines), lambda i, _w: lines[i], Scroll())
+
+
+def _chart_lines(chart: Chart, act, height: int, slot: int, first: int, visible: int, dark: bool):
     rows = max(1, height - 2)
     values = [value(p, act.metric) for p in chart.periods]
-    usable = max(1, width - AXIS)
-    slot = max(1, min(6, usable // len(values)))
     bar = slot - 1 if slot >= 3 else slot
-    act.columns.index = act.index(chart)
-    first = act.columns.window(len(values), max(1, usable // slot))
-    shown = range(first, min(len(values), first + max(1, usable // slot)))
+    shown = range(first, min(len(values), first + visible))
+    selected = act.columns.index
     peak = max(values) or 1
     styles = theme_styles(dark)
     lines = []
@@ -87,27 +102,28 @@ def chart_model(state: AppState, width: int, height: int) -> ListModel:
         for i in shown:
             eighths = round(values[i] / peak * rows * 8)
             if values[i] > 0 and eighths == 0:
-                eighths = 1
+                eighths = 1  # a little is not nothing
             fill = max(0, min(8, eighths - (rows - 1 - r) * 8))
-            style = "fd.bar.selected" if i == act.columns.index else "fd.bar"
-            line.append((styles[style], BLOCKS[fill] * bar))
+            line.append(
+                (styles["fd.bar.selected" if i == selected else "fd.bar"], BLOCKS[fill] * bar)
+            )
             line.append(("", " " * (slot - bar)))
         lines.append(line)
     marks = [(styles["fd.dim"], " " * (AXIS - 1) + "└")]
     dates = [("", " " * AXIS)]
-    free = 0  # the first column a date label may start at
+    x = 0  # where the dates row got to
+    at = (bar - 1) // 2  # the marks sit under the middle of the bar
     for n, i in enumerate(shown):
         period = chart.periods[i]
-        mark = "▲" if i == act.columns.index else ("~" if period.estimated else "─")
+        mark = "▲" if i == selected else ("~" if period.estimated else "─")
         style = "fd.bar.selected" if mark == "▲" else "fd.warn" if mark == "~" else "fd.dim"
-        at = (bar - 1) // 2  # under the middle of the bar
-        marks += [(styles["fd.dim"], "─" * at), (styles[style], mark), (styles["fd.dim"], "─" * (slot - at - 1))]
+        marks += [(styles["fd.dim"], "─" * at), (styles[style], mark),
+                  (styles["fd.dim"], "─" * (slot - at - 1))]  # fmt: skip
         text = _date_label(chart, i)
-        if text and n * slot >= free:
-            dates.append((styles["fd.dim"], " " * (n * slot - free) + text))
-            free = n * slot + len(text)
-    lines += [marks, dates]
-    return ListModel(len(lines), lambda i, _w: lines[i], Scroll())
+        if text and n * slot >= x + (1 if x else 0):
+            dates.append((styles["fd.dim"], " " * (n * slot - x) + text))
+            x = n * slot + len(text)
+    return [*lines, marks, dates]
 
 
 def _date_label(chart: Chart, i: int) -> str:
@@ -167,26 +183,34 @@ def sessions_model(state: AppState, width: int) -> ListModel:
     rows = act.rows()
     cols = columns(width)
     dark = state.dark
+    cols_key = tuple((c.name, c.width) for c in cols)
 
     def line(index: int, _w: int):
         entry, part = rows[index]
-        s = entry.session
-        cells = []
-        for col in cols:
-            if col.name == "est":
-                cells.append(("~" if part.estimated else " ", "fd.warn"))
-            elif col.name == "title":
-                cells.append((fixed(plain(s.title) or "(untitled)", col.width), "fd.text"))
-            elif col.name == "project":
-                cells.append((fixed(short_path(s.project, col.width), col.width), "fd.accent"))
-            elif col.name == "tokens":
-                cells.append((fixed(fmt.tokens(part.tokens.total), col.width, "right"), ""))
-            else:
-                cost = "unpriced" if part.unpriced_sessions else fmt.money(part.cost_usd)
-                cells.append((fixed(cost, col.width, "right"), "fd.warn" if part.unpriced_sessions else ""))
-        return fragments(cells, dark)
+        return _rows.owned(
+            part, (id(part), id(entry), cols_key, dark), lambda: _row(entry, part, cols, dark)
+        )
 
     return ListModel(len(rows), line, act.cursor, on_click=act.select, on_scroll=act.move)
+
+
+def _row(entry, part: Period, cols: list[Column], dark: bool) -> list:
+    s = entry.session
+    cells = []
+    for col in cols:
+        if col.name == "est":
+            cells.append(("~" if part.estimated else " ", "fd.warn"))
+        elif col.name == "title":
+            cells.append((fixed(plain(s.title) or "(untitled)", col.width), "fd.text"))
+        elif col.name == "project":
+            cells.append((fixed(short_path(s.project, col.width), col.width), "fd.accent"))
+        elif col.name == "tokens":
+            cells.append((fixed(fmt.tokens(part.tokens.total), col.width, "right"), ""))
+        else:
+            unpriced = part.unpriced_sessions > 0
+            cost = fixed("unpriced" if unpriced else fmt.money(part.cost_usd), col.width, "right")
+            cells.append((cost, "fd.warn" if unpriced else ""))
+    return fragments(cells, dark)
 
 
 # ---------------------------------------------------------------------- the heatmap
@@ -200,7 +224,14 @@ def heat_model(state: AppState, width: int) -> ListModel:
     if not isinstance(heat, Heat):
         lines = [_waiting(heat, "heatmap", dark)]
         return ListModel(len(lines), lambda i, _w: lines[i], act.heat_scroll)
-    metric = act.metric
+    key = (id(heat), width, act.metric, dark)
+    lines = _heats.owned(heat, key, lambda: _heat_lines(heat, width, act.metric, dark))
+    return ListModel(
+        len(lines), lambda i, _w: lines[i], act.heat_scroll, on_scroll=act.heat_scroll.by
+    )
+
+
+def _heat_lines(heat: Heat, width: int, metric: str, dark: bool) -> list:
     styles = theme_styles(dark)
     colors = palette(dark).heat
     rows = list(heat.rows)
@@ -224,7 +255,7 @@ def heat_model(state: AppState, width: int) -> ListModel:
     legend = [(styles["fd.dim"], " " * (name + 1) + "less ")]
     legend += [(color, "■ ") for color in colors] + [(styles["fd.dim"], "more")]
     lines.append(legend)
-    return ListModel(len(lines), lambda i, _w: lines[i], act.heat_scroll, on_scroll=act.heat_scroll.by)
+    return lines
 
 
 def _months(weeks: tuple[date, ...], name: int, styles: dict) -> list:

@@ -105,7 +105,8 @@ def status_line(state: AppState, width: int) -> list:
     if state.catalog is not None:
         took = f" in {state.load_seconds:.2f}s" if state.load_seconds is not None else ""
         roots = f" (+{len(state.more_roots)} more folders)" if state.more_roots else ""
-        text = f" {fmt.exact(len(state.entries))} sessions from {plain(str(state.root))}{roots}{took}"
+        count = fmt.exact(len(state.entries))
+        text = f" {count} sessions from {plain(str(state.root))}{roots}{took}"
         live = live_note(state)
         room = max(0, width - len(live) - 1)
         return [("class:status", text[:room].ljust(room)), ("class:status.live", live)]

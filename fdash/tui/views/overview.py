@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from attrs import evolve
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -14,7 +15,7 @@ from fdash.core import aggregate
 from fdash.core.budget import BudgetStatus, budget_status
 from fdash.core.models import TOKEN_KINDS
 from fdash.core.timeline import PeriodSpec
-from fdash.tui.activity import active_since
+from fdash.tui.activity import active_since, chunks
 from fdash.tui.controls import ListModel
 from fdash.tui.deferred import Failed
 from fdash.tui.richbridge import LineCache, render_lines
@@ -167,9 +168,31 @@ def budget(state: AppState) -> list[BudgetStatus] | Failed | None:
     key = (state.content_version, state.generation, limits, reports, zone.name,
            now.replace(second=0, microsecond=0))  # fmt: skip
     value, _fresh = state.budget.get(
-        key, lambda: budget_status(active_since(entries, first), limits, reports, zone, now)
+        key, lambda: budget_job(entries, first, limits, reports, zone, now)
     )
     return value
+
+
+def budget_job(entries, since, limits, reports, zone, now):
+    """`budget_status` of ~100 sessions at a time, summed (spending adds up; the limits,
+    periods and hours are the same for every group)."""
+    window = active_since(entries, since)
+    yield
+    found = [budget_status([], limits, reports, zone, now)]
+    for part in chunks(window):
+        found.append(budget_status(part, limits, reports, zone, now))
+        yield
+    statuses = []
+    for same in zip(*found):  # one limit, as each group of sessions saw it
+        statuses.append(
+            evolve(
+                same[0],
+                spent=sum(s.spent for s in same),
+                estimated=any(s.estimated for s in same),
+                unpriced_sessions=sum(s.unpriced_sessions for s in same),
+            )
+        )
+    return statuses
 
 
 def _amount(value: float, unit: str) -> str:
@@ -196,7 +219,8 @@ def budget_table(statuses: list[BudgetStatus], width: int) -> Table:
         else:
             outlook = Text(f"forecast {_amount(b.forecast, b.unit)} · ", style="fd.dim")
             if b.runs_out_at is not None:
-                outlook.append(f"runs out {b.runs_out_at.strftime('%a %d %b %H:%M')}", style="fd.warn")
+                when = b.runs_out_at.strftime("%a %d %b %H:%M")
+                outlook.append(f"runs out {when}", style="fd.warn")
             else:
                 outlook.append("lasts the period", style="fd.ok")
         table.add_row(Text(_PERIODS[b.period], style="fd.dim"), gauge, spent, burn, outlook)

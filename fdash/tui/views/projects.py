@@ -3,14 +3,12 @@ column (keys or a click on its header; the same column again reverses)."""
 
 from __future__ import annotations
 
-from rich.text import Text
-
 from fdash import fmt
 from fdash.core.aggregate import Bucket
 from fdash.tui.controls import ListModel
-from fdash.tui.richbridge import LineCache, text_line
+from fdash.tui.richbridge import LineCache, fragments
 from fdash.tui.state import AppState
-from fdash.tui.views.common import Column, cell, fit, header_fragments, plain, row, short_path
+from fdash.tui.views.common import Column, fit, fixed, header_fragments, plain, short_path
 
 _rows = LineCache(1024)
 
@@ -30,25 +28,26 @@ def columns(state: AppState, width: int) -> list[Column]:
     )
 
 
-def _text(b: Bucket, cols: list[Column]) -> Text:
+def _line(b: Bucket, cols: list[Column], dark: bool) -> list:
     cells = []
     for col in cols:
+        style = ""
         if col.name == "project":
-            value = Text(short_path(b.key, col.width), style="fd.accent")
+            value, style = short_path(b.key, col.width), "fd.accent"
         elif col.name == "group":
-            value = Text(plain(b.group) or "—")
+            value = plain(b.group) or "—"
         elif col.name == "sessions":
-            value = Text(fmt.exact(b.sessions))
+            value = fmt.exact(b.sessions)
         elif col.name == "tokens":
-            value = Text(fmt.tokens(b.tokens.total))
+            value = fmt.tokens(b.tokens.total)
         elif col.name == "active":
-            value = Text(fmt.duration(b.active_time_ms))
+            value = fmt.duration(b.active_time_ms)
         else:
-            value = Text(fmt.money(b.cost_usd))
+            value = fmt.money(b.cost_usd)
             if b.unpriced_sessions:
-                value.append(f" +{b.unpriced_sessions} unpr.", style="fd.warn")
-        cells.append(cell(value, col.width, col.justify))
-    return row(cells)
+                value, style = f"{value} +{b.unpriced_sessions} unpr.", "fd.warn"
+        cells.append((fixed(value, col.width, col.justify), style))
+    return fragments(cells, dark)
 
 
 def model(state: AppState, width: int) -> ListModel:
@@ -59,9 +58,7 @@ def model(state: AppState, width: int) -> ListModel:
 
     def line(index: int, w: int):
         bucket = rows[index]
-        return _rows.get(
-            (bucket.key, *key_base), lambda: text_line(_text(bucket, cols), state.dark)
-        )
+        return _rows.get((bucket.key, *key_base), lambda: _line(bucket, cols, state.dark))
 
     return ListModel(len(rows), line, lst.cursor, on_click=lst.select, on_scroll=lst.move)
 
