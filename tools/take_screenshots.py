@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""SVG screenshots of every tab of the full-screen app, dark and light, for the docs.
+"""SVG screenshots of every tab of the full-screen app, dark and light, for the docs;
+and of search results, folded sub-agents and the budget on the Overview.
 
     python3 tools/take_screenshots.py [--out docs/screenshots] [--size 140x45] [--sessions 600]
 
@@ -19,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,7 +28,9 @@ sys.path.insert(0, str(REPO))
 
 SEED = 7
 TODAY = date(2026, 11, 20)  # the generator's default "now"
-TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings")
+NOW = datetime(2026, 11, 20, 17, 30, tzinfo=timezone.utc)
+BUDGET = "[budget]\ndaily_usd = 8.0\nweekly_usd = 40.0\nmonthly_tokens = 150_000_000\n"
+SEARCH = "add tests"
 PYTE_NAMES = {"brown": "yellow", "lightgray": "white", "lightgrey": "white"}
 
 
@@ -95,14 +98,14 @@ def save_svg(screen, path: Path, title: str) -> None:
 
 
 def shoot(root: Path, out: Path, columns: int, rows: int) -> list[Path]:
-    from fdash.core.config import load_config
+    from fdash.core.config import TABS, load_config
     from fdash.core.source import Source
     from fdash.tui.headless import Headless
     from fdash.tui.state import AppState
 
     written = []
     for dark in (True, False):
-        state = AppState(load_config(None), Source(root), today=TODAY)
+        state = AppState(load_config(None), Source(root), today=TODAY, clock=lambda: NOW)
         state.dark = dark
         with Headless(state, columns=columns, rows=rows) as h:
             if not h.wait_loaded(120):
@@ -115,6 +118,9 @@ def shoot(root: Path, out: Path, columns: int, rows: int) -> list[Path]:
                     h.press("j", "j")
                     h.wait_until(lambda: "reading the full texts" not in h.text(), 5)
                     h.settle(0.1)
+                if tab == "activity":  # its timelines are computed piece by piece
+                    h.wait_for("Projects × weeks — tokens", 30)
+                    h.settle(0.2)
                 path = out / f"{tab}-{theme}.svg"
                 save_svg(h.screen(), path, f"fdash — {tab} ({theme})")
                 written.append(path)
@@ -127,7 +133,55 @@ def shoot(root: Path, out: Path, columns: int, rows: int) -> list[Path]:
             save_svg(h.screen(), path, f"fdash — rename a session ({theme})")
             written.append(path)
             h.press("escape")
+            written += _features(h, out, theme)
+    written.append(_budget(root, out, columns, rows))
     return written
+
+
+def _features(h, out: Path, theme: str) -> list[Path]:
+    """Search results, and sub-agents folded under their parent."""
+    written = []
+    h.press("/", *SEARCH)
+    h.wait_for("sessions match", 10)
+    h.press("enter", "j")
+    h.wait_until(lambda: "reading the full texts" not in h.text(), 5)
+    h.settle(0.1)
+    path = out / f"search-{theme}.svg"
+    save_svg(h.screen(), path, f"fdash — search “{SEARCH}” ({theme})")
+    written.append(path)
+    h.press("escape", "4", "a")
+    lst = h.state.sessions
+    parent = next((i - 1 for i, depth in enumerate(lst.depths) if depth == 1), 0)
+    h.app.loop.call_soon_threadsafe(lambda: (lst.select(parent), h.app.invalidate()))
+    h.press("j", "k")  # a parent with its sub-agents under it
+    h.wait_until(lambda: "reading the full texts" not in h.text(), 5)
+    h.settle(0.1)
+    path = out / f"subagents-{theme}.svg"
+    save_svg(h.screen(), path, f"fdash — sub-agents under their parent ({theme})")
+    written.append(path)
+    h.press("a")
+    return written
+
+
+def _budget(root: Path, out: Path, columns: int, rows: int) -> Path:
+    """The Overview with [budget] limits, at a fixed moment."""
+    from fdash.core.config import load_config
+    from fdash.core.source import Source
+    from fdash.tui.headless import Headless
+    from fdash.tui.state import AppState
+
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "budget.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(BUDGET, encoding="utf-8")
+    state = AppState(load_config(config), Source(root), today=TODAY, clock=lambda: NOW)
+    path = out / "budget-dark.svg"
+    with Headless(state, columns=columns, rows=rows) as h:
+        if not h.wait_loaded(120) or not h.wait_for("forecast", 30):
+            raise SystemExit(f"take_screenshots: no budget on the Overview: {h.error!r}")
+        state.load_seconds = None
+        h.press("1")
+        save_svg(h.screen(), path, "fdash — budget on the Overview (dark)")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

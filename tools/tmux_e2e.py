@@ -160,6 +160,8 @@ def run_scenario(root: Path, workdir: Path) -> None:
         tmux.wait_for("Projects × weeks")
         tmux.send("m", "p")
         tmux.wait_for("cost per week")
+        week = " – "  # the selected week's line: "▶ 2026-11-16 – 2026-11-22 …"
+        tmux.wait_for(lambda s: any(ln.startswith(" ▶ ") and week in ln for ln in s.splitlines()))
         tmux.send("Enter")
         tmux.wait_for("Last active ▼")
 

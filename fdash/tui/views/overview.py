@@ -200,10 +200,10 @@ def _amount(value: float, unit: str) -> str:
 
 
 def budget_table(statuses: list[BudgetStatus], width: int) -> Table:
-    """Spent vs limit, the burn rate, and when the limit runs out at that rate (or by how
-    much it is over, in plain words), one period a row."""
+    """Spent vs limit, the burn rate, the forecast, and when the limit runs out at that
+    rate (or by how much it is over, in plain words), one period a row."""
     table = Table.grid(padding=(0, 2))
-    for _ in range(4):
+    for _ in range(3):
         table.add_column(no_wrap=True)
     table.add_column()
     bar_width = max(8, min(16, width - 110))
@@ -213,17 +213,19 @@ def budget_table(statuses: list[BudgetStatus], width: int) -> Table:
         gauge.append(f" {b.used * 100:3.0f}%", style=style)
         mark = "~" if b.estimated else ""
         spent = Text(f"{mark}{_amount(b.spent, b.unit)} of {_amount(b.limit, b.unit)}")
-        burn = Text(f"burn {_amount(b.burn_per_hour, b.unit)}/h", style="fd.dim")
+        rate = _amount(b.burn_per_hour, b.unit).removesuffix(" tokens")
+        outlook = Text(f"burn {rate}/h · ", style="fd.dim")
         if b.over:
-            outlook = Text(f"OVER BUDGET by {_amount(b.spent - b.limit, b.unit)}", style="fd.error")
+            outlook.append(f"OVER BUDGET by {_amount(b.spent - b.limit, b.unit)}", style="fd.error")
         else:
-            outlook = Text(f"forecast {_amount(b.forecast, b.unit)} · ", style="fd.dim")
+            forecast = _amount(b.forecast, b.unit).removesuffix(" tokens")
+            outlook.append(f"forecast {forecast} · ", style="fd.dim")
             if b.runs_out_at is not None:
                 when = b.runs_out_at.strftime("%a %d %b %H:%M")
                 outlook.append(f"runs out {when}", style="fd.warn")
             else:
                 outlook.append("lasts the period", style="fd.ok")
-        table.add_row(Text(_PERIODS[b.period], style="fd.dim"), gauge, spent, burn, outlook)
+        table.add_row(Text(_PERIODS[b.period], style="fd.dim"), gauge, spent, outlook)
     return table
 
 
