@@ -17,9 +17,17 @@ from fdash.tui.live import Watcher
 PROGRESS_INTERVAL_S = 0.05
 
 
-def prepare(catalog: Catalog) -> dict[str, object]:
-    """Every fact the views need, computed by the loading thread (not on a key press)."""
-    return {name: make(catalog.entries) for name, (_kind, make) in FACTS.items()}
+LATER = frozenset({"searcher", "families"})  # needed after the first screen with data
+
+
+def prepare(catalog: Catalog, later: bool = False) -> dict[str, object]:
+    """The facts the views need (`later`: the ones that can come once the data is on
+    screen), computed by the loading thread, not on a key press."""
+    return {
+        name: make(catalog.entries)
+        for name, (_kind, make) in FACTS.items()
+        if (name in LATER) == later
+    }
 
 
 class Loading:
@@ -76,6 +84,8 @@ class Loading:
                 self.hooks.call_soon(
                     lambda: self._loaded(catalog, config, prepared, more, started_ns, live)
                 )
+                later = prepare(catalog, later=True)
+                self.hooks.call_soon(lambda: self._store_facts(catalog, later))
             finally:
                 self._idle.set()
             self.hooks.invalidate()
@@ -107,6 +117,7 @@ class Loading:
         started_ns: int = 0,
         live: bool = False,
     ) -> None:
+        scanned = catalog
         if config is not self.config:  # the config changed while reading
             catalog = with_config(catalog, self.config)
         if self.catalog is not None and (self.catalog.roots, self.catalog.root) != (
@@ -125,15 +136,24 @@ class Loading:
         self.load_done_at = time.perf_counter()
         self.generation += 1
         self._changed()
-        for name, value in (prepared or {}).items():  # positions are the same after with_config
-            kind = FACTS[name][0]
-            if kind == "load" or config is self.config:  # else: the config changed meanwhile
-                self._facts[name] = (
-                    self.generation if kind == "load" else self.content_version,
-                    value,
-                )
+        self._loaded_from = (scanned, config is self.config)
+        self._store_facts(scanned, prepared or {})
         self.hooks.loaded()
         self._next_reload()
+
+    def _store_facts(self, scanned: Catalog, prepared: dict) -> None:
+        """Keep the facts the loading thread computed from `scanned`, if it is still the
+        data on screen (unless one was asked for meanwhile and computed on the spot)."""
+        if self._loaded_from is None or self._loaded_from[0] is not scanned:
+            return  # newer data came
+        for name, value in prepared.items():
+            kind = FACTS[name][0]
+            if kind != "load" and not self._loaded_from[1]:
+                continue  # the config changed while reading: these are recomputed
+            version = self.generation if kind == "load" else self.content_version
+            found = self._facts.get(name)
+            if found is None or found[0] != version:
+                self._facts[name] = (version, value)
 
     def poll(self) -> bool:
         """Live view (from a background thread): re-read if a session file changed.

@@ -123,6 +123,7 @@ class AppState(Loading):
     _cancel: bool = field(default=False, init=False)
     _idle: threading.Event = field(factory=threading.Event, init=False)
     _load_ns: int = field(default=0, init=False)  # time.time_ns() when the data began to be read
+    _loaded_from: tuple | None = field(default=None, init=False)  # entries the facts are of
     _last_progress: float = field(default=0.0, init=False)
     _pending: tuple | None = field(default=None, init=False)  # a reload asked for during one
 

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from fdash.core.config import TABS
 from fdash.tui.controls import ListModel
-from fdash.tui.keymap import GLOBAL_KEYS, OVERLAY_KEYS, TAB_KEYS, TAB_TITLES
+from fdash.tui.keymap import GLOBAL_KEYS, OVERLAY_KEYS, SEARCH_KEYS, TAB_KEYS, TAB_TITLES
 from fdash.tui.richbridge import LineCache, render_lines
 from fdash.tui.state import AppState
 from fdash.tui.views.common import plain
@@ -39,6 +39,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
             sections[same] = (f"{sections[same][0]}, {TAB_TITLES[tab]}", keys)
         elif keys:
             sections.append((TAB_TITLES[tab], keys))
+    sections.append(("Search results (/)", SEARCH_KEYS))
     sections.append(("Overlays and dialogs", OVERLAY_KEYS))
     return sections
 
