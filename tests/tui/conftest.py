@@ -31,6 +31,22 @@ def isolated(tmp_path_factory, monkeypatch):
     time.tzset()
 
 
+@pytest.fixture
+def fake_droid(tmp_path, monkeypatch):
+    """A `droid` on PATH that does nothing: (a project folder to resume in, its path)."""
+    import stat
+
+    project = tmp_path / "project"
+    project.mkdir()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    droid = bin_dir / "droid"
+    droid.write_text("#!/bin/sh\nexit 0\n")
+    droid.chmod(droid.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return project, droid
+
+
 def _generator():
     spec = importlib.util.spec_from_file_location(
         "tui_generate_sessions", REPO / "tools" / "generate_sessions.py"

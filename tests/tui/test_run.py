@@ -54,17 +54,10 @@ def test_run_returns_0_on_q(small, monkeypatch):
     assert code == 0 and state.tab == "sessions" and len(state.entries) == 4
 
 
-def test_c_leaves_the_app_then_run_execs_droid(tmp_path, monkeypatch):
+def test_c_leaves_the_app_then_run_execs_droid(tmp_path, monkeypatch, fake_droid):
     import fdash.tui.app as app_module
 
-    project = tmp_path / "project"
-    project.mkdir()
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    droid = bin_dir / "droid"
-    droid.write_text("#!/bin/sh\nexit 0\n")
-    droid.chmod(droid.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    project, droid = fake_droid
     root = tmp_path / "sessions"
     write_session(root, SESSION, "resume me", cwd=str(project))
     execs = []

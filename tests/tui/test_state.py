@@ -245,15 +245,8 @@ def test_connect_reports_why_it_cannot_resume(small):
     assert "cannot resume" in state.message.text
 
 
-def test_connect_leaves_with_a_resume_command(tmp_path, monkeypatch):
-    project = tmp_path / "project"
-    project.mkdir()
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    droid = bin_dir / "droid"
-    droid.write_text("#!/bin/sh\nexit 0\n")
-    droid.chmod(droid.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+def test_connect_leaves_with_a_resume_command(tmp_path, monkeypatch, fake_droid):
+    project, droid = fake_droid
     root = tmp_path / "sessions"
     write_session(root, ALPHA, "resume me", cwd=str(project))
     state = loaded(root)
