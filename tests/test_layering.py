@@ -31,3 +31,11 @@ def test_json_report_imports_no_ui(observer_root):
     )
     modules = _modules_after(code)
     assert not {m for m in modules if m.split(".")[0] in ("rich", "prompt_toolkit", "cattrs", "tomlkit")}
+
+
+def test_every_package_folder_is_a_package():
+    """setuptools' `packages = find:` skips folders without __init__.py: an installed fdash
+    would lack them (running from the checkout would hide it)."""
+    folders = [p.parent for p in (REPO / "fdash").rglob("*.py") if "__pycache__" not in p.parts]
+    assert all((folder / "__init__.py").is_file() for folder in folders), sorted(
+        {str(f) for f in folders if not (f / "__init__.py").is_file()})

@@ -1,0 +1,1 @@
+"""The core: scan, parse, index, aggregate, pricing, config. No UI imports."""
