@@ -39,3 +39,19 @@ def test_every_package_folder_is_a_package():
     folders = [p.parent for p in (REPO / "fdash").rglob("*.py") if "__pycache__" not in p.parts]
     assert all((folder / "__init__.py").is_file() for folder in folders), sorted(
         {str(f) for f in folders if not (f / "__init__.py").is_file()})
+
+
+def test_the_installed_package_runs(tmp_path):
+    """README's install (`pip install .`) gives a working fdash: run it isolated from the
+    checkout (-I: no current folder on sys.path), on demo data for a new user."""
+    import pytest
+
+    probe = subprocess.run([sys.executable, "-I", "-c", "import fdash, sys; print(fdash.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    if probe.returncode != 0 or str(REPO) in probe.stdout:
+        pytest.skip("fdash is not installed (run `pip install .`)")
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-I", "-m", "fdash", "--print", "stats", "--json"],
+                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "DEMO DATA" in result.stderr
