@@ -101,10 +101,11 @@ def build_app(
     state.prompts.debounce = PROMPT_DEBOUNCE_S
     state.hooks.exit = leave
 
-    def loaded() -> None:
+    def loaded(live: bool = False) -> None:
         # tens of thousands of long-lived objects: keep them out of the collector's passes
         gc.freeze()
-        _prerender(app, ui, state)
+        if not live:  # (the live view may re-read every few seconds: not each time)
+            _prerender(app, ui, state)
         _collect_when_idle(app)
 
     state.hooks.loaded = loaded

@@ -26,7 +26,7 @@ from pathlib import Path
 from fdash.core.favorites import favorites_path
 from fdash.core.models import Entry
 
-FULL_EVERY = 12  # polls between two looks at every file (a minute at the default 5 s)
+FULL_EVERY = 3  # polls between two looks at every file (15 s at the default 5 s)
 HOT_MS = 3 * 3600 * 1000  # sessions active this recently are watched file by file
 SLICE = 256  # files stat'ed between two pauses of a full look
 PAUSE_S = 0.002

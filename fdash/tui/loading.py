@@ -15,6 +15,7 @@ from fdash.tui.lists import FACTS
 from fdash.tui.live import Watcher
 
 PROGRESS_INTERVAL_S = 0.05
+LIVE_COST_FACTOR = 8  # the live view re-reads at most once per 8 times a re-read takes
 
 
 LATER = frozenset({"searcher", "families"})  # needed after the first screen with data
@@ -129,16 +130,17 @@ class Loading:
         self.root, self.demo, self.more_roots = catalog.root, catalog.demo, tuple(more_roots)
         self.loading = self.live_loading = False
         self._load_ns = self._load_ns if live else started_ns
+        self.load_took = time.monotonic() - self.load_started
         if live:
             self.updated_at = self.now()
         else:
-            self.load_seconds = time.monotonic() - self.load_started
+            self.load_seconds = self.load_took
         self.load_done_at = time.perf_counter()
         self.generation += 1
         self._changed()
         self._loaded_from = (scanned, config is self.config)
         self._store_facts(scanned, prepared or {})
-        self.hooks.loaded()
+        self.hooks.loaded(live)
         self._next_reload()
 
     def _store_facts(self, scanned: Catalog, prepared: dict) -> None:
@@ -161,6 +163,8 @@ class Loading:
         catalog = self.catalog
         if catalog is None or self.loading:
             return False
+        if time.perf_counter() - self.load_done_at < LIVE_COST_FACTOR * self.load_took:
+            return False  # re-reading is costly here (many sessions): not so often
         roots = catalog.roots or (catalog.root,)
         now_ms = int(time.time() * 1000)
         if not self.watcher.changed(roots, catalog.entries, now_ms, self._load_ns):

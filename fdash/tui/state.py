@@ -53,7 +53,7 @@ class Hooks:
     step: Callable[[Callable[[], None]], None] = _run_now  # run on the UI thread soon, no redraw
     spawn: Callable[[Callable[[], None]], None] = _run_now  # run in the background
     exit: Callable[[object], None] = _nothing  # leave the app with a result
-    loaded: Callable[[], None] = _nothing  # new data is in (the app freezes the GC then)
+    loaded: Callable[[bool], None] = _nothing  # new data is in (live: by the live view)
 
 
 @define
@@ -97,6 +97,7 @@ class AppState(Loading):
     load_started: float = 0.0
     load_seconds: float | None = None
     load_done_at: float = 0.0  # perf_counter() when the data arrived
+    load_took: float = 0.0  # seconds the last read took (live or not)
     today_is: date | None = field(default=None, alias="today")  # None: the real today
     clock: Callable[[], datetime] | None = None  # "now" for the budget (None: the real now)
     live_loading: bool = False  # a reload the live view started (the screen stays quiet)

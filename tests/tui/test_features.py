@@ -7,6 +7,8 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from fdash.core import timeline
 from fdash.core.config import load_config
 from fdash.core.source import Source
@@ -220,7 +222,22 @@ def test_favorites_go_to_the_folder_of_the_session(tmp_path):
 # ---------------------------------------------------------------------- live view, budget
 
 
-def test_poll_notices_a_new_session_and_keeps_the_selection(small):
+@pytest.fixture
+def no_backoff(monkeypatch):
+    """These tests poll right after a read: the live view's back-off would skip them."""
+    from fdash.tui import loading
+
+    monkeypatch.setattr(loading, "LIVE_COST_FACTOR", 0)
+
+
+def test_the_live_view_waits_longer_when_reading_is_costly(small):
+    state = loaded(small)
+    state.load_took = 3600.0  # as if re-reading took an hour
+    write_session(small, "66666666-6666-4666-8666-666666666666", "Brand new", day="2026-11-15")
+    assert state.poll() is False and len(state.entries) == 4
+
+
+def test_poll_notices_a_new_session_and_keeps_the_selection(small, no_backoff):
     state = loaded(small)
     state.set_tab("sessions")
     state.sessions.show(BETA)
@@ -239,7 +256,7 @@ def _append_prompt(path: str) -> None:
                 '"message":{"role":"user","content":[{"type":"text","text":"one more"}]}}\n')  # fmt: skip
 
 
-def test_poll_notices_an_appended_transcript(small, monkeypatch):
+def test_poll_notices_an_appended_transcript(small, monkeypatch, no_backoff):
     from fdash.tui import live
 
     state = loaded(small)
@@ -250,7 +267,7 @@ def test_poll_notices_an_appended_transcript(small, monkeypatch):
     assert state.catalog.by_id(BETA).session.user_prompts == 2
 
 
-def test_a_session_resumed_long_after_is_noticed_by_the_full_scan(small):
+def test_a_session_resumed_long_after_is_noticed_by_the_full_scan(small, no_backoff):
     from fdash.tui import live
 
     state = loaded(small)
