@@ -65,6 +65,35 @@ def test_c_leaves_the_app_then_run_execs_droid(tmp_path, monkeypatch, fake_droid
     assert execs == [ResumeCommand(str(project), (str(droid), "--resume", SESSION), SESSION)]
 
 
+def test_quitting_during_a_scan_cancels_it(small, monkeypatch):
+    """q while the sessions are read: the scan stops at its next progress report (the
+    core's Cancelled) and run() returns normally, no os._exit."""
+    import fdash.tui.loading as loading_module
+    from fdash.core.catalog import Cancelled
+
+    stopped = threading.Event()
+
+    def endless_scan(root, config, *, progress=None, **kwargs):
+        try:
+            for done in range(10_000):
+                progress(done, 10_000)
+                time.sleep(0.01)
+        except Cancelled:
+            stopped.set()
+            raise
+        raise AssertionError("not cancelled")
+
+    monkeypatch.setattr(loading_module, "load_catalog", endless_scan)
+    monkeypatch.setattr("os._exit", lambda code: (_ for _ in ()).throw(AssertionError("os._exit")))
+    import fdash.tui.app as app_module
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        threading.Timer(0.5, lambda: pipe.send_text("q")).start()
+        started = time.monotonic()
+        code = app_module.run(LoadedConfig(Config(), None), Source(small), use_index=True)
+    assert code == 0 and stopped.wait(2) and time.monotonic() - started < 5
+
+
 def test_exec_failure_is_exit_code_1(tmp_path, monkeypatch, capsys):
     import fdash.tui.app as app_module
 
