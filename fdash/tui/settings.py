@@ -91,10 +91,10 @@ def build_items(
         ),
         Item(
             "number",
-            "Live view: look for changes every",
+            "Live view refresh (seconds)",
             ("display", "refresh_seconds"),
             d.refresh_seconds,
-            note="seconds; 0 = off",
+            note="new and changed sessions; 0 = off",
             flavor="float",
         ),
         Item("section", "Session columns"),
