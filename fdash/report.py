@@ -231,10 +231,9 @@ def search_view(hits, query: str, demo: bool) -> Table:
         table.add_column(name, overflow="fold" if name == "Match" else "ellipsis")
     for hit in hits:
         s = hit.entry.session
-        excerpt = Text(hit.excerpt.replace("\n", " "))
+        excerpt = Text(hit.excerpt)  # clean, one line (fdash.core.search)
         for start, end in hit.spans:
             excerpt.stylize("bold black on yellow", start, end)
-        excerpt = Text(one_line(excerpt.plain)) if "\x1b" in hit.excerpt else excerpt
         table.add_row(
             fmt.when(s.last_at_ms),
             Text(one_line(s.title, 40) or "(untitled)", style="bold yellow" if hit.entry.favorite else ""),

@@ -39,3 +39,19 @@ def test_search_matches_prompts_of_generated_sessions(generated):
     words = " ".join(info["prompt_texts"][0].split()[:3])
     ids = [h.entry.session.id for h in searcher.search(words)]
     assert sid in ids
+
+
+def test_excerpts_are_clean_text(observer_root):
+    import orjson
+
+    from fdash.core.titles import rename_session
+
+    path = next(observer_root.rglob("7df5bcf0*.jsonl"))
+    rename_session(str(path), "x", check_live=False)
+    data = path.read_bytes().split(b"\n", 1)
+    start = orjson.loads(data[0])
+    start["title"] = "evil \x1b]0;owned\x07title [bold]x"
+    path.write_bytes(orjson.dumps(start) + b"\n" + data[1])
+    (hit,) = _searcher(observer_root).search("evil title")
+    assert hit.where == "title" and "\x1b" not in hit.excerpt and "\x07" not in hit.excerpt
+    assert [hit.excerpt[a:b] for a, b in hit.spans] == ["evil", "title"]

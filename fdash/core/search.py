@@ -11,6 +11,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from fdash.core.models import Entry
+from fdash.core.text import one_line
 
 EXCERPT_CHARS = 160
 
@@ -69,7 +70,10 @@ def _haystack(entry: Entry) -> str:
 
 def _hit(entry: Entry, words: list[str]) -> Hit:
     s = entry.session
-    candidates = [("prompt", p) for p in s.prompt_previews] + [("title", s.title), ("project", s.project)]
+    # previews are stored one-line and clean; titles and paths are made so here, before the
+    # spans are measured, so every view can show the excerpt as it is
+    candidates = [("prompt", p) for p in s.prompt_previews] + [
+        ("title", one_line(s.title)), ("project", one_line(s.project))]
     where, text = max(candidates, key=lambda c: sum(w in c[1].lower() for w in words))
     excerpt, offset = _window(text, words)
     folded = excerpt.lower()
