@@ -16,14 +16,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path_factory, monkeypatch):
-    """No test touches the real home, config or cache; dates are shown in UTC."""
-    home = tmp_path_factory.mktemp("tui-home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+def isolated(isolated_home, monkeypatch):
+    """The home, config and cache are isolated by tests/conftest.py; here dates are also
+    shown in UTC and the terminal's colour support is not guessed from the environment."""
+    home = isolated_home
     monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("COLORTERM", raising=False)
     time.tzset()
     yield home
