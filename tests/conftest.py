@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-FIXTURES = SHARED / "fixtures"
-OBSERVER = FIXTURES / "superbased-observer"
-ZIRV = FIXTURES / "zirv" / "session.jsonl"
+FIXTURES = REPO / "tests" / "fixtures"
+PUBLIC = FIXTURES / "public"  # real droid-written files from public repos (README there)
+OBSERVER = PUBLIC / "superbased-observer"
+ZIRV = PUBLIC / "zirv" / "session.jsonl"
+PRICING_FACTS = FIXTURES / "pricing-facts.json"
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +32,6 @@ def isolated_home(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def observer_root(tmp_path) -> Path:
     """A writable copy of the real superbased-observer sessions root."""
-    if not OBSERVER.is_dir():
-        pytest.skip("shared fixtures not available")
     root = tmp_path / "sessions"
     shutil.copytree(OBSERVER, root)
     for path in root.rglob("*"):

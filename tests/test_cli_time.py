@@ -32,7 +32,7 @@ def generated(tmp_path_factory):
 KINDS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens", "thinkingTokens")
 FIELDS = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens", "thinking_tokens")
 PERIOD_KEYS = {"period", "period_end", *FIELDS, "total_tokens", "cost_usd", "unpriced_sessions", "sessions",
-               "estimated", "estimated_sessions", "partial"}  # fmt: skip
+               "estimated", "estimated_sessions", "partial"}
 
 
 class _Stdout:
@@ -242,7 +242,7 @@ def test_empty_range(generated):
     (("monthly", "--month-start-day", "31"), b"expected a day from 1 to 28"),
     (("weekly", "--week-start", "someday"), b"invalid choice"),
     (("daily", "--by", "colour"), b"invalid choice"),
-])  # fmt: skip
+])
 def test_bad_values_are_one_line_errors(observer_root, args, message):
     result = run_cli("-d", str(observer_root), *args)
     assert result.returncode == 2 and message in result.stderr

@@ -190,7 +190,7 @@ def test_writer_keeps_crlf_and_refuses_a_concurrent_edit(tmp_path, monkeypatch):
 def test_live_view_interval_activity_tab_and_source_column(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('[display]\nrefresh_seconds = 2\ndefault_tab = "activity"\n'
-                    "[columns.sessions]\nshow_source = true\n")  # fmt: skip
+                    "[columns.sessions]\nshow_source = true\n")
     config = load_config(path).config
     assert config.display.refresh_seconds == 2.0 and config.display.default_tab == "activity"
     assert config.columns.sessions.show_source

@@ -2,7 +2,7 @@
 
 The generator's manifest is the ground truth other tests rely on, so besides
 determinism these tests re-read the generated files with a small, independent
-implementation of the prompt rule from shared/FORMAT.md and compare.
+implementation of the prompt rule from docs/FORMAT.md and compare.
 """
 
 from __future__ import annotations

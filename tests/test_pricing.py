@@ -9,7 +9,7 @@ import pytest
 from fdash.core.models import Price, Session, TokenUsage
 from fdash.core.pricing import PriceBook, builtin_table, normalise
 
-from .conftest import SHARED
+from .conftest import PRICING_FACTS
 
 TOKENS = TokenUsage(input=1_000_000, output=1_000_000, cache_write=1_000_000, cache_read=1_000_000, thinking=1_000_000)
 
@@ -20,7 +20,7 @@ def cost(model, book=None):
 
 
 def test_builtin_table_matches_published_facts():
-    facts = json.loads((SHARED / "pricing-facts.json").read_text())
+    facts = json.loads(PRICING_FACTS.read_text())
     table = builtin_table()
     assert table.source == facts["source"] and table.retrieved == facts["retrieved"]
     for model, p in facts["models"].items():

@@ -22,7 +22,7 @@ from .conftest import load_generator
 
 PRICE = Price(3.0, 15.0, 3.75, 0.3)
 ODD_ZONES = ("Europe/Warsaw", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu",
-             "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns", "UTC")  # fmt: skip
+             "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns", "UTC")
 
 
 def ms(iso: str) -> int:
@@ -72,7 +72,7 @@ def test_every_quarter_hour_lies_within_one_local_day(name):
     ("America/New_York", date(2026, 11, 1), 100),
     ("Australia/Lord_Howe", date(2026, 4, 5), 98),  # a half-hour DST shift
     ("Asia/Kathmandu", date(2026, 3, 29), 96),
-])  # fmt: skip
+])
 def test_dst_days_have_their_real_length(name, day, quarters):
     day_of = zone(name).day_of_quarter()
     start = ms(f"{day - timedelta(days=1)}T00:00:00Z") // QUARTER_MS

@@ -91,7 +91,7 @@ def save_svg(screen, path: Path, title: str) -> None:
     from rich.terminal_theme import MONOKAI
 
     console = Console(record=True, width=screen.columns, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", _environ={})  # fmt: skip
+                      color_system="truecolor", _environ={})
     for line in screen_to_text(screen):
         console.print(line, no_wrap=True, crop=True)
     path.write_text(console.export_svg(title=title, theme=MONOKAI), encoding="utf-8")
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     try:
         os.environ.update(HOME=str(work / "home"), XDG_CONFIG_HOME=str(work / "config"),
-                          XDG_CACHE_HOME=str(work / "cache"), TZ="UTC")  # fmt: skip
+                          XDG_CACHE_HOME=str(work / "cache"), TZ="UTC")
         time.tzset()
         root = work / "sessions"
         _generate(root, args.sessions)

@@ -47,7 +47,7 @@ class Tmux:
     def start(self, command: list[str], env: dict[str, str]) -> None:
         env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", self.target, "-x", str(COLUMNS), "-y", str(ROWS),
-                  "-c", str(REPO), *env_args, *command)  # fmt: skip
+                  "-c", str(REPO), *env_args, *command)
         self.tmux("set-option", "-t", self.target, "remain-on-exit", "on")
 
     def screen(self) -> str:
@@ -107,7 +107,7 @@ def run_scenario(root: Path, workdir: Path) -> None:
     favorites_before = favorites.read_bytes() if favorites.exists() else b""
 
     env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache"),
-           "PYTHONPATH": str(REPO), "TERM": "xterm-256color", "TZ": "UTC", "LANG": "C.UTF-8"}  # fmt: skip
+           "PYTHONPATH": str(REPO), "TERM": "xterm-256color", "TZ": "UTC", "LANG": "C.UTF-8"}
     tmux = Tmux(workdir)
     try:
         exit_file = workdir / "exit-status"
@@ -117,7 +117,7 @@ def run_scenario(root: Path, workdir: Path) -> None:
         tmux.start(["sh", "-c", command, sys.executable, str(root), str(exit_file)], env)
         tmux.wait_for("Top projects by tokens")  # the data is in
         for key, text in (("2", "Cache hit"), ("3", "Active Time"), ("4", "Last active"), ("5", "Favorites"),
-                          ("6", "Heatmap weeks"), ("7", "Sessions of the day"), ("1", "Top projects")):  # fmt: skip
+                          ("6", "Heatmap weeks"), ("7", "Sessions of the day"), ("1", "Top projects")):
             tmux.send(key)
             tmux.wait_for(text)
 
@@ -151,7 +151,7 @@ def run_scenario(root: Path, workdir: Path) -> None:
             tmux.send("j")
         tmux.send("Enter")
         text = wait_file(lambda: "dark_mode = false" in config.read_text(encoding="utf-8")
-                         and config.read_text(encoding="utf-8"))  # fmt: skip
+                         and config.read_text(encoding="utf-8"))
         assert text == CONFIG.replace("dark_mode = true", "dark_mode = false"), text
         tmux.wait_for("saved to")
 

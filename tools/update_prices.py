@@ -1,6 +1,6 @@
 """Rebuild fdash/core/prices.json (the built-in price table) from a pricing-facts file.
 
-    python tools/update_prices.py ../shared/pricing-facts.json
+    python tools/update_prices.py tests/fixtures/pricing-facts.json
 
 Keeps the source and retrieval date, and the four base-tier prices of each model
 (USD per million tokens: input, output, cache_write, cache_read; null = not published,
@@ -19,13 +19,13 @@ FIELDS = ("input", "output", "cache_write", "cache_read")
 
 
 def main(argv: list[str]) -> int:
-    source = Path(argv[0] if argv else "../shared/pricing-facts.json")
+    source = Path(argv[0] if argv else "tests/fixtures/pricing-facts.json")
     facts = json.loads(source.read_text(encoding="utf-8"))
     table = {
         "source": facts["source"],
         "retrieved": facts["retrieved"],
         "units": "USD per 1,000,000 tokens",
-        "note": "Generated from shared/pricing-facts.json by tools/update_prices.py; "
+        "note": "Generated from tests/fixtures/pricing-facts.json by tools/update_prices.py; "
         "only the base (<=200k) tier is used.",
         "models": {
             model: {field: prices[field] for field in FIELDS}

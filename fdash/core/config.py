@@ -27,10 +27,9 @@ from __future__ import annotations
 import os
 import types
 import typing
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from functools import lru_cache
 
 import attrs
 from attrs import field, frozen
@@ -46,7 +45,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 SESSION_COLUMNS = (
     "favorites", "date", "title", "project", "group", "model", "prompts", "tokens", "cost",
     "duration", "id", "source",
-)  # fmt: skip
+)
 
 
 class _FieldError(ValueError):

@@ -21,7 +21,7 @@ EXPORT_FIELDS = (
     "thinking_tokens", "total_tokens", "cost_usd", "price_source", "active_time_ms",
     "user_prompts", "favorite", "empty", "message_count", "settings_model", "parent_id",
     "subagent_parent_id", "subagent_ids", "source", "transcript_path",
-)  # fmt: skip
+)
 
 
 def _utf8(record: dict) -> dict:

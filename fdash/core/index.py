@@ -48,7 +48,7 @@ _READER_FIELDS = (
     "offset", "lines", "started", "has_start", "title", "cwd", "parent_id", "first_at_ms",
     "last_at_ms", "message_count", "user_prompts", "model_hint", "bad_lines",
     "first_bad_line", "first_bad_reason", "replaced_utf8", "activity",
-)  # fmt: skip
+)
 # An entry is a list, to keep the file small and fast to load. What only a changed file
 # needs (the reader's state, the seam check, the settings facts) is kept as one JSON
 # text, decoded only then: a warm start allocates a few objects per session, not dozens.
@@ -105,7 +105,7 @@ PREVIEWS, SNAPSHOTS = 17, 19
 
 def _session(files: SessionFiles, facts: list) -> Session:
     (title, cwd, parent, model, resolved, t_in, t_out, t_cw, t_cr, t_th, active, lock, archived,
-     first, last, messages, prompts, previews, activity, snapshots, children) = facts  # fmt: skip
+     first, last, messages, prompts, previews, activity, snapshots, children) = facts
     return Session(
         files.id,
         files.transcript.path if files.transcript else None,
@@ -116,7 +116,7 @@ def _session(files: SessionFiles, facts: list) -> Session:
         active, lock, archived, first, last, messages, prompts,
         tuple(previews.split("\n")) if previews else (),
         activity, snapshots, tuple(children.split(",")) if children else (), files.root,
-    )  # fmt: skip
+    )
 
 
 def _problems(pairs: list) -> list[Problem]:

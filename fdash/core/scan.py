@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-
 from typing import NamedTuple
 
 from attrs import frozen

@@ -96,7 +96,7 @@ most live in "-home-mallory-hostile/", under 1 MB in all):
                 non-root `rm -rf` cannot remove the locked folder's content.
   --hostile-favorites   .favorites is invalid JSON (all favorite flags false)
 
-A "user prompt" follows shared/FORMAT.md: role user, no visibility llm_only /
+A "user prompt" follows docs/FORMAT.md: role user, no visibility llm_only /
 user_only, id not starting "context-", and a text block that is non-empty after
 removing <system-reminder>...</system-reminder> spans and stripping. The
 generator counts the prompts it *intends* (it never re-parses its output).

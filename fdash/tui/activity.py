@@ -86,7 +86,7 @@ def merged(parts: list[Period]) -> Period:
         first.start, first.end, first.key, tokens, sum(p.cost_usd for p in parts),
         sum(p.unpriced_sessions for p in parts), sum(p.sessions for p in parts),
         sum(p.estimated_sessions for p in parts), first.partial, tuple(breakdown),
-    )  # fmt: skip
+    )
 
 
 def chunks(entries: list[Entry]):
@@ -178,7 +178,7 @@ class ActivityState(Selection):
         app = self.app
         entries, reports, zone, unit, days = (
             app.entries, app.config.reports, app.zone, self.unit, self.days()
-        )  # fmt: skip
+        )
         key = (app.content_version, app.generation, unit, days, zone.name, reports)
         value, _fresh = self._charts[unit].get(
             key, lambda: chart_job(entries, reports, zone, unit, days)

@@ -29,7 +29,7 @@ EXPECTED = (
     "app", "output", "screen", "current_pos", "color_depth", "previous_screen", "last_style",
     "is_done", "full_screen", "attrs_for_style_string", "style_string_has_style", "size",
     "previous_width",
-)  # fmt: skip
+)
 
 
 def output_screen_diff(

@@ -27,14 +27,14 @@ DEFAULT_KEYS: tuple[str, ...] = (
     "4", *["j"] * 10, "pagedown", "pagedown", "pageup", "end", "home",
     "s", "s", "s", "o", "g", "g", "g", "g", "h", "h",
     "3", "j", "t", "t", "1", "2", "5", "6", "j", "4", *["k"] * 5,
-)  # fmt: skip
+)
 # The newer parts: the Activity tab and its toggles, a search typed and opened, sub-agents
 # folded and unfolded. (The Activity tab's timelines are computed piece by piece while
 # these keys are timed.)
 FEATURE_KEYS: tuple[str, ...] = (
     "7", "left", "left", "right", "m", "p", "p", "p", "m", "1",
     "/", *"add tests", "enter", "j", "j", "enter", "a", "j", "a", "1",
-)  # fmt: skip
+)
 KEY_SETS = {"default": DEFAULT_KEYS, "features": FEATURE_KEYS, "all": DEFAULT_KEYS + FEATURE_KEYS}
 
 

@@ -75,25 +75,25 @@ HOSTILE_TITLE = "\x1b[2J\x1b[31mEVIL\x1b]0;pwned\x07 [bold]markup[/bold] \u202eR
 def write_session(root: Path, session_id: str, title: str, *, cwd: str = "/home/test/proj/app",
                   prompts: tuple[str, ...] = ("hello",), model: str = "claude-sonnet-4-5-20250929",
                   tokens: int = 1000, day: str = "2026-11-10", age_s: float = 3600,
-                  children: tuple[str, ...] = ()) -> Path:  # fmt: skip
+                  children: tuple[str, ...] = ()) -> Path:
     """A minimal droid session (transcript + settings) in the project-folder layout;
     returns the transcript path. Its mtime is `age_s` in the past (not "live").
     `children`: ids of its sub-agent sessions."""
     folder = root / cwd.replace("/", "-")
     folder.mkdir(parents=True, exist_ok=True)
     lines = [{"type": "session_start", "id": session_id, "title": title, "owner": "t", "version": 2,
-              "cwd": cwd, "isSessionTitleManuallySet": False}]  # fmt: skip
+              "cwd": cwd, "isSessionTitleManuallySet": False}]
     for i, prompt in enumerate(prompts):
         stamp = f"{day}T10:{i:02d}:00.000Z"
         lines.append({"type": "message", "id": f"u{i}", "timestamp": stamp,
-                      "message": {"role": "user", "content": [{"type": "text", "text": prompt}]}})  # fmt: skip
+                      "message": {"role": "user", "content": [{"type": "text", "text": prompt}]}})
         lines.append({"type": "message", "id": f"a{i}", "timestamp": stamp.replace(":00.000", ":30.000"),
-                      "message": {"role": "assistant", "content": [{"type": "text", "text": "ok"}]}})  # fmt: skip
+                      "message": {"role": "assistant", "content": [{"type": "text", "text": "ok"}]}})
     transcript = folder / f"{session_id}.jsonl"
     transcript.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
     settings = {"model": model, "assistantActiveTimeMs": 60000,
                 "tokenUsage": {"inputTokens": tokens, "outputTokens": tokens // 10, "cacheCreationTokens": 0,
-                               "cacheReadTokens": tokens * 2, "thinkingTokens": 0}}  # fmt: skip
+                               "cacheReadTokens": tokens * 2, "thinkingTokens": 0}}
     if children:  # sub-agents this session's Task tool started (droid names them so)
         settings["childInclusiveTokenUsageBySessionId"] = {child: {} for child in children}
     (folder / f"{session_id}.settings.json").write_bytes(orjson.dumps(settings))
@@ -107,14 +107,14 @@ def small(tmp_path) -> Path:
     """Four hand-made sessions: one hostile title, one empty, two normal."""
     root = tmp_path / "small"
     write_session(root, "11111111-1111-4111-8111-111111111111", "Alpha refactor", tokens=5000,
-                  prompts=("refactor the alpha module", "now add tests"), day="2026-11-10")  # fmt: skip
+                  prompts=("refactor the alpha module", "now add tests"), day="2026-11-10")
     write_session(root, "22222222-2222-4222-8222-222222222222", HOSTILE_TITLE, tokens=90000,
                   cwd="/home/test/proj/\x1b[31mred", prompts=("\x1b]8;;http://x\x07link\x1b]8;;\x07 [red]x[/red]",),
-                  day="2026-11-11")  # fmt: skip
+                  day="2026-11-11")
     write_session(root, "33333333-3333-4333-8333-333333333333", "New Session", prompts=(), tokens=0,
-                  day="2026-11-12")  # fmt: skip
+                  day="2026-11-12")
     write_session(root, "44444444-4444-4444-8444-444444444444", "Beta bugfix", tokens=200, cwd="/home/test/other/beta",
-                  prompts=("fix the beta bug",), day="2026-11-09")  # fmt: skip
+                  prompts=("fix the beta bug",), day="2026-11-09")
     return root
 
 

@@ -20,7 +20,7 @@ from prompt_toolkit.styles import DummyStyleTransformation, Style
 from fdash.tui import fastdiff
 
 STYLES = ["", "class:a", "class:b", "bg:#203040", "#ff8800 bold", "[transparent]", "reverse",
-          "bg:#203040 underline"]  # fmt: skip
+          "bg:#203040 underline"]
 CHARS = ["a", "b", " ", " ", "█", "界", "é", "^["]
 
 
@@ -65,7 +65,7 @@ class Terminal:
             app, self.output, screen, self.pos, ColorDepth.DEPTH_24_BIT, self.previous,
             self.last_style, is_done, True, self.attrs, self.has_style, self.size,
             self.previous_width,
-        )  # fmt: skip
+        )
         self.output.flush()
         self.stream.feed(self.buffer.getvalue())
         self.buffer.seek(0)

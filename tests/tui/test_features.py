@@ -43,7 +43,7 @@ def family_tree(root: Path) -> Path:
     """A parent whose Task tool started a sub-agent, which started another."""
     write_session(root, PARENT, "Parent work", tokens=1000, children=(CHILD,), day="2026-11-12")
     write_session(root, CHILD, "# Task Tool Invocation one", tokens=300, children=(GRANDCHILD,),
-                  day="2026-11-12")  # fmt: skip
+                  day="2026-11-12")
     write_session(root, GRANDCHILD, "# Task Tool Invocation two", tokens=20, day="2026-11-12")
     write_session(root, BETA, "Beta bugfix", tokens=200, day="2026-11-13")
     return root
@@ -59,7 +59,7 @@ def test_activity_days_match_the_daily_report(small):
     assert isinstance(chart, Chart) and chart.unit == "day"
     assert chart.periods[-1].start == TODAY and len(chart.periods) >= 20 * 7 - 6
     daily = timeline.timeline(state.entries, timeline.PeriodSpec("day"), timeline.zone("UTC"),
-                              timeline.DayRange(chart.days.since, TODAY))  # fmt: skip
+                              timeline.DayRange(chart.days.since, TODAY))
     by_day = {p.start: p for p in chart.periods}
     for period in daily.periods:  # the same days, the same numbers as `fdash daily`
         assert by_day[period.start].tokens == period.tokens
@@ -200,9 +200,9 @@ def test_source_column_names_the_folder_of_each_session(tmp_path, headless):
     header = next(line for line in lines if "Last active" in line)
     assert "Source" in header
     assert any("From the laptop" in line and "laptop" in line.split("From the laptop")[1]
-               for line in lines)  # fmt: skip
+               for line in lines)
     assert any("From the desktop" in line and "desktop" in line.split("From the desktop")[1]
-               for line in lines)  # fmt: skip
+               for line in lines)
 
 
 def test_favorites_go_to_the_folder_of_the_session(tmp_path):
@@ -253,7 +253,7 @@ def test_poll_notices_a_new_session_and_keeps_the_selection(small, no_backoff):
 def _append_prompt(path: str) -> None:
     with open(path, "a", encoding="utf-8") as f:  # droid appends to a session in place
         f.write('{"type":"message","id":"x","timestamp":"2026-11-09T11:00:00.000Z",'
-                '"message":{"role":"user","content":[{"type":"text","text":"one more"}]}}\n')  # fmt: skip
+                '"message":{"role":"user","content":[{"type":"text","text":"one more"}]}}\n')
 
 
 def test_poll_notices_an_appended_transcript(small, monkeypatch, no_backoff):
@@ -376,11 +376,11 @@ def test_every_cell_is_painted_with_the_theme(sessions, headless):
     h = headless(make_state(sessions), columns=100, rows=30)
     for keys in (["1"], ["2"], ["3"], ["4"], ["4", "tab"], ["5"], ["6"], ["7"], ["/", "a"],
                  ["enter"], ["escape", "?"], ["escape", "w"], ["escape", "4", "e"],
-                 ["escape", "F", "x"], ["escape", "escape", "d", "1"], ["7"]):  # fmt: skip
+                 ["escape", "F", "x"], ["escape", "escape", "d", "1"], ["7"]):
         h.press(*keys)
         screen = h.screen()
         unpainted = [(x, y) for y in range(screen.lines) for x in range(screen.columns)
-                     if screen.buffer[y][x].bg == "default"]  # fmt: skip
+                     if screen.buffer[y][x].bg == "default"]
         assert not unpainted, (keys, unpainted[:5], h.text())
 
 

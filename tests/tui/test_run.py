@@ -168,7 +168,7 @@ def test_fit_drops_low_priority_columns_first():
     from fdash.tui.views.common import Column, fit
 
     columns = [Column("a", "A", 10, priority=9), Column("t", "T", 10, flex=True, priority=10),
-               Column("id", "ID", 36, priority=1), Column("n", "N", 8, priority=5)]  # fmt: skip
+               Column("id", "ID", 36, priority=1), Column("n", "N", 8, priority=5)]
     fitted = fit(columns, 60)
     assert [c.name for c in fitted] == ["a", "t", "n"]
     assert sum(c.width for c in fitted) + len(fitted) - 1 == 60

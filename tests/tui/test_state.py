@@ -61,7 +61,7 @@ def test_loads_without_an_event_loop(small):
 
 def test_initial_view_comes_from_the_config(small):
     state = make_state(small, '[display]\ndefault_tab = "sessions"\ndefault_sort = "tokens_asc"\n'
-                              'default_group = "project"\nhide_empty_sessions = true\ndark_mode = false\n')  # fmt: skip
+                              'default_group = "project"\nhide_empty_sessions = true\ndark_mode = false\n')
     assert state.tab == "sessions" and not state.dark
     lst = state.sessions
     assert (lst.sort, lst.descending, lst.grouping, lst.hide_empty) == (

@@ -118,7 +118,7 @@ def _chart_lines(chart: Chart, act, height: int, slot: int, first: int, visible:
         mark = "▲" if i == selected else ("~" if period.estimated else "─")
         style = "fd.bar.selected" if mark == "▲" else "fd.warn" if mark == "~" else "fd.dim"
         marks += [(styles["fd.dim"], "─" * at), (styles[style], mark),
-                  (styles["fd.dim"], "─" * (slot - at - 1))]  # fmt: skip
+                  (styles["fd.dim"], "─" * (slot - at - 1))]
         text = _date_label(chart, i)
         if text and n * slot >= x + (1 if x else 0):
             dates.append((styles["fd.dim"], " " * (n * slot - x) + text))

@@ -38,7 +38,7 @@ def loading_model(state: AppState, width: int) -> ListModel:
             size = max(10, min(50, width - 30))
             full = round(size * done / total)
             lines.append([("", "  "), ("class:status.progress", "█" * full), ("class:separator", "░" * (size - full)),
-                          ("class:status", f"  {fmt.exact(done)} / {fmt.exact(total)}")])  # fmt: skip
+                          ("class:status", f"  {fmt.exact(done)} / {fmt.exact(total)}")])
         else:
             lines.append([("class:status", "  looking for session files…")])
     return ListModel(len(lines), lambda i, _w: lines[i], state.overview_scroll)

@@ -18,7 +18,7 @@ from fdash.tui.views.common import fixed, plain
 _cache = LineCache(8)
 GROUP_WIDTH = 28
 HEADERS = ("", "Group", "Projects", "Sessions", "Tokens", "Est. cost", "Cache hit",
-           "Active time", "Tokens %", "Cost %", "Time %")  # fmt: skip
+           "Active time", "Tokens %", "Cost %", "Time %")
 
 
 def _colors(state: AppState, buckets: list[Bucket]) -> dict[str, str]:
@@ -30,7 +30,7 @@ def _colors(state: AppState, buckets: list[Bucket]) -> dict[str, str]:
 def share_bar(
     label: str, values: list[tuple[str, float]], colors: dict[str, str], other: str, width: int,
     styles: dict[str, str],
-) -> list:  # fmt: skip
+) -> list:
     """One bar `width` cells wide, a colored segment per group (small groups merged)."""
     total = sum(v for _k, v in values)
     line = [(styles["fd.dim"], f"{label:<12}")]
@@ -99,7 +99,7 @@ def lines(state: AppState, width: int) -> list[list]:
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(HEADERS)]
     widths[1] = min(widths[1], GROUP_WIDTH)
     out.append(fragments([(fixed(h, w, "left" if i < 2 else "right"), "fd.header")
-                          for i, (h, w) in enumerate(zip(HEADERS, widths))], dark))  # fmt: skip
+                          for i, (h, w) in enumerate(zip(HEADERS, widths))], dark))
     for b, row in zip(buckets, rows):
         line = [(colors.get(b.key, p.dim), "■")]
         for i in range(1, len(row)):

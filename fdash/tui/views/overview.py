@@ -166,7 +166,7 @@ def budget(state: AppState) -> list[BudgetStatus] | Failed | None:
     first = min(first, PeriodSpec.of("week", reports).start(state.today()))
     entries = state.entries
     key = (state.content_version, state.generation, limits, reports, zone.name,
-           now.replace(second=0, microsecond=0))  # fmt: skip
+           now.replace(second=0, microsecond=0))
     value, _fresh = state.budget.get(
         key, lambda: budget_job(entries, first, limits, reports, zone, now)
     )

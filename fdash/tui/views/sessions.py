@@ -274,7 +274,7 @@ def prompt_model(
     return ListModel(
         len(lines), lambda i, _w: lines[i], scroll, active=active, on_click=on_click,
         on_scroll=scroll.by,
-    )  # fmt: skip
+    )
 
 
 def side_model(state: AppState, lst: SessionList, width: int) -> ListModel:
