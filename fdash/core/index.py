@@ -29,25 +29,26 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import orjson
+from attrs import fields
 
 from fdash.core import paths
 from fdash.core.atomic import atomic_write
-from fdash.core.models import Problem, Session, TokenUsage
+from fdash.core.models import SESSION_FACTS, Problem, Session, TokenUsage
 from fdash.core.parse import SettingsFacts, TranscriptReader, decode_activity, encode_activity
 from fdash.core.read import build_session, read_bytes, read_settings
 from fdash.core.scan import FileStat, SessionFiles
 
-FORMAT_VERSION = 7  # bump whenever what is stored changes meaning
+FORMAT_VERSION = 8  # bump when what is stored changes meaning (a change of fields is seen by LAYOUT)
 SEAM = 64  # bytes before the resume point checked to prove the file only grew
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this and PARALLEL_MIN_FILES, workers cost
 PARALLEL_MIN_FILES = 400  # more to start than they save
 WORKERS = 2
 
 # the reader's resumable state, stored without its previews (kept once, in the session facts)
-_READER_FIELDS = (
-    "offset", "lines", "started", "has_start", "title", "cwd", "parent_id", "first_at_ms",
-    "last_at_ms", "message_count", "user_prompts", "model_hint", "bad_lines",
-    "first_bad_line", "first_bad_reason", "replaced_utf8", "activity",
+# (every field of the reader but its settings, its prompts and what only `finished` sets)
+_READER_FIELDS = tuple(
+    f.name for f in fields(TranscriptReader)
+    if f.name not in ("path", "keep_full_prompts", "previews", "full_prompts", "partial_tail")
 )
 # An entry is a list, to keep the file small and fast to load. What only a changed file
 # needs (the reader's state, the seam check, the settings facts) is kept as one JSON
@@ -71,51 +72,69 @@ def _tokens(t: TokenUsage | None) -> list | None:
     return None if t is None else [t.input, t.output, t.cache_write, t.cache_read, t.thinking]
 
 
+def _tokens_from(values: list | None) -> TokenUsage | None:
+    return None if values is None else TokenUsage(*values)
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(text.split("\n")) if text else ()
+
+
+# How a value of a type JSON does not hold is stored, by its declared type: tokens as a
+# list (or null), a tuple of texts as one text (previews and ids hold no newline).
+_CODECS = {
+    "TokenUsage | None": (_tokens, _tokens_from),
+    "tuple[str, ...]": ("\n".join, _lines),
+}
+
+
+class _Layout:
+    """The stored form of some fields of an attrs class: a list of their values, in order."""
+
+    def __init__(self, attributes) -> None:
+        self.names = tuple(a.name for a in attributes)
+        self.signature = [f"{a.name}:{a.type}" for a in attributes]
+        self._encode = [(i, _CODECS[a.type][0]) for i, a in enumerate(attributes) if a.type in _CODECS]
+        self._decode = [(i, _CODECS[a.type][1]) for i, a in enumerate(attributes) if a.type in _CODECS]
+
+    def dump(self, obj) -> list:
+        values = [getattr(obj, name) for name in self.names]
+        for i, encode in self._encode:
+            values[i] = encode(values[i])
+        return values
+
+    def load(self, stored: list) -> list:
+        """The values of a dumped list; raises TypeError or ValueError on a damaged one."""
+        values = list(stored)
+        for i, decode in self._decode:
+            values[i] = decode(values[i])
+        return values
+
+
+_FACTS = _Layout(SESSION_FACTS)  # a Session but where its files are
+_SETTINGS_FACTS = _Layout(fields(SettingsFacts))
+PREVIEWS, SNAPSHOTS = _FACTS.names.index("prompt_previews"), _FACTS.names.index("token_snapshots")
+# what the index's entries hold: an index of another layout is rebuilt
+LAYOUT = [_FACTS.signature, _SETTINGS_FACTS.signature, list(_READER_FIELDS)]
+
+
 def _settings_to_list(f: SettingsFacts | None) -> list | None:
-    if f is None:
-        return None
-    return [f.model, f.resolved_model, _tokens(f.tokens), f.active_time_ms, f.provider_lock_at_ms, f.archived,
-            list(f.children)]
+    return None if f is None else _SETTINGS_FACTS.dump(f)
 
 
 def _settings_from_list(values: list | None) -> SettingsFacts | None:
-    if values is None:
-        return None
-    model, resolved, tokens, active, lock, archived, children = values
-    tokens = None if tokens is None else TokenUsage(*tokens)
-    return SettingsFacts(model, resolved, tokens, active, lock, archived, tuple(children))
-
-
-def _facts(s: Session) -> list:
-    """A Session's fields after (id, transcript_path, settings_path, folder), flat: the
-    tokens inline (or five nulls), the previews as one string (they hold no newline)."""
-    t = s.tokens
-    tokens = [None] * 5 if t is None else [t.input, t.output, t.cache_write, t.cache_read, t.thinking]
-    return [
-        s.title, s.cwd, s.parent_id, s.model, s.resolved_model, *tokens, s.active_time_ms,
-        s.provider_lock_at_ms, s.archived, s.first_at_ms, s.last_at_ms, s.message_count,
-        s.user_prompts, "\n".join(s.prompt_previews), s.activity, s.token_snapshots,
-        ",".join(s.child_ids),
-    ]
-
-
-FACT_COUNT = 21
-PREVIEWS, SNAPSHOTS = 17, 19
+    return None if values is None else SettingsFacts(*_SETTINGS_FACTS.load(values))
 
 
 def _session(files: SessionFiles, facts: list) -> Session:
-    (title, cwd, parent, model, resolved, t_in, t_out, t_cw, t_cr, t_th, active, lock, archived,
-     first, last, messages, prompts, previews, activity, snapshots, children) = facts
+    """The Session of stored facts (`models.SESSION_FACTS`) and where its files are."""
     return Session(
         files.id,
         files.transcript.path if files.transcript else None,
         files.settings.path if files.settings else None,
         files.folder,
-        title, cwd, parent, model, resolved,
-        None if t_in is None else TokenUsage(t_in, t_out, t_cw, t_cr, t_th),
-        active, lock, archived, first, last, messages, prompts,
-        tuple(previews.split("\n")) if previews else (),
-        activity, snapshots, tuple(children.split(",")) if children else (), files.root,
+        files.root,
+        *_FACTS.load(facts),
     )
 
 
@@ -160,7 +179,7 @@ def _read_entry(files: SessionFiles, stored: list | None, detail: list | None, c
         files.folder,
         _key(files.transcript),
         _key(files.settings),
-        _facts(session),
+        _FACTS.dump(session),
         [[p.path, p.reason] for p in found],
         orjson.dumps(detail).decode(),
     ]
@@ -314,7 +333,7 @@ class Index:
                 doc = orjson.loads(handle.read())
         except (OSError, orjson.JSONDecodeError):
             return {}
-        if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION:
+        if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or doc.get("layout") != LAYOUT:
             return {}
         if doc.get("root") != _text(os.path.abspath(self.root)):
             return {}
@@ -324,7 +343,12 @@ class Index:
     def save(self) -> None:
         if not self.enabled or not self.dirty:
             return
-        doc = {"version": FORMAT_VERSION, "root": _text(os.path.abspath(self.root)), "sessions": self.entries}
+        doc = {
+            "version": FORMAT_VERSION,
+            "layout": LAYOUT,
+            "root": _text(os.path.abspath(self.root)),
+            "sessions": self.entries,
+        }
         try:
             data = orjson.dumps(doc)
         except TypeError:  # a path that is not valid UTF-8: leave those sessions out
@@ -386,7 +410,7 @@ class Index:
             and entry[TRANSCRIPT] == _key(files.transcript)
             and entry[SETTINGS] == _key(files.settings)
             and isinstance(entry[FACTS], list)
-            and len(entry[FACTS]) == FACT_COUNT
+            and len(entry[FACTS]) == len(_FACTS.names)
         ):
             return entry
         return None

@@ -7,7 +7,7 @@ favorite). Aggregates are computed from entries by `fdash.core.aggregate`.
 
 from __future__ import annotations
 
-from attrs import field, frozen
+from attrs import field, fields, frozen
 
 TOKEN_KINDS = ("input", "output", "cache_write", "cache_read", "thinking")
 
@@ -56,35 +56,60 @@ class Problem:
         return f"{self.path}: {self.reason}"
 
 
+# Where a Session fact is read from (`fact(origin)`): an attribute of the transcript reader
+# (fdash.core.parse.TranscriptReader), of the settings facts (parse.SettingsFacts), or what
+# the index keeps across reads (the token snapshots).
+TRANSCRIPT, SETTINGS, KEPT = "transcript", "settings", "kept"
+
+
+def fact(default: object, origin: str, attr: str | None = None):
+    """A `Session` field read from `origin`'s attribute `attr` (default: the same name)."""
+    return field(default=default, metadata={"origin": origin, "attr": attr})
+
+
 @frozen
 class Session:
-    """What one session's `.jsonl` and `.settings.json` say. No message bodies."""
+    """What one session's `.jsonl` and `.settings.json` say. No message bodies.
 
+    This class is the one list of a session's facts. Adding a fact is a one-place change:
+    declare it below with `fact(default, origin)`. The reader (`fdash.core.read.
+    build_session`) copies it from the transcript reader's or the settings facts'
+    attribute of that name, and the index (`fdash.core.index`) stores it in this order;
+    its file format follows, an older index is rebuilt. Only the parse rule that finds the
+    value (in `fdash.core.parse`) is written elsewhere. A value of a new type needs its
+    stored form in `index._CODECS` (tests/test_index.py checks every fact round-trips).
+    """
+
+    # where the files are (scan's SessionFiles)
     id: str
     transcript_path: str | None = None  # the chosen copy, after de-duplication
     settings_path: str | None = None
     folder: str = ""  # the project folder name it sits in ("" for the flat layout)
-    title: str = ""
-    cwd: str | None = None
-    parent_id: str | None = None  # fork parent (session_start "parent")
-    model: str | None = None  # as written in settings ("auto", "custom:...", vendor id)
-    resolved_model: str | None = None  # "auto" resolved through effectiveFactoryRouterModel
-    tokens: TokenUsage | None = None  # None: no (usable) settings file
-    active_time_ms: int = 0
-    provider_lock_at_ms: int | None = None
-    archived: bool = False
-    first_at_ms: int | None = None  # first message timestamp, epoch ms UTC
-    last_at_ms: int | None = None  # last message timestamp, epoch ms UTC
-    message_count: int = 0
-    user_prompts: int = 0
-    prompt_previews: tuple[str, ...] = field(default=())  # cleaned, shortened prompt texts
+    source: str = ""  # the sessions folder it was read from, when several are read together
+    # what the files say, in the index's order
+    title: str = fact("", TRANSCRIPT)
+    cwd: str | None = fact(None, TRANSCRIPT)
+    parent_id: str | None = fact(None, TRANSCRIPT)  # fork parent (session_start "parent")
+    # as written in settings ("auto", "custom:...", vendor id); without a settings file the
+    # transcript's last assistant modelId (see build_session)
+    model: str | None = fact(None, SETTINGS)
+    resolved_model: str | None = fact(None, SETTINGS)  # "auto" resolved through effectiveFactoryRouterModel
+    tokens: TokenUsage | None = fact(None, SETTINGS)  # None: no (usable) settings file
+    active_time_ms: int = fact(0, SETTINGS)
+    provider_lock_at_ms: int | None = fact(None, SETTINGS)
+    archived: bool = fact(False, SETTINGS)
+    first_at_ms: int | None = fact(None, TRANSCRIPT)  # first message timestamp, epoch ms UTC
+    last_at_ms: int | None = fact(None, TRANSCRIPT)  # last message timestamp, epoch ms UTC
+    message_count: int = fact(0, TRANSCRIPT)
+    user_prompts: int = fact(0, TRANSCRIPT)
+    prompt_previews: tuple[str, ...] = fact((), TRANSCRIPT, "previews")  # cleaned, shortened prompt texts
     # assistant messages per quarter hour, "q:c,q:c" (see fdash.core.parse.decode_activity);
     # text, so that loading thousands of sessions from the index stays cheap
-    activity: str = ""
+    activity: str = fact("", TRANSCRIPT)
     # token totals seen at each settings change fdash observed: "ms:in:out:cw:cr:th;…"
-    token_snapshots: str = ""
-    child_ids: tuple[str, ...] = ()  # its sub-agent sessions (settings' childInclusiveTokenUsage…)
-    source: str = ""  # the sessions folder it was read from, when several are read together
+    token_snapshots: str = fact("", KEPT)
+    # its sub-agent sessions (settings' childInclusiveTokenUsageBySessionId)
+    child_ids: tuple[str, ...] = fact((), SETTINGS, "children")
 
     @property
     def project(self) -> str:
@@ -110,6 +135,10 @@ class Session:
         if self.first_at_ms is None or self.last_at_ms is None:
             return 0
         return max(0, self.last_at_ms - self.first_at_ms)
+
+
+LOCATION = ("id", "transcript_path", "settings_path", "folder", "source")
+SESSION_FACTS = tuple(f for f in fields(Session) if "origin" in f.metadata)  # attrs.Attribute, in order
 
 
 @frozen

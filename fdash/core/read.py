@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 
-from fdash.core.models import Problem, Session
+from fdash.core.models import SESSION_FACTS, SETTINGS, TRANSCRIPT, Problem, Session
 from fdash.core.parse import SettingsFacts, TranscriptReader, encode_activity, parse_settings
 from fdash.core.scan import SessionFiles
 
@@ -79,35 +79,28 @@ def build_session(
     settings: SettingsFacts | None,
     token_snapshots: str = "",
 ) -> Session:
-    """Combine what the two files say. Settings name the model; the transcript's last
-    assistant `modelId` stands in when there is no settings file."""
-    model = settings.model if settings else None
-    resolved = settings.resolved_model if settings else None
-    if model is None and transcript is not None and transcript.model_hint:
-        model = resolved = transcript.model_hint
+    """Combine what the two files say: each fact of `Session` from the attribute its
+    declaration names. Settings name the model; the transcript's last assistant `modelId`
+    stands in when there is no settings file."""
+    origins = {TRANSCRIPT: transcript, SETTINGS: settings}
+    facts = {}
+    for f in SESSION_FACTS:
+        origin = origins.get(f.metadata["origin"])
+        if origin is not None:
+            value = getattr(origin, f.metadata["attr"] or f.name)
+            facts[f.name] = tuple(value) if isinstance(value, list) else value
+    if transcript is not None:
+        facts["activity"] = encode_activity(transcript.activity)
+        if facts.get("model") is None and transcript.model_hint:
+            facts["model"] = facts["resolved_model"] = transcript.model_hint
     return Session(
         id=files.id,
         transcript_path=files.transcript.path if files.transcript else None,
         settings_path=files.settings.path if files.settings else None,
         folder=files.folder,
-        title=transcript.title if transcript else "",
-        cwd=transcript.cwd if transcript else None,
-        parent_id=transcript.parent_id if transcript else None,
-        model=model,
-        resolved_model=resolved,
-        tokens=settings.tokens if settings else None,
-        active_time_ms=settings.active_time_ms if settings else 0,
-        provider_lock_at_ms=settings.provider_lock_at_ms if settings else None,
-        archived=settings.archived if settings else False,
-        first_at_ms=transcript.first_at_ms if transcript else None,
-        last_at_ms=transcript.last_at_ms if transcript else None,
-        message_count=transcript.message_count if transcript else 0,
-        user_prompts=transcript.user_prompts if transcript else 0,
-        prompt_previews=tuple(transcript.previews) if transcript else (),
-        activity=encode_activity(transcript.activity) if transcript else "",
-        child_ids=settings.children if settings else (),
         source=files.root,
         token_snapshots=token_snapshots,
+        **facts,
     )
 
 
