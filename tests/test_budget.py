@@ -89,10 +89,10 @@ def test_search_cli(observer_root):
 def test_watch_summary(entries):
     from rich.console import Console
 
-    from fdash.watch import summary
+    from fdash.cli.views import today_view
 
     console = Console(width=160, record=True, file=open("/dev/null", "w"))
-    console.print(summary(entries, Config(budget=BudgetConfig(daily_usd=3.0)), UTC, NOW))
+    console.print(today_view(entries, Config(budget=BudgetConfig(daily_usd=3.0)), UTC, NOW))
     text = console.export_text()
     today = timeline.timeline(entries, timeline.PeriodSpec("day"), UTC,
                               timeline.DayRange(NOW.date(), NOW.date())).total

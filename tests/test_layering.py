@@ -20,7 +20,7 @@ def test_core_imports_no_ui():
         "fdash.core.config, fdash.core.titles, fdash.core.resume, fdash.core.export, fdash.core.source"
     )
     assert not {m for m in modules if m.split(".")[0] in ("rich", "prompt_toolkit")}
-    assert not {m for m in modules if m.startswith(("fdash.tui", "fdash.cli", "fdash.report"))}
+    assert not {m for m in modules if m.startswith(("fdash.tui", "fdash.cli"))}
 
 
 def test_json_report_imports_no_ui(observer_root):

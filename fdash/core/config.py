@@ -36,11 +36,11 @@ from attrs import field, frozen
 
 from fdash.core import paths
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
-from fdash.core.models import Price
+from fdash.core.models import GROUP_KEYS, Price
 
 TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings", "activity")
 SORTS = ("date_desc", "date_asc", "tokens_desc", "tokens_asc", "duration_desc", "duration_asc")
-GROUPINGS = ("none", "project", "group", "model")
+GROUPINGS = ("none", *GROUP_KEYS)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SESSION_COLUMNS = (
     "favorites", "date", "title", "project", "group", "model", "prompts", "tokens", "cost",
@@ -155,6 +155,11 @@ class BudgetConfig:
     daily_tokens: int | None = field(default=None, validator=_limit)
     weekly_tokens: int | None = field(default=None, validator=_limit)
     monthly_tokens: int | None = field(default=None, validator=_limit)
+
+    @property
+    def any_limit(self) -> bool:
+        """Whether any limit is set (the budget is shown only then)."""
+        return any(getattr(self, a.name) is not None for a in attrs.fields(type(self)))
 
 
 @frozen

@@ -187,3 +187,11 @@ class Entry:
     @property
     def model(self) -> str:
         return self.session.resolved_model or self.session.model or "(unknown)"
+
+
+# What sessions can be grouped by (lists) or broken down by (reports): name → an entry's key.
+GROUP_KEYS = {
+    "project": lambda e: e.session.project,
+    "group": lambda e: e.group,
+    "model": lambda e: e.model,
+}

@@ -1,0 +1,82 @@
+"""`fdash` command line: one-shot reports, or the full-screen app when no command is given.
+
+    fdash [-d DIR] [--config FILE] [--print] [COMMAND] [--json] [--verbose] [--no-cache]
+
+A command is one function taking a `Context`, registered with its flags by its module's
+`register` (the modules are listed in `fdash.cli.parser`). `--json` output imports
+neither Rich nor prompt_toolkit: Rich views (`fdash.cli.views`) are imported only when a
+table is printed. Exit codes: 0 ok, 2 usage/config/sessions-dir error, 1 anything else
+that went wrong (with a message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from fdash.cli.context import Failure, UsageError
+
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        print(f"fdash: {exc} (see fdash --help)", file=sys.stderr)
+        return exc.code
+    except Failure as exc:
+        print(f"fdash: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `fdash export | head`: the reader left, nothing to report
+        _silence_stdout()
+        return 0
+    except Exception as exc:  # a bug: say so in one line; FDASH_DEBUG=1 shows the traceback
+        if os.environ.get("FDASH_DEBUG"):
+            raise
+        print(f"fdash: internal error: {type(exc).__name__}: {exc} (FDASH_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: list[str]) -> int:
+    from fdash.cli.context import Context, Failure
+    from fdash.cli.parser import build_parser
+    from fdash.core.catalog import SessionsDirError
+    from fdash.core.config import ConfigError, load_config
+    from fdash.core.source import resolve_source
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from fdash import __version__
+
+        print(f"fdash {__version__}")
+        return 0
+    if args.run is None and args.print_mode:  # `fdash --print`: the stats report
+        args = parser.parse_args([*argv, "stats"])
+    try:
+        loaded = load_config(args.config)
+    except ConfigError as exc:
+        raise Failure(f"config error: {exc}") from None
+    for warning in loaded.warnings:
+        print(f"fdash: warning: {warning}", file=sys.stderr)
+    try:
+        source = resolve_source(args.sessions_dir, loaded.config)
+    except SessionsDirError as exc:
+        raise Failure(str(exc)) from None
+    if args.run is None:
+        from fdash.tui.app import run
+
+        return run(loaded, source, use_index=not args.no_cache)
+    return args.run(Context(args, loaded.config, source))

@@ -1,0 +1,74 @@
+"""Where reports go: JSON and files without any UI library, Rich tables on a console,
+warnings and a progress bar on stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def print_json(data) -> int:
+    import orjson
+
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+    return 0
+
+
+def console():
+    """Rich console for people; piped output is wide (COLUMNS, else 160) rather than 80."""
+    from rich.console import Console
+
+    width = None
+    if not sys.stdout.isatty():
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) > 20 else 160
+    return Console(highlight=False, soft_wrap=False, width=width)
+
+
+def show(view, note: str | None = None) -> int:
+    """Print a Rich renderable for people, and a dim note under it."""
+    out = console()
+    out.print(view)
+    if note:
+        out.print(note, style="dim", markup=False)
+    return 0
+
+
+def write_file(path: str, data: bytes) -> None:
+    """A file is replaced atomically; a device or pipe (`-o /dev/stdout`) is written to."""
+    import stat
+
+    from fdash.core.atomic import atomic_write
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = 0
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        atomic_write(path, data)
+        return
+    with open(path, "wb") as out:
+        out.write(data)
+
+
+def report_problems(problems, verbose: bool) -> None:
+    if not problems:
+        return
+    if verbose:
+        from fdash.core.text import one_line
+
+        for p in problems:
+            print(f"fdash: warning: {one_line(p.path)}: {one_line(p.reason)}", file=sys.stderr)
+    else:
+        noun = "warning" if len(problems) == 1 else "warnings"
+        print(f"fdash: {len(problems)} {noun} about unreadable data (--verbose lists them)", file=sys.stderr)
+
+
+def progress_reporter():
+    """A progress bar on stderr for long scans, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from fdash.cli.progress import StderrProgress
+
+    return StderrProgress()

@@ -1,0 +1,113 @@
+"""`fdash stats`, `tokens`, `groups`, `projects`: totals, and totals by model, group and
+project (of the days asked for with --since/--until)."""
+
+from __future__ import annotations
+
+from fdash.cli import output
+from fdash.cli.context import Context
+from fdash.cli.flags import add_limit, add_range_flags
+from fdash.core import aggregate, export
+
+
+def register(command) -> None:
+    p = command("stats", "totals: sessions, projects, tokens, cost, active time", stats)
+    p.add_argument("--group", help="only sessions of this group")
+    p.add_argument("--project", help="only sessions of this project (path or folder name)")
+    add_range_flags(p)
+    p = command("tokens", "tokens and cost by model", tokens)
+    add_limit(p, "models")
+    add_range_flags(p)
+    add_range_flags(command("groups", "tokens and cost by group", groups))
+    add_range_flags(command("projects", "tokens and cost by project", projects))
+
+
+def stats(ctx: Context) -> int:
+    with_budget = not ctx.json and ctx.config.budget.any_limit
+    if with_budget:
+        ctx.window()  # a bad --tz is said before the sessions are read
+    entries, time_scope = ctx.entries()
+    entries, scope = _only(entries, ctx.args.group, ctx.args.project)
+    catalog = ctx.catalog()
+    totals = aggregate.totals(entries)
+    if ctx.json:
+        data = export.stats_record(totals, catalog.problems)
+        if time_scope:
+            data.update(time_scope.record())
+        return output.print_json(data)
+    from fdash.cli import views
+
+    if time_scope:
+        scope = ", ".join(filter(None, (scope, time_scope.label())))
+    output.show(views.stats_view(totals, len(catalog.problems), catalog.demo, scope))
+    if with_budget and not time_scope:
+        from fdash.core.budget import budget_status
+
+        config = ctx.config
+        output.show(views.budget_view(budget_status(catalog.entries, config.budget, config.reports,
+                                                    ctx.window().zone)))
+    return 0
+
+
+def tokens(ctx: Context) -> int:
+    entries, time_scope = ctx.entries()
+    buckets = aggregate.by_model(entries)[: ctx.limit]
+    sources = _price_sources(entries)
+    if ctx.json:
+        rows = []
+        for b in buckets:
+            row = export.bucket_record(b, "model")
+            row["price_source"] = sources.get(b.key, "none")
+            rows.append(row)
+        return output.print_json(rows)
+    from fdash.cli import views
+
+    return output.show(views.tokens_view(buckets, ctx.catalog().demo, sources), _note(time_scope))
+
+
+def groups(ctx: Context) -> int:
+    entries, time_scope = ctx.entries()
+    buckets = aggregate.by_group(entries)
+    if ctx.json:
+        return output.print_json([export.bucket_record(b, "group") for b in buckets])
+    from fdash.cli import views
+
+    return output.show(views.groups_view(buckets, ctx.catalog().demo), _note(time_scope))
+
+
+def projects(ctx: Context) -> int:
+    entries, time_scope = ctx.entries()
+    buckets = aggregate.by_project(entries)
+    if ctx.json:
+        return output.print_json([export.bucket_record(b, "project") for b in buckets])
+    from fdash.cli import views
+
+    return output.show(views.projects_view(buckets, ctx.catalog().demo), _note(time_scope))
+
+
+def _note(time_scope) -> str | None:
+    return time_scope.note() if time_scope else None
+
+
+def _only(entries: list, group: str | None, project: str | None) -> tuple[list, str]:
+    """The entries of one group and/or project, and a label saying so."""
+    scope = []
+    if group is not None:
+        entries = [e for e in entries if e.group == group]
+        scope.append(f"group {group}")
+    if project is not None:
+        def matches(e) -> bool:
+            p = e.session.project
+            return p == project or p.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1] == project
+
+        entries = [e for e in entries if matches(e)]
+        scope.append(f"project {project}")
+    return entries, ", ".join(scope)
+
+
+def _price_sources(entries) -> dict[str, str]:
+    """model → where its prices came from ("builtin", "config", "builtin/config", …)."""
+    sources: dict[str, set[str]] = {}
+    for e in entries:
+        if e.cost.source != "none":
+            sources.setdefault(e.model, set()).add(e.cost.source)
+    return {model: "/".join(sorted(s)) for model, s in sources.items()}

@@ -1,0 +1,44 @@
+"""`fdash watch`: a compact summary of today that refreshes itself.
+
+Today's tokens and cost (as `fdash daily` attributes them), the burn rate per hour since
+local midnight, budgets when configured, and the sessions active in the last 15 minutes
+(`fdash.cli.views.today_view`). Each refresh re-scans through the index, so it costs a
+stat per file and reads only the bytes that were appended.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from fdash.cli.context import Context
+from fdash.cli.flags import add_zone_flag
+
+
+def register(command) -> None:
+    p = command("watch", "a compact summary of today that refreshes itself (Ctrl-C to stop)", watch)
+    p.add_argument("--interval", type=float, default=5.0, metavar="SECONDS", help="refresh every (default 5)")
+    add_zone_flag(p)
+
+
+def watch(ctx: Context) -> int:
+    from rich.live import Live
+    from rich.text import Text
+
+    from fdash.cli.views import today_view
+    from fdash.core.catalog import SessionsDirError
+
+    zone = ctx.window().zone
+    interval = max(0.5, ctx.args.interval)
+    try:
+        with Live(Text("reading sessions…"), refresh_per_second=4, screen=False) as live:
+            while True:
+                try:
+                    catalog = ctx.source.load(ctx.config, use_index=not ctx.args.no_cache)
+                except SessionsDirError as exc:
+                    live.update(Text(f"fdash: {exc}", style="red"))
+                else:
+                    live.update(today_view(catalog.entries, ctx.config, zone, datetime.now().astimezone()))
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        return 0
