@@ -124,3 +124,24 @@ def test_demo_data_when_there_is_no_sessions_folder(isolated_home):
     assert json.loads(result.stdout)["sessions"] > 100
     people = run_cli("stats")
     assert b"DEMO DATA" in people.stdout
+
+
+def test_every_command_is_one_function_with_its_own_flags():
+    import argparse
+
+    from fdash.cli.parser import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert {"stats", "sessions", "export", "daily", "search", "budget", "watch"} <= set(commands)
+    for name, command in commands.items():
+        run = command.get_default("run")
+        assert callable(run) and run.__module__.startswith("fdash.cli."), name
+    flags = {name: {o for a in c._actions for o in a.option_strings} for name, c in commands.items()}
+    assert "--group" in flags["stats"] and "--group" not in flags["tokens"]
+    assert "--format" in flags["export"] and "--interval" in flags["watch"] and "--since" not in flags["search"]
+
+
+def test_a_bad_limit_is_a_usage_error(observer_root):
+    result = run_cli("-d", str(observer_root), "sessions", "--limit", "-1")
+    assert result.returncode == 2 and b"--limit" in result.stderr and b"Traceback" not in result.stderr
