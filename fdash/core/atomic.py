@@ -13,6 +13,8 @@ import os
 import stat
 from collections.abc import Callable
 
+from fdash.core.regular import read_regular
+
 
 class ChangedUnderneath(Exception):
     """The file changed between the moment it was read and the moment it was replaced."""
@@ -59,8 +61,7 @@ def unchanged(path: str | os.PathLike[str], old: bytes | None) -> Callable[[str]
 
     def check(_tmp: str) -> None:
         try:
-            with open(path, "rb") as handle:
-                now = handle.read()
+            now = read_regular(path)
         except FileNotFoundError:
             now = None
         if now != old:

@@ -37,9 +37,11 @@ from attrs import field, frozen
 from fdash.core import paths
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.models import GROUP_KEYS, Price
+from fdash.core.regular import read_regular
 
 TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings", "activity")
 SORTS = ("date_desc", "date_asc", "tokens_desc", "tokens_asc", "duration_desc", "duration_asc")
+CONFIG_LIMIT = 1024 * 1024  # a config file is a few KB; a bigger one is refused
 GROUPINGS = ("none", *GROUP_KEYS)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SESSION_COLUMNS = (
@@ -368,7 +370,8 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> LoadedConfig:
     if path is None:
         return LoadedConfig(Config(), None)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, limit=CONFIG_LIMIT).decode("utf-8")
+        text = text.replace("\r\n", "\n")  # as read_text would (tomlkit keeps what it is given)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -398,7 +401,7 @@ def update(path: str | os.PathLike[str], changes: list[tuple[tuple[str, ...], An
     """Several `set_value` changes in one validated, atomic write."""
     path = Path(path)
     try:
-        raw: bytes | None = path.read_bytes()
+        raw: bytes | None = read_regular(path, limit=CONFIG_LIMIT)
         text = raw.decode("utf-8")  # bytes, not read_text: CRLF line ends stay as written
     except FileNotFoundError:
         raw, text = None, ""

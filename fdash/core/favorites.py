@@ -14,7 +14,7 @@ import orjson
 
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.models import Problem
-from fdash.core.read import read_regular
+from fdash.core.regular import read_regular
 
 FILE_NAME = ".favorites"
 

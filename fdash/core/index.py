@@ -35,7 +35,8 @@ from fdash.core import paths
 from fdash.core.atomic import atomic_write
 from fdash.core.models import SESSION_FACTS, Problem, Session, TokenUsage
 from fdash.core.parse import SettingsFacts, TranscriptReader, decode_activity, encode_activity
-from fdash.core.read import build_session, read_bytes, read_settings
+from fdash.core.read import FirstLine, build_session, read_settings
+from fdash.core.regular import chunks_of, open_regular, read_at, read_chunks, read_regular
 from fdash.core.scan import FileStat, SessionFiles
 
 FORMAT_VERSION = 8  # bump when what is stored changes meaning (a change of fields is seen by LAYOUT)
@@ -43,12 +44,13 @@ SEAM = 64  # bytes before the resume point checked to prove the file only grew
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this and PARALLEL_MIN_FILES, workers cost
 PARALLEL_MIN_FILES = 400  # more to start than they save
 WORKERS = 2
+MAX_INDEX_BYTES = 4 * 1024 * 1024 * 1024  # a bigger file in the index's place is not read
 
 # the reader's resumable state, stored without its previews (kept once, in the session facts)
 # (every field of the reader but its settings, its prompts and what only `finished` sets)
 _READER_FIELDS = tuple(
     f.name for f in fields(TranscriptReader)
-    if f.name not in ("path", "keep_full_prompts", "previews", "full_prompts", "partial_tail")
+    if f.name not in ("path", "keep_full_prompts", "previews", "full_prompts", "partial_tail", "long_tail")
 )
 # An entry is a list, to keep the file small and fast to load. What only a changed file
 # needs (the reader's state, the seam check, the settings facts) is kept as one JSON
@@ -229,15 +231,17 @@ def _read_transcript(
         counters["resumed"] = counters.get("resumed", 0) + 1
         return resumed
     counters["reread"] = counters.get("reread", 0) + 1
-    data = read_bytes(st.path, found)
-    if data is None:
-        return None, b"", None, 0
-    counters["bytes_read"] = counters.get("bytes_read", 0) + len(data)
     reader = TranscriptReader(st.path)
-    tail = reader.feed(data)
-    newline = data.find(b"\n")
-    head_len = newline + 1 if newline != -1 else 0
-    head = [head_len, zlib.crc32(data[:head_len]), zlib.crc32(_seam(data, reader.offset))]
+    first = FirstLine()
+    try:
+        with open_regular(st.path) as (fd, now):
+            tail = reader.feed_chunks(first.watch(chunks_of(fd, 0, now.st_size)))
+            seam = _seam_at(fd, reader.offset)
+    except OSError as exc:
+        found.append(Problem(st.path, f"cannot read: {exc.strerror or exc}"))
+        return None, b"", None, 0
+    counters["bytes_read"] = counters.get("bytes_read", 0) + now.st_size
+    head = [first.length, first.crc, zlib.crc32(seam)]
     return reader, tail, head, len(reader.previews)
 
 
@@ -256,28 +260,26 @@ def _resume(st: FileStat, stored: list, detail: list, counters: dict):
     if old == _key(st):  # unchanged: at most a partial last line to read again
         tail = b""
         if offset < st.size:
-            data = read_bytes(st.path, [], offset)
-            if data is None:
+            try:
+                tail = reader.feed_chunks(read_chunks(st.path, offset))
+            except OSError:
                 return None
-            counters["bytes_read"] = counters.get("bytes_read", 0) + len(data)
-            tail = reader.feed(data)
+            counters["bytes_read"] = counters.get("bytes_read", 0) + st.size - offset
         return reader, tail, detail[HEAD], len(state["previews"])
     old_size, _mtime, old_inode = (int(v) for v in old.split(":"))
     if old_inode != st.inode or st.size < old_size or offset < head_len:
         return None
-    seam_start = max(0, offset - SEAM)
-    try:
-        with open(st.path, "rb") as handle:
-            head = handle.read(head_len)
-            handle.seek(seam_start)
-            rest = handle.read()
+    try:  # only a regular file, read up to its size now: a FIFO swapped in cannot hang us
+        with open_regular(st.path) as (fd, now):
+            if now.st_ino != st.inode or now.st_size < offset:
+                return None
+            if zlib.crc32(read_at(fd, 0, head_len)) != head_crc or zlib.crc32(_seam_at(fd, offset)) != seam_crc:
+                return None
+            tail = reader.feed_chunks(chunks_of(fd, offset, now.st_size))
+            new_seam = _seam_at(fd, reader.offset)
     except OSError:
         return None
-    counters["bytes_read"] = counters.get("bytes_read", 0) + len(head) + len(rest)
-    if zlib.crc32(head) != head_crc or zlib.crc32(rest[: offset - seam_start]) != seam_crc:
-        return None
-    tail = reader.feed(rest[offset - seam_start :])
-    new_seam = _seam(rest, reader.offset - seam_start)
+    counters["bytes_read"] = counters.get("bytes_read", 0) + head_len + now.st_size - max(0, offset - SEAM)
     return reader, tail, [head_len, head_crc, zlib.crc32(new_seam)], len(reader.previews)
 
 
@@ -294,8 +296,9 @@ def _storable(entry: list) -> bool:
     return True
 
 
-def _seam(data: bytes, end: int) -> bytes:
-    return data[max(0, end - SEAM) : end]
+def _seam_at(fd: int, end: int) -> bytes:
+    """The SEAM bytes of an open file before `end`."""
+    return read_at(fd, max(0, end - SEAM), min(SEAM, end))
 
 
 def _read_batch(batch: list[tuple[SessionFiles, list | None]]) -> tuple[list[list], dict]:
@@ -328,9 +331,8 @@ class Index:
         self.bytes_read = 0
 
     def _load(self) -> dict[str, list]:
-        try:
-            with open(self.path, "rb") as handle:
-                doc = orjson.loads(handle.read())
+        try:  # a FIFO or a link to /dev/zero in its place is not read
+            doc = orjson.loads(read_regular(self.path, limit=MAX_INDEX_BYTES))
         except (OSError, orjson.JSONDecodeError):
             return {}
         if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or doc.get("layout") != LAYOUT:

@@ -14,6 +14,7 @@ resumable: `TranscriptReader.feed` can continue from where a previous read stopp
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 import orjson
@@ -25,6 +26,9 @@ from fdash.core.text import one_line
 MAX_TOKENS = 10**13  # more than any session can use; larger values are treated as corrupt
 PREVIEW_CHARS = 600  # enough of each prompt to search it and to recognise it
 MAX_PREVIEWS = 100
+TITLE_CHARS = 10_000  # a longer title is kept shortened (droid's own are a few words)
+PATH_CHARS = 4096  # a longer cwd is no usable path: the project comes from the folder
+MAX_LINE = 64 * 1024 * 1024  # a longer line is skipped (with a warning), never held whole
 
 _OPEN_REMINDER = "<system-reminder>"
 _CLOSE_REMINDER = "</system-reminder>"
@@ -207,12 +211,16 @@ def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsF
         return None
     facts = SettingsFacts()
     model = doc.get("model")
+    if isinstance(model, str) and len(model) > 200:
+        problems.append(Problem(path, f"model name of {len(model)} characters; ignored"))
+        model = None
     facts.model = _text(model)
     facts.resolved_model = facts.model
     if facts.model == "auto":
         routed = doc.get("effectiveFactoryRouterModel")
         if isinstance(routed, dict):
             routed = routed.get("modelId")
+        routed = routed if isinstance(routed, str) and len(routed) <= 200 else None
         facts.resolved_model = _text(routed) or "auto"
     usage = doc.get("tokenUsage")
     if isinstance(usage, dict):
@@ -327,6 +335,7 @@ class TranscriptReader:
     first_bad_reason: str = ""
     replaced_utf8: int = 0
     partial_tail: bool = False
+    long_tail: bool = False  # the data ends in a line longer than MAX_LINE (skipped)
 
     def feed(self, data: bytes) -> bytes:
         """Consume the complete lines of `data` (the file's bytes from `offset`) and
@@ -364,9 +373,11 @@ class TranscriptReader:
                     self._decode_line(data[pos:end])
                 elif data[role + 8] == 97:  # "a"ssistant: when it worked, for reports by day
                     stamp = find(b'"timestamp":"', pos, role)
-                    quarter = _quarter(data[stamp + 13 : find(b'"', stamp + 13, role)]) if stamp != -1 else None
-                    if quarter is not None:
-                        activity[quarter] = activity.get(quarter, 0) + 1
+                    close = find(b'"', stamp + 13, role) if stamp != -1 else -1
+                    if close != -1:  # (a slice to -1 would copy the rest of the data: quadratic)
+                        quarter = _quarter(data[stamp + 13 : close])
+                        if quarter is not None:
+                            activity[quarter] = activity.get(quarter, 0) + 1
                 elif data[role + 8] == 117 and (  # "u"ser, holding a text block or plain text
                     find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
                 ):
@@ -430,16 +441,67 @@ class TranscriptReader:
         if record is not None:
             self._record(record)
 
+    def feed_chunks(self, chunks: Iterable[bytes]) -> bytes:
+        """`feed` over a file read a chunk at a time (see `fdash.core.regular.read_chunks`):
+        memory stays near one chunk plus one line. A line longer than MAX_LINE is skipped
+        as it streams by, never held whole (a warning says so); returns the unterminated
+        tail, or b"" with `long_tail` set when that tail is itself longer than MAX_LINE."""
+        pending: list[bytes] = []  # the start of a line that continues in the next chunk
+        size = 0  # bytes in `pending`
+        skipping = 0  # bytes of an over-long line passed so far (0: not in one)
+        self.long_tail = False
+        for chunk in chunks:
+            start = 0
+            if skipping or pending:
+                end = chunk.find(b"\n")
+                if end == -1:
+                    if skipping:
+                        skipping += len(chunk)
+                    else:
+                        pending.append(chunk)
+                        size += len(chunk)
+                        if size > MAX_LINE:
+                            skipping, pending, size = size, [], 0
+                    continue
+                if skipping:
+                    self._skip_line(skipping + end + 1)
+                    skipping = 0
+                else:
+                    pending.append(chunk[: end + 1])
+                    self.feed(b"".join(pending))
+                    pending, size = [], 0
+                start = end + 1
+            tail = self.feed(chunk[start:] if start else chunk)
+            if len(tail) > MAX_LINE:
+                skipping = len(tail)
+            elif tail:
+                pending, size = [tail], len(tail)
+        if skipping:
+            self.long_tail = True
+            return b""
+        return b"".join(pending)
+
+    def _skip_line(self, length: int) -> None:
+        """An over-long complete line (with its newline) passes unread."""
+        self.lines += 1
+        self.offset += length
+        self.started = True
+        self._bad(f"longer than {MAX_LINE // (1024 * 1024)} MB", tail=False)
+
     def finished(self, tail: bytes) -> TranscriptReader:
         """The facts including an unterminated last line, on a copy (the reader itself
         stays resumable at `offset`); the reader itself when there is none."""
-        if not tail.strip():
+        if not tail.strip() and not self.long_tail:
             return self
         done = evolve(
             self, previews=list(self.previews), full_prompts=list(self.full_prompts), activity=dict(self.activity)
         )
         done.lines += 1
-        done._tail_line(tail)
+        if self.long_tail:
+            done.started = True
+            done._bad(f"longer than {MAX_LINE // (1024 * 1024)} MB", tail=False)
+        else:
+            done._tail_line(tail)
         return done
 
     def _tail_line(self, line: bytes) -> None:
@@ -486,9 +548,12 @@ class TranscriptReader:
         title = record.get("sessionTitle")
         if not (isinstance(title, str) and title.strip()):
             title = record.get("title")
-        self.title = title if isinstance(title, str) else ""
-        self.cwd = _text(record.get("cwd"))
-        self.parent_id = _text(record.get("parent"))
+        title = title if isinstance(title, str) else ""
+        self.title = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
+        cwd = _text(record.get("cwd"))
+        self.cwd = cwd if cwd is None or len(cwd) <= PATH_CHARS else None
+        parent = _text(record.get("parent"))
+        self.parent_id = parent if parent is None or len(parent) <= 200 else None
 
     def _record(self, record: dict) -> None:
         kind = record.get("type")
@@ -498,13 +563,13 @@ class TranscriptReader:
         if kind != "message":
             return
         self.message_count += 1
-        self._timestamp(iso_to_ms(record.get("timestamp")))
+        ms = iso_to_ms(record.get("timestamp"))
+        self._timestamp(ms)
         message = record.get("message")
         if isinstance(message, dict) and message.get("role") == "assistant":
             model = message.get("modelId")
-            if isinstance(model, str) and model:
+            if isinstance(model, str) and 0 < len(model) <= 200:
                 self.model_hint = model
-            ms = iso_to_ms(record.get("timestamp"))
             if ms is not None:
                 quarter = ms // QUARTER_MS
                 self.activity[quarter] = self.activity.get(quarter, 0) + 1

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import errno
-import os
-import stat
+import zlib
+from collections.abc import Iterable, Iterator
 
 from fdash.core.models import SESSION_FACTS, SETTINGS, TRANSCRIPT, Problem, Session
 from fdash.core.parse import SettingsFacts, TranscriptReader, encode_activity, parse_settings
+from fdash.core.regular import read_chunks, read_regular
 from fdash.core.scan import SessionFiles
 
+SETTINGS_LIMIT = 16 * 1024 * 1024  # droid's are a few KB; a bigger one is not read
 
-def read_regular(path: str, offset: int = 0) -> bytes:
-    """The bytes of a regular file from `offset`. Opened without blocking, so a FIFO or
-    device swapped in under a session's name raises OSError instead of hanging."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+
+def read_bytes(path: str, problems: list[Problem], offset: int = 0, limit: int | None = None) -> bytes | None:
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        if offset:
-            os.lseek(fd, offset, os.SEEK_SET)
-        # Up to the size seen now (bytes appended meanwhile are for the next read): one
-        # system call for most files, no buffered file object.
-        want = max(0, st.st_size - offset)
-        chunks = []
-        while want > 0:
-            chunk = os.read(fd, want)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            want -= len(chunk)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def read_bytes(path: str, problems: list[Problem], offset: int = 0) -> bytes | None:
-    try:
-        return read_regular(path, offset)
+        return read_regular(path, offset, limit)
     except OSError as exc:
         problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
         return None
@@ -47,7 +24,7 @@ def read_bytes(path: str, problems: list[Problem], offset: int = 0) -> bytes | N
 def read_settings(path: str | None, problems: list[Problem]) -> SettingsFacts | None:
     if path is None:
         return None
-    data = read_bytes(path, problems)
+    data = read_bytes(path, problems, limit=SETTINGS_LIMIT)
     if data is None:
         return None
     if not data.strip():
@@ -59,12 +36,35 @@ def read_settings(path: str | None, problems: list[Problem]) -> SettingsFacts | 
 def read_transcript(
     path: str, problems: list[Problem], keep_full_prompts: bool = False
 ) -> TranscriptReader | None:
-    data = read_bytes(path, problems)
-    if data is None:
-        return None
     reader = TranscriptReader(path, keep_full_prompts=keep_full_prompts)
-    tail = reader.feed(data)
+    try:
+        tail = reader.feed_chunks(read_chunks(path))
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
+        return None
     return reader.finished(tail)
+
+
+class FirstLine:
+    """Watches a file's chunks go by (`watch`): the length and CRC-32 of its first line,
+    newline included (0 and 0 when no line is complete), without keeping the line."""
+
+    def __init__(self) -> None:
+        self.length = 0
+        self.crc = 0
+        self.complete = False
+
+    def watch(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            if not self.complete:
+                end = chunk.find(b"\n")
+                part = chunk if end == -1 else chunk[: end + 1]
+                self.crc = zlib.crc32(part, self.crc)
+                self.length += len(part)
+                self.complete = end != -1
+            yield chunk
+        if not self.complete:
+            self.length = self.crc = 0
 
 
 def read_prompts(path: str) -> list[str]:

@@ -21,6 +21,7 @@ import os
 import time
 
 from fdash.core.atomic import ChangedUnderneath, atomic_write
+from fdash.core.regular import open_binary
 from fdash.core.text import one_line
 
 LIVE_WINDOW_S = 120
@@ -124,7 +125,7 @@ def rename_session(path: str, title: str, *, check_live: bool = True, attempts: 
 
 
 def _rewrite(path: str, title: str) -> None:
-    with open(path, "rb") as old:
+    with open_binary(path) as old:  # a FIFO under the session's name cannot hang us
         st = os.fstat(old.fileno())
         data = old.read()
         newline = data.find(b"\n")
