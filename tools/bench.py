@@ -346,7 +346,8 @@ def tui_latency(root: Path) -> dict | None:
     """Key→repaint of the full-screen app, measured headlessly in a child process."""
     code = (
         "import json\n"
-        "from fdash.tui.measure import measure\n"
+        f"import sys; sys.path.insert(0, {str(REPO / 'tools')!r})\n"
+        "from measure_app import measure\n"
         f"result = measure({str(root)!r})\n"
         "result.pop('per_key', None)\n"
         "print(json.dumps(result))\n"

@@ -100,8 +100,8 @@ def save_svg(screen, path: Path, title: str) -> None:
 def shoot(root: Path, out: Path, columns: int, rows: int) -> list[Path]:
     from fdash.core.config import TABS, load_config
     from fdash.core.source import Source
-    from fdash.tui.headless import Headless
     from fdash.tui.state import AppState
+    from tests.tui.harness import Headless
 
     written = []
     for dark in (True, False):
@@ -110,7 +110,7 @@ def shoot(root: Path, out: Path, columns: int, rows: int) -> list[Path]:
         with Headless(state, columns=columns, rows=rows) as h:
             if not h.wait_loaded(120):
                 raise SystemExit(f"take_screenshots: the app did not load: {h.error!r}")
-            state.load_seconds = None  # keep the status line free of timings
+            state.loader.seconds = None  # keep the status line free of timings
             theme = "dark" if dark else "light"
             for number, tab in enumerate(TABS, 1):
                 h.press(str(number))
@@ -150,7 +150,7 @@ def _features(h, out: Path, theme: str) -> list[Path]:
     save_svg(h.screen(), path, f"fdash — search “{SEARCH}” ({theme})")
     written.append(path)
     h.press("escape", "4", "a")
-    lst = h.state.sessions
+    lst = h.state.tabs.sessions
     parent = next((i - 1 for i, depth in enumerate(lst.depths) if depth == 1), 0)
     h.app.loop.call_soon_threadsafe(lambda: (lst.select(parent), h.app.invalidate()))
     h.press("j", "k")  # a parent with its sub-agents under it
@@ -167,8 +167,8 @@ def _budget(root: Path, out: Path, columns: int, rows: int) -> Path:
     """The Overview with [budget] limits, at a fixed moment."""
     from fdash.core.config import load_config
     from fdash.core.source import Source
-    from fdash.tui.headless import Headless
     from fdash.tui.state import AppState
+    from tests.tui.harness import Headless
 
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "budget.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +178,7 @@ def _budget(root: Path, out: Path, columns: int, rows: int) -> Path:
     with Headless(state, columns=columns, rows=rows) as h:
         if not h.wait_loaded(120) or not h.wait_for("forecast", 30):
             raise SystemExit(f"take_screenshots: no budget on the Overview: {h.error!r}")
-        state.load_seconds = None
+        state.loader.seconds = None
         h.press("1")
         save_svg(h.screen(), path, "fdash — budget on the Overview (dark)")
     return path

@@ -21,20 +21,17 @@ from prompt_toolkit.input import Input
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import DynamicStyle
 
-from fdash.core.config import TABS, LoadedConfig
+from fdash.core.config import LoadedConfig
 from fdash.core.resume import ResumeCommand, ResumeError, exec_resume
 from fdash.core.source import Source
-from fdash.tui import fastdiff
-from fdash.tui.keys import create_key_bindings
+from fdash.tui import ptk_screen_diff_patch
+from fdash.tui.keys import bindings
 from fdash.tui.layout import FdashLayout, warm_up
 from fdash.tui.state import AppState
 from fdash.tui.style import ptk_style
 
 PROMPT_DEBOUNCE_S = 0.04  # holding j down does not read every transcript on the way
 LIVE_TICK_S = 0.25  # how often the live view's thread looks at the clock
-PRERENDER_GAP_S = 0.03  # between two tabs drawn off screen after new data
-IDLE_AFTER_KEY_S = 0.06  # then the next views of a session list are built ahead
-IDLE_GAP_S = 0.02
 STEP_GAP_S = 0.001  # between two pieces of deferred work
 IDLE_GC_S = 2.0  # a full garbage collection runs once no key came for this long
 
@@ -51,13 +48,13 @@ def build_app(
     color_depth: ColorDepth | None = None,
 ) -> Application:
     """The Application over `state`, its hooks wired to the event loop (no I/O started)."""
-    fastdiff.install()  # repaints that change most of the screen: ~3x faster
+    ptk_screen_diff_patch.install()  # faster repaints (docs/PERFORMANCE.md)
     ui = FdashLayout(state)
     if color_depth is None and os.environ.get("COLORTERM", "").lower() in ("truecolor", "24bit"):
         color_depth = ColorDepth.TRUE_COLOR
     app: Application = Application(
         layout=ui.layout,
-        key_bindings=create_key_bindings(state, after=ui.sync),
+        key_bindings=bindings(state, after=ui.sync),
         style=DynamicStyle(lambda: ptk_style(state.dark)),
         include_default_pygments_style=False,
         full_screen=True,
@@ -104,12 +101,9 @@ def build_app(
     def loaded(live: bool = False) -> None:
         # tens of thousands of long-lived objects: keep them out of the collector's passes
         gc.freeze()
-        if not live:  # (the live view may re-read every few seconds: not each time)
-            _prerender(app, ui, state)
         _collect_when_idle(app)
 
     state.hooks.loaded = loaded
-    app.key_processor.after_key_press += lambda _kp: _anticipate(app, state)
     app.key_processor.after_key_press += lambda _kp: _collect_when_idle(app)
     app.fdash_layout = ui  # for tests and tools
     return app
@@ -122,48 +116,11 @@ def start_loading(app: Application, state: AppState) -> None:
 
     def go(_app) -> None:
         app.after_render -= go
-        state.reload()
+        state.loader.reload()
         warm_up()
         threading.Thread(target=lambda: _live(app, state), name="fdash-live", daemon=True).start()
-        app.loop.call_soon(lambda: _merge_key_bindings(app, app.fdash_layout))
 
     app.after_render += go
-
-
-def _prerender(app: Application, ui: FdashLayout, state: AppState) -> None:
-    """After new data: draw the other tabs off screen, one at a time when the app is idle
-    (a key press goes first), so that a first visit costs what a later one does. The
-    Activity tab is left out: drawing it starts its timelines."""
-    tabs = [t for t in TABS if t not in (state.tab, "activity")]
-    generation = state.generation
-
-    def one(i: int) -> None:
-        if i >= len(tabs) or not app.is_running or state.generation != generation:
-            return
-        if state.input is None and state.overlay is None:
-            size = app.output.get_size()
-            run = app.context.run if app.context is not None else (lambda fn: fn())
-            run(lambda: ui.prerender(tabs[i], size.columns, size.rows))
-        app.loop.call_later(PRERENDER_GAP_S, lambda: one(i + 1))
-
-    if app.loop is not None and app.is_running:
-        app.loop.call_later(PRERENDER_GAP_S, lambda: one(0))
-
-
-def _anticipate(app: Application, state: AppState) -> None:
-    """After a key press, once the app is idle: build what the next key is likely to
-    show (another grouping, the other order), one piece at a time."""
-    handle = getattr(app, "fdash_idle", None)
-    if handle is not None:
-        handle.cancel()
-
-    def work() -> None:
-        app.fdash_idle = None
-        if app.is_running and state.anticipate():
-            app.fdash_idle = app.loop.call_later(IDLE_GAP_S, work)
-
-    if app.loop is not None:
-        app.fdash_idle = app.loop.call_later(IDLE_AFTER_KEY_S, work)
 
 
 def no_full_collections() -> tuple[int, int, int]:
@@ -181,29 +138,6 @@ def _collect_when_idle(app: Application) -> None:
         handle.cancel()
     if app.loop is not None:
         app.fdash_gc = app.loop.call_later(IDLE_GC_S, gc.collect)
-
-
-def _merge_key_bindings(app: Application, ui: FdashLayout) -> None:
-    """prompt_toolkit merges the app's ~1,000 key bindings when a key comes with a new
-    window focused (~25 ms then: the first key, the first one typed in the search bar or
-    a dialog). Do it now, one window at a time, while the sessions load. (The layout
-    never changes its set of controls, so the merges hold.)"""
-    registry = getattr(app.key_processor, "_bindings", None)
-    cache = getattr(registry, "_cache", None)
-    create = getattr(registry, "_create_key_bindings", None)
-    if cache is None or create is None:  # another prompt_toolkit: the first keys pay
-        return
-    controls = list(app.layout.find_all_controls())
-    windows = [ui.tabbar, ui.filter_input.window, ui.dialog_input.window]
-
-    def one(i: int) -> None:
-        if i < len(windows) and app.is_running:
-            window = windows[i]
-            merged = cache.get((window, frozenset(controls)), lambda: create(window, controls))
-            merged.get_bindings_for_keys(("a",))
-            app.loop.call_soon(lambda: one(i + 1))
-
-    one(0)
 
 
 def _live(app: Application, state: AppState) -> None:
@@ -245,8 +179,8 @@ def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             print(f"fdash: cannot start droid: {reason}", file=sys.stderr)
             return 1
-    if state.loading:
+    if state.loader.loading:
         # A scan still running (a cold one reads in worker processes) would hold the exit
         # until it ends: stop it (its workers finish the batch they hold, no more).
-        state.cancel_loading()
+        state.loader.cancel()
     return 0

@@ -86,6 +86,8 @@ class Scroll:
     def by(self, lines: int) -> None:
         self.top = max(0, min(self.top + lines, max(0, self.total - self.height)))
 
+    move = by  # the movement keys
+
     def page(self, pages: int) -> None:
         self.by(pages * max(1, self.height - 1))
 

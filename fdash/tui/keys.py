@@ -1,120 +1,216 @@
-"""Key bindings: each one calls an AppState action, then lets the layout catch up
-(`after`: focus the text input when one opened, give focus back when it closed)."""
+"""The one key table: every key is one row, and the key bindings, the footer and the help
+overlay are all generated from these rows (a test checks that every binding is in the
+help and every row is bound).
+
+A row's `when` says where it works: `everywhere` (no overlay, no text input), `free` (also
+over the help/warnings overlay), `tab` (in the tab whose KEYS hold it, not over search
+results), `results` (the search results), `search bar`, `overlay`, `typing` (a dialog or
+the filter bar). Its action gets the app's state.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
 
-from prompt_toolkit.filters import Condition
-from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from attrs import frozen
 
-from fdash.core.config import TABS
-from fdash.tui.keymap import PROJECT_SORT_KEYS
-from fdash.tui.state import AppState
+if TYPE_CHECKING:
+    from fdash.tui.state import AppState
+
+NAMES = {
+    "up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn",
+    "home": "Home", "end": "End", "enter": "Enter", "escape": "Esc", "tab": "Tab",
+    "s-tab": "S-Tab", "c-c": "Ctrl-C", "space": "Space", "delete": "Del",
+}
 
 
-def create_key_bindings(state: AppState, after: Callable[[], None] = lambda: None) -> KeyBindings:
-    kb = KeyBindings()
-    typing = Condition(lambda: state.input is not None)
-    overlay = Condition(lambda: state.input is None and state.overlay is not None)
-    normal = Condition(lambda: state.input is None and state.overlay is None)
-    free = ~typing  # normal or overlay
-    searching = Condition(lambda: state.search.active)  # the results replace the tab
-    search_typing = Condition(lambda: state.input is not None and state.input.kind == "search")
+def shown(keys: tuple[str, ...]) -> str:
+    """How the help writes a row's keys: `↑↓ j k`, digits as a range (`1-7`)."""
+    if len(keys) > 2 and all(k.isdigit() for k in keys):
+        return f"{keys[0]}-{keys[-1]}"
+    out: list[str] = []
+    for key in keys:
+        name = NAMES.get(key, key)
+        if out and len(name) == 1 and not name.isascii() and len(out[-1]) == 1 and not out[-1].isascii():
+            out[-1] += name  # arrows side by side: ↑↓
+        else:
+            out.append(name)
+    return " ".join(out)
 
-    def on(*keys: str, filter=normal, tabs: tuple[str, ...] | None = None, eager: bool = False):
-        condition = filter
-        if tabs is not None:
-            condition = condition & ~searching & Condition(lambda: state.tab in tabs)
 
-        def register(action: Callable[[KeyPressEvent], None]):
-            def handler(event: KeyPressEvent) -> None:
-                if state.input is None:
-                    state.clear_message()
-                action(event)
-                after()
+@frozen
+class Key:
+    keys: tuple[str, ...]  # prompt_toolkit key names, each bound to the action
+    what: str
+    action: Callable[[AppState], None] | dict[str, Callable[[AppState], None]]  # or per key
+    when: str = ""  # "" = the section's
+    footer: bool = True  # also shown in the footer
+    eager: bool = False  # do not wait to see whether a longer key sequence starts
 
-            kb.add(*keys, filter=condition, eager=eager)(handler)
-            return action
+    @property
+    def label(self) -> str:
+        return shown(self.keys)
 
-        return register
 
-    # ---------------------------------------------------------------- everywhere
-    for number, tab in enumerate(TABS, 1):
-        on(str(number))(lambda _e, tab=tab: state.set_tab(tab))
-    on("/")(lambda _e: state.open_search())
-    on("d")(lambda _e: state.toggle_dark())
-    on("r")(lambda _e: state.reload())
-    on("q")(lambda _e: state.quit())
-    on("c-c", filter=free)(lambda _e: state.quit())
-    on("?", filter=free)(lambda _e: state.toggle_overlay("help"))
-    on("w", filter=free)(lambda _e: state.toggle_overlay("warnings"))
-    on("escape", filter=free)(lambda _e: state.escape())
-    on("q", filter=overlay)(lambda _e: state.escape())
+@frozen
+class Section:
+    title: str
+    when: str  # where its rows work (a tab: "tab:<name>")
+    rows: tuple[Key, ...]
+    mouse: tuple[tuple[str, str], ...] = ()  # (what, does): for the help only
 
-    # ---------------------------------------------------------------- movement (routed by the state)
-    on("up", filter=free)(lambda _e: state.move(-1))
-    on("k", filter=free)(lambda _e: state.move(-1))
-    on("down", filter=free)(lambda _e: state.move(1))
-    on("j", filter=free)(lambda _e: state.move(1))
-    on("pageup", filter=free)(lambda _e: state.page(-1))
-    on("pagedown", filter=free)(lambda _e: state.page(1))
-    on("home", filter=free)(lambda _e: state.home())
-    on("end", filter=free)(lambda _e: state.end())
-    on("tab")(lambda _e: state.next_pane())
-    on("s-tab")(lambda _e: state.next_pane())
 
-    # ---------------------------------------------------------------- projects
-    projects = ("projects",)
-    for key, column in PROJECT_SORT_KEYS.items():
-        on(key, tabs=projects)(lambda _e, column=column: state.projects.sort_by(column))
-    on("s", tabs=projects)(lambda _e: state.projects.cycle_sort())
-    on("o", tabs=projects)(lambda _e: state.projects.reverse())
+def _tab_row() -> Key:
+    from fdash.tui.tabs import TABS
 
-    # ---------------------------------------------------------------- sessions, favorites
-    lists = ("sessions", "favorites")
-    on("s", tabs=lists)(lambda _e: state.current_list.cycle_sort())
-    on("o", tabs=lists)(lambda _e: state.current_list.reverse())
-    on("g", tabs=lists)(lambda _e: state.current_list.cycle_grouping())
-    on("h", tabs=lists)(lambda _e: state.current_list.toggle_hide_empty())
-    on("a", tabs=lists)(lambda _e: state.current_list.toggle_fold())
-    on("F", tabs=lists)(lambda _e: state.open_filter())
-    on("f", tabs=lists)(lambda _e: state.toggle_favorite())
-    on("e", tabs=lists)(lambda _e: state.edit_title())
-    on("c", tabs=lists)(lambda _e: state.connect())
-    on("enter", tabs=lists)(lambda _e: state.next_pane())
+    numbers = {str(n): tab.name for n, tab in enumerate(TABS, 1)}
+    return Key(
+        tuple(numbers), "tabs",
+        {key: (lambda app, name=name: app.set_tab(name)) for key, name in numbers.items()},
+    )
 
-    # ---------------------------------------------------------------- activity
-    activity = ("activity",)
-    for key, step in (("left", -1), ("h", -1), ("right", 1), ("l", 1)):
-        on(key, tabs=activity)(lambda _e, step=step: state.activity.step(step))
-    on("m", tabs=activity)(lambda _e: state.activity.toggle_metric())
-    on("p", tabs=activity)(lambda _e: state.activity.cycle_unit())
-    on("enter", tabs=activity)(lambda _e: state.open_session())
-    on("c", tabs=activity)(lambda _e: state.connect())
 
-    # ---------------------------------------------------------------- search results
-    results = normal & searching
-    on("enter", filter=results)(lambda _e: state.open_session())
-    on("c", filter=results)(lambda _e: state.connect())
-    on("f", filter=results)(lambda _e: state.toggle_favorite())
-    on("up", filter=search_typing)(lambda _e: state.search.move(-1))
-    on("down", filter=search_typing)(lambda _e: state.search.move(1))
+EVERYWHERE = (
+    Key(("/",), "search prompts", lambda app: app.open_search()),
+    Key(("d",), "dark/light", lambda app: app.toggle_dark()),
+    Key(("r",), "refresh", lambda app: app.loader.reload()),
+    Key(("w",), "warnings", lambda app: app.toggle_overlay("warnings"), when="free"),
+    Key(("?",), "help", lambda app: app.toggle_overlay("help"), when="free"),
+    Key(("q",), "quit", lambda app: app.quit()),
+    Key(("c-c",), "quit", lambda app: app.quit(), when="free", footer=False),
+    Key(("escape",), "back: close, leave the pane, clear the filter", lambda app: app.escape(),
+        when="free", footer=False),
+)
 
-    # ---------------------------------------------------------------- settings
-    settings = ("settings",)
-    on("enter", tabs=settings)(lambda _e: state.settings.activate())
-    on("space", tabs=settings)(lambda _e: state.settings.activate())
-    on("right", tabs=settings)(lambda _e: state.settings.cycle(1))
-    on("left", tabs=settings)(lambda _e: state.settings.cycle(-1))
-    on("a", tabs=settings)(lambda _e: state.settings.add_model())
-    on("x", tabs=settings)(lambda _e: state.settings.delete())
-    on("delete", tabs=settings)(lambda _e: state.settings.delete())
+MOVING = (
+    Key(("up", "down", "k", "j"), "move / scroll", {
+        "up": lambda app: app.move(-1), "k": lambda app: app.move(-1),
+        "down": lambda app: app.move(1), "j": lambda app: app.move(1),
+    }),
+    Key(("pageup", "pagedown"), "page up / down",
+        {"pageup": lambda app: app.page(-1), "pagedown": lambda app: app.page(1)}),
+    Key(("home", "end"), "first / last",
+        {"home": lambda app: app.home(), "end": lambda app: app.end()}),
+)
 
-    # ---------------------------------------------------------------- text input (dialog, filter bar)
-    on("enter", filter=typing)(lambda _e: state.submit_input())
+RESULTS = (
+    Key(("enter",), "show in Sessions", lambda app: app.open_session()),
+    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
+    Key(("f",), "favorite", lambda app: app.toggle_favorite()),
+)
+
+SEARCH_BAR = (
+    Key(("up", "down"), "move in the results",
+        {"up": lambda app: app.search.move(-1), "down": lambda app: app.search.move(1)}),
+)
+
+OVERLAY = (Key(("q",), "close", lambda app: app.escape()),)
+
+TYPING = (
+    Key(("enter",), "done (save, keep the filter, see the results)", lambda app: app.submit_input()),
     # eager: Esc leaves at once, without waiting to see whether it starts an Alt-key
     # sequence of the text field (its readline keys; ~0.5 s otherwise)
-    on("escape", filter=typing, eager=True)(lambda _e: state.cancel_input())
-    on("c-c", filter=typing)(lambda _e: state.cancel_input())
+    Key(("escape",), "cancel", lambda app: app.cancel_input(), eager=True),
+    Key(("c-c",), "cancel", lambda app: app.cancel_input(), footer=False),
+)
+
+
+@cache
+def sections() -> tuple[Section, ...]:
+    """Every row, by where it works, in the order the help shows them."""
+    from fdash.tui.tabs import TABS
+
+    found = [
+        Section("Everywhere", "everywhere", (_tab_row(), *EVERYWHERE)),
+        Section("Moving", "free", MOVING),
+    ]
+    for tab in TABS:
+        package = tab.package
+        found.append(Section(tab.title, f"tab:{tab.name}", package.KEYS, package.MOUSE))
+    found += [
+        Section("Search results (/)", "results", RESULTS),
+        Section("Search bar", "search bar", SEARCH_BAR),
+        Section("Help and warnings", "overlay", OVERLAY),
+        Section("Dialogs and the filter bar", "typing", TYPING),
+    ]
+    return tuple(found)
+
+
+def help_sections() -> list[Section]:
+    """The sections the help shows: tabs with the same keys share one (Sessions and
+    Favorites); a tab with no keys of its own has none."""
+    merged: list[Section] = []
+    for section in sections():
+        if not section.rows:
+            continue
+        same = next((i for i, s in enumerate(merged) if s.rows is section.rows), None)
+        if same is not None:
+            s = merged[same]
+            merged[same] = Section(f"{s.title}, {section.title}", s.when, s.rows, s.mouse)
+        else:
+            merged.append(section)
+    return merged
+
+
+def footer_rows(app: AppState) -> list[Key]:
+    """The keys the footer shows now."""
+    by_when = {s.when: s.rows for s in sections()}
+    request = app.input
+    if request is not None:
+        rows = by_when["typing"]
+        if request.kind == "search":
+            rows = by_when["search bar"] + rows
+    elif app.overlay is not None:
+        rows = MOVING[:1] + OVERLAY + EVERYWHERE[-1:]
+    elif app.search.active:
+        rows = RESULTS + EVERYWHERE
+    else:
+        rows = by_when[f"tab:{app.tab}"] + by_when["everywhere"]
+    return [row for row in rows if row.footer]
+
+
+def bindings(app: AppState, after: Callable[[], None] = lambda: None):
+    """The prompt_toolkit key bindings of every row. Each calls its action, then lets the
+    layout catch up (`after`: focus the text input that opened, or give focus back)."""
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings
+
+    from fdash.tui.tabs import TABS
+
+    kb = KeyBindings()
+    typing = Condition(lambda: app.input is not None)
+    overlay = Condition(lambda: app.input is None and app.overlay is not None)
+    normal = Condition(lambda: app.input is None and app.overlay is None)
+    searching = Condition(lambda: app.search.active)
+    filters = {
+        "everywhere": normal,
+        "free": ~typing,
+        "results": normal & searching,
+        "search bar": Condition(lambda: app.input is not None and app.input.kind == "search"),
+        "overlay": overlay,
+        "typing": typing,
+    }
+    for tab in TABS:
+        filters[f"tab:{tab.name}"] = normal & ~searching & Condition(
+            lambda name=tab.name: app.tab == name
+        )
+
+    def add(row: Key, key: str, when: str, action: Callable[[AppState], None]) -> None:
+        def handler(_event) -> None:
+            if app.input is None:
+                app.clear_message()
+            action(app)
+            after()
+
+        handler.row = row  # for the test that every binding is in the help
+        kb.add(key, filter=filters[when], eager=row.eager)(handler)
+
+    for section in sections():
+        for row in section.rows:
+            when = row.when or section.when
+            for key in row.keys:
+                action = row.action[key] if isinstance(row.action, dict) else row.action
+                add(row, key, when, action)
     return kb

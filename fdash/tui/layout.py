@@ -4,10 +4,8 @@ the AppState at every render."""
 
 from __future__ import annotations
 
-import importlib
 import threading
 
-from prompt_toolkit.application.current import get_app
 from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.layout import (
@@ -22,58 +20,29 @@ from prompt_toolkit.layout import (
     Window,
 )
 from prompt_toolkit.layout.dimension import Dimension
-from prompt_toolkit.layout.mouse_handlers import MouseHandlers
-from prompt_toolkit.layout.screen import Screen, WritePosition
 from prompt_toolkit.widgets import Frame, TextArea
 
-from fdash.tui.controls import LineControl, ListControl
-from fdash.tui.lists import SessionList
+from fdash.tui import chrome
+from fdash.tui.controls import LineControl
+from fdash.tui.panes import NARROW, Lazy, columns, line, listing, separator, side_width
 from fdash.tui.state import AppState
-from fdash.tui.views import chrome
+from fdash.tui.tabs import TABS
 
 HINTS = {"filter": "  Enter keep · Esc cancel ", "search": "  ↑↓ move · Enter results · Esc close "}
-NARROW = 80  # fewer columns: the prompt panel replaces the list instead of sitting beside it
-WIDE = 110  # from this width the Activity heatmap sits beside the day's sessions
-VIEWS = ("overview", "groups", "projects", "sessions", "settings", "activity", "search", "overlays")
-
-
-def _view(name: str):
-    """A view module, imported on first use: the first frame (the loading screen) needs
-    none of them, nor Rich, so it is drawn sooner."""
-    return importlib.import_module(f"fdash.tui.views.{name}")
+search_view = Lazy("fdash.tui.search.view")
+overlays = Lazy("fdash.tui.overlays")
 
 
 def warm_up() -> None:
     """Import the views on a background thread while the data loads."""
+    import importlib
+
+    names = [f"fdash.tui.tabs.{tab.name}.view" for tab in TABS if tab.name != "favorites"]
+    names += ["fdash.tui.search.view", "fdash.tui.overlays"]
     threading.Thread(
-        target=lambda: [_view(name) for name in VIEWS], name="fdash-imports", daemon=True
+        target=lambda: [importlib.import_module(name) for name in names],
+        name="fdash-imports", daemon=True,
     ).start()
-
-
-def _size():
-    try:
-        return get_app().output.get_size()
-    except Exception:  # noqa: BLE001 - no app (a unit test building the layout)
-        return None
-
-
-def _columns() -> int:
-    size = _size()
-    return size.columns if size is not None else 120
-
-
-def _rows() -> int:
-    size = _size()
-    return size.rows if size is not None else 40
-
-
-def _line(get_fragments, style: str = "", focusable: bool = False) -> Window:
-    return Window(
-        LineControl(get_fragments, focusable=focusable),
-        height=1,
-        style=style,
-        always_hide_cursor=True,
-    )
 
 
 class Switch(DynamicContainer):
@@ -92,8 +61,8 @@ class Switch(DynamicContainer):
 
 class FdashLayout:
     def __init__(self, state: AppState):
-        self.state = state
-        self.tabbar = _line(
+        self.app = self.state = state
+        self.tabbar = line(
             lambda w: chrome.tab_bar(state, w, self._click_tab), "class:tabbar", True
         )
         self.dialog_input = TextArea(multiline=False, wrap_lines=False, style="class:dialog.input")
@@ -101,28 +70,9 @@ class FdashLayout:
         for area in (self.dialog_input, self.filter_input):
             area.buffer.on_text_changed += lambda buffer: state.input_changed(buffer.text)
         self._synced = None
-        self.bodies = {
-            "overview": Window(ListControl(lambda w: _view("overview").model(state, w))),
-            "groups": Window(ListControl(lambda w: _view("groups").model(state, w))),
-            "projects": HSplit(
-                [
-                    _line(lambda _w: _view("projects").info(state)),
-                    _line(lambda w: _view("projects").header(state, w)),
-                    Window(ListControl(lambda w: _view("projects").model(state, w))),
-                ]
-            ),
-            "sessions": self._sessions_body(state.sessions),
-            "favorites": self._sessions_body(state.favorites),
-            "settings": HSplit(
-                [
-                    _line(lambda _w: _view("settings").info(state)),
-                    Window(ListControl(lambda w: _view("settings").model(state, w))),
-                ]
-            ),
-            "activity": self._activity_body(),
-        }
+        self.bodies = {tab.name: tab.package.body(self, state.tabs[tab.name]) for tab in TABS}
         self.search_body = self._search_body()
-        self.loading = Window(ListControl(lambda w: chrome.loading_model(state, w)))
+        self.loading = listing(lambda w: chrome.loading_model(state, w))
         in_bar = Condition(lambda: state.input is not None and state.input.kind in HINTS)
         dialog = Condition(lambda: state.input is not None and state.input.kind not in HINTS)
         filter_bar = ConditionalContainer(
@@ -151,15 +101,15 @@ class FdashLayout:
                 self.tabbar,
                 self._body(),
                 filter_bar,
-                _line(lambda w: chrome.status_line(state, w), "class:status"),
-                _line(lambda w: chrome.footer(state, w), "class:footer"),
+                line(lambda w: chrome.status_line(state, w), "class:status"),
+                line(lambda w: chrome.footer(state, w), "class:footer"),
             ],
             # no style: every cell is written by a control (lines are padded to the width)
             # or filled by a styled window, so no pass over every cell paints a background
         )
         overlay = ConditionalContainer(
             Frame(
-                Window(ListControl(self._overlay_model)),
+                listing(self._overlay_model),
                 title=self._overlay_title,
                 style="class:overlay",
             ),
@@ -170,8 +120,8 @@ class FdashLayout:
                 HSplit(
                     [
                         self.dialog_input,
-                        _line(lambda _w: self._dialog_error(), "class:dialog"),
-                        _line(
+                        line(lambda _w: self._dialog_error(), "class:dialog"),
+                        line(
                             lambda _w: [
                                 ("class:dialog.hint", state.input.hint if state.input else "")
                             ],
@@ -196,95 +146,22 @@ class FdashLayout:
 
     # ------------------------------------------------------------------ pieces
 
-    def _sessions_body(self, lst: SessionList):
-        state = self.state
-        list_pane = HSplit(
-            [
-                _line(lambda _w: _view("sessions").info(state, lst)),
-                _line(lambda w: _view("sessions").header(state, lst, w)),
-                Window(ListControl(lambda w: _view("sessions").model(state, lst, w))),
-            ]
-        )
-        side_pane = HSplit(
-            [
-                _line(lambda _w: self._side_title(lst)),
-                Window(ListControl(lambda w: _view("sessions").side_model(state, lst, w))),
-            ],
-            width=self._side_width,
-        )
-        separator = Window(
-            width=1,
-            char="│",
-            style=lambda: "class:separator.focused" if lst.side_focus else "class:separator",
-        )
-        narrow = Condition(lambda: _columns() < NARROW)
-        side_focus = Condition(lambda: lst.side_focus)
-        return VSplit(
-            [
-                ConditionalContainer(list_pane, filter=~narrow | ~side_focus),
-                ConditionalContainer(separator, filter=~narrow),
-                ConditionalContainer(side_pane, filter=~narrow | side_focus),
-            ]
-        )
-
     def _search_body(self):
         state = self.state
         results = HSplit(
             [
-                _line(lambda _w: _view("search").info(state)),
-                _line(lambda w: _view("search").header(state, w)),
-                Window(ListControl(lambda w: _view("search").model(state, w))),
+                line(lambda _w: search_view.info(state)),
+                line(lambda w: search_view.header(state, w)),
+                listing(lambda w: search_view.model(state, w)),
             ]
         )
-        side = Window(
-            ListControl(lambda w: _view("search").side_model(state, w)), width=self._side_width
-        )
-        narrow = Condition(lambda: _columns() < NARROW)
+        side = listing(lambda w: search_view.side_model(state, w), width=side_width)
+        narrow = Condition(lambda: columns() < NARROW)
         return VSplit(
             [
                 results,
-                ConditionalContainer(Window(width=1, char="│", style="class:separator"), ~narrow),
+                ConditionalContainer(separator(), ~narrow),
                 ConditionalContainer(side, filter=~narrow),
-            ]
-        )
-
-    def _activity_body(self):
-        state = self.state
-
-        def chart_height() -> int:
-            return _view("activity").chart_rows(_rows()) + 2
-
-        def heat(**size) -> Window:
-            return Window(ListControl(lambda w: _view("activity").heat_model(state, w)), **size)
-
-        wide = Condition(lambda: _columns() >= WIDE)
-        day = HSplit(
-            [
-                _line(lambda w: _view("activity").header(state, w)),
-                Window(ListControl(lambda w: _view("activity").sessions_model(state, w))),
-            ]
-        )
-        beside = heat(width=lambda: Dimension.exact(_view("activity").heat_width(state)))
-        return HSplit(
-            [
-                _line(lambda _w: _view("activity").info(state)),
-                Window(
-                    ListControl(
-                        lambda w: _view("activity").chart_model(state, w, chart_height())
-                    ),
-                    height=lambda: Dimension.exact(chart_height()),
-                ),
-                _line(lambda w: _view("activity").period_line(state, w)),
-                VSplit(
-                    [
-                        day,
-                        ConditionalContainer(
-                            Window(width=1, char="│", style="class:separator"), wide
-                        ),
-                        ConditionalContainer(beside, wide),
-                    ]
-                ),
-                ConditionalContainer(heat(height=Dimension(min=3, preferred=12, max=14)), ~wide),
             ]
         )
 
@@ -295,19 +172,6 @@ class FdashLayout:
     def _bar_hint(self) -> str:
         request = self.state.input
         return HINTS.get(request.kind if request is not None else "", "")
-
-    @staticmethod
-    def _side_width() -> Dimension:
-        columns = _columns()
-        if columns < NARROW:
-            return Dimension()
-        return Dimension.exact(max(28, int(columns * 0.32)))
-
-    @staticmethod
-    def _side_title(lst: SessionList):
-        style = "class:pane.title.focused" if lst.side_focus else "class:pane.title"
-        hint = "j k scroll · Esc back" if lst.side_focus else "Tab to scroll"
-        return [(style, " Prompts "), ("class:status", f" {hint}")]
 
     def _body(self) -> Container:
         state = self.state
@@ -324,8 +188,8 @@ class FdashLayout:
 
     def _overlay_model(self, width: int):
         if self.state.overlay == "warnings":
-            return _view("overlays").warnings_model(self.state, width)
-        return _view("overlays").help_model(self.state, width)
+            return overlays.warnings_model(self.state, width)
+        return overlays.help_model(self.state, width)
 
     def _overlay_title(self) -> str:
         if self.state.overlay == "warnings":
@@ -340,21 +204,6 @@ class FdashLayout:
 
     def _click_tab(self, tab: str) -> None:
         self.state.set_tab(tab)
-
-    def prerender(self, tab: str, columns: int, rows: int) -> None:
-        """Draw `tab` on a throwaway screen, so that its rows, its lines and prompt_toolkit's
-        character cache are ready before its first visit (at 10,000 sessions a first
-        visit cost ~25 ms more than a later one)."""
-        state = self.state
-        if state.catalog is None or state.search.active:
-            return
-        shown, state.tab = state.tab, tab
-        try:
-            self.container.write_to_screen(
-                Screen(), MouseHandlers(), WritePosition(0, 0, columns, rows), "", False, None
-            )
-        finally:
-            state.tab = shown
 
     # ------------------------------------------------------------------ focus
 

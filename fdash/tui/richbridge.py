@@ -94,12 +94,6 @@ def render_lines(renderable: RenderableType, width: int, dark: bool) -> list[Lin
     return ansi_lines(to_ansi(renderable, width, dark))
 
 
-def render_line(renderable: RenderableType, width: int, dark: bool) -> Line:
-    """One line only (a table row built with fixed column widths)."""
-    lines = render_lines(renderable, width, dark)
-    return lines[0] if lines else []
-
-
 def segment_lines(renderable: RenderableType, width: int, dark: bool) -> list[Line]:
     """Like `render_lines`, from Rich's segments instead of its ANSI text (faster: for
     content redrawn on every selection move, like the prompt panel)."""

@@ -1,14 +1,15 @@
-"""AppState: everything the full-screen app knows, and every action a key can take.
+"""AppState: what the full-screen app is — the config, the data on screen, the tabs'
+states, the search, what overlays the screen — and the actions that span tabs.
 
-Views are functions of this object; key bindings only call its methods. It imports no
-prompt_toolkit and no Rich, and talks to the outside world through `Hooks`, so tests can
-drive it with no event loop: by default background work runs synchronously and
-`invalidate` / `exit` do nothing.
+Views are functions of this object; key bindings call its actions or its tabs'. It
+imports no prompt_toolkit and no Rich, and talks to the outside world through `Hooks`,
+so tests drive it with no event loop: by default background work runs synchronously and
+`invalidate` / `exit` do nothing. Reading the sessions is the `Loader`'s; what is derived
+from them is the `Data`'s; each tab's own state is built from its folder in `tabs/`.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from attrs import define, evolve, field
 
 from fdash.core.catalog import Catalog, SessionsDirError, with_config
-from fdash.core.config import TABS, Config, LoadedConfig
+from fdash.core.config import Config, LoadedConfig
 from fdash.core.favorites import FavoritesError, set_favorite
 from fdash.core.models import Entry
 from fdash.core.paths import expand
@@ -25,35 +26,15 @@ from fdash.core.source import Source, resolve_source
 from fdash.core.text import one_line
 from fdash.core.timeline import TimeError, Zone, local_zone, zone
 from fdash.core.titles import TitleEditError, rename_session
-from fdash.tui.activity import ActivityState
+from fdash.tui.context import TabState
 from fdash.tui.cursor import Scroll
+from fdash.tui.data import Data
 from fdash.tui.deferred import Deferred
-from fdash.tui.finder import SearchState
-from fdash.tui.lists import FACTS, ProjectList, SessionList
-from fdash.tui.live import Watcher
-from fdash.tui.loading import Loading
+from fdash.tui.hooks import Hooks
+from fdash.tui.loader import Loader
 from fdash.tui.prompts import PromptLoader
-from fdash.tui.settings import SettingsState
-
-
-def _run_now(fn: Callable[[], None]) -> None:
-    fn()
-
-
-def _nothing(*_args) -> None:
-    return None
-
-
-@define
-class Hooks:
-    """How the state reaches the event loop (the app sets these; tests keep the defaults)."""
-
-    invalidate: Callable[[], None] = _nothing  # ask for a redraw (thread-safe)
-    call_soon: Callable[[Callable[[], None]], None] = _run_now  # run on the UI thread, redraw
-    step: Callable[[Callable[[], None]], None] = _run_now  # run on the UI thread soon, no redraw
-    spawn: Callable[[Callable[[], None]], None] = _run_now  # run in the background
-    exit: Callable[[object], None] = _nothing  # leave the app with a result
-    loaded: Callable[[bool], None] = _nothing  # new data is in (live: by the live view)
+from fdash.tui.search.state import SearchState
+from fdash.tui.tabs import NAMES, TABS
 
 
 @define
@@ -76,80 +57,52 @@ class InputRequest:
     cancel: Callable[[], None] | None = None
 
 
+class Tabs(dict):
+    """Each tab's state by name, also as attributes (`app.tabs.sessions`)."""
+
+    def __getattr__(self, name: str) -> TabState:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 @define
-class AppState(Loading):
+class AppState:
     loaded: LoadedConfig
     source: Source
     use_index: bool = True
     hooks: Hooks = field(factory=Hooks)
+    today_is: date | None = field(default=None, alias="today")  # None: the real today
+    clock: Callable[[], datetime] | None = None  # "now" for the budget (None: the real now)
 
     tab: str = field(init=False)  # from [display] default_tab
     dark: bool = field(init=False)  # from [display] dark_mode; `d` flips it (not saved)
-    catalog: Catalog | None = None
-    root: Path = field(init=False)
-    more_roots: tuple[Path, ...] = field(init=False)  # read together with `root`
-    demo: bool = field(init=False)
-    data_version: int = 0  # bumped on every change of the entries
-    content_version: int = 0  # bumped when more than favorite marks changed
-    generation: int = 0  # catalog loads so far (keys the prompt cache)
-    loading: bool = False
-    progress: tuple[int, int] = (0, 0)
-    load_started: float = 0.0
-    load_seconds: float | None = None
-    load_done_at: float = 0.0  # perf_counter() when the data arrived
-    load_took: float = 0.0  # seconds the last read took (live or not)
-    today_is: date | None = field(default=None, alias="today")  # None: the real today
-    clock: Callable[[], datetime] | None = None  # "now" for the budget (None: the real now)
-    live_loading: bool = False  # a reload the live view started (the screen stays quiet)
-    updated_at: datetime | None = None  # when the live view last brought new data
-    load_error: str | None = None
+    data: Data = field(init=False)
+    loader: Loader = field(init=False)
+    tabs: Tabs = field(init=False)
+    search: SearchState = field(init=False)
+    prompts: PromptLoader = field(init=False)
     message: Message | None = None
     overlay: str | None = None  # help | warnings
     overlay_scroll: Scroll = field(factory=Scroll)
     input: InputRequest | None = None
-    overview_scroll: Scroll = field(factory=Scroll)
-    groups_scroll: Scroll = field(factory=Scroll)
-    sessions: SessionList = field(init=False)
-    favorites: SessionList = field(init=False)
-    projects: ProjectList = field(init=False)
-    settings: SettingsState = field(init=False)
-    prompts: PromptLoader = field(init=False)
-    search: SearchState = field(init=False)
-    activity: ActivityState = field(init=False)
-    budget: Deferred = field(init=False)
-    watcher: Watcher = field(factory=Watcher, init=False)
-    _facts: dict = field(factory=dict, init=False)
     _zone: tuple[str, Zone] | None = field(default=None, init=False)
-    _zoned: dict = field(factory=dict, init=False)
-    _cancel: bool = field(default=False, init=False)
-    _idle: threading.Event = field(factory=threading.Event, init=False)
-    _load_ns: int = field(default=0, init=False)  # time.time_ns() when the data began to be read
-    _loaded_from: tuple | None = field(default=None, init=False)  # entries the facts are of
-    _last_progress: float = field(default=0.0, init=False)
-    _pending: tuple | None = field(default=None, init=False)  # a reload asked for during one
 
     def __attrs_post_init__(self) -> None:
         display = self.loaded.config.display
-        self.tab = display.default_tab if display.default_tab in TABS else "overview"
+        self.tab = display.default_tab if display.default_tab in NAMES else NAMES[0]
         self.dark = display.dark_mode
-        self.root = Path(self.source.root)
-        self.more_roots = tuple(Path(p) for p in getattr(self.source, "more_roots", ()))
-        self.demo = self.source.demo
-        self.sessions = SessionList(self)
-        self.favorites = SessionList(self, favorites_only=True)
-        self.projects = ProjectList(self)
-        self.settings = SettingsState(self)
+        self.data = Data(None)
+        self.loader = Loader(
+            self.source, self.use_index, self.hooks, lambda: self.config, self.now,
+            self._deliver, lambda error: self.flash(error, "error"),
+        )
+        self.tabs = Tabs({tab.name: tab.package.State(self) for tab in TABS})
+        self.search = SearchState(self)
         self.prompts = PromptLoader(
             lambda fn: self.hooks.spawn(fn), lambda: self.hooks.invalidate()
         )
-        self.search = SearchState(self)
-        self.activity = ActivityState(self)
-        self.budget = Deferred(
-            lambda fn: self.hooks.step(fn),
-            lambda fn: self.hooks.call_soon(fn),
-            shown=lambda: self.tab == "overview" and not self.search.active,
-        )
-        self._idle.set()
         if self.source.note:
             self.message = Message(one_line(self.source.note))
 
@@ -160,8 +113,20 @@ class AppState(Loading):
         return self.loaded.config
 
     @property
+    def catalog(self) -> Catalog | None:
+        return self.data.catalog
+
+    @property
     def entries(self) -> tuple[Entry, ...]:
-        return self.catalog.entries if self.catalog is not None else ()
+        return self.data.entries
+
+    @property
+    def write_path(self) -> Path:
+        return self.loaded.write_path
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        return (self.loader.root, *self.loader.more_roots)
 
     @property
     def warning_count(self) -> int:
@@ -174,24 +139,23 @@ class AppState(Loading):
         found += [(str(self.loaded.path or "config"), w) for w in self.loaded.warnings]
         return found
 
-    def fact(self, name: str):
-        """A value computed from the entries (see `lists.FACTS`), kept while it holds."""
-        kind, make = FACTS[name]
-        version = self.generation if kind == "load" else self.content_version
-        found = self._facts.get(name)
-        if found is None or found[0] != version:
-            found = (version, make(self.entries))
-            self._facts[name] = found
-        return found[1]
+    def _deliver(self, data: Data, config: Config, live: bool) -> None:
+        """New data from the loader (read with `config`)."""
+        if config is not self.config:  # the config changed while reading
+            data = data.changed(with_config(data.catalog, self.config))
+        self.data = data
+        self.hooks.loaded(live)
 
-    def zoned(self, name: str, make: Callable[[tuple[Entry, ...], Zone], object]):
-        """A value computed from the entries in the report time zone, kept while both hold."""
-        key = (self.content_version, self.zone.name)
-        found = self._zoned.get(name)
-        if found is None or found[0] != key:
-            found = (key, make(self.entries, self.zone))
-            self._zoned[name] = found
-        return found[1]
+    def _set(self, catalog: Catalog, content: bool = True) -> None:
+        """The same sessions, changed here (`content=False`: favorite marks only)."""
+        self.data = self.data.changed(catalog, content)
+
+    def reload(self) -> None:
+        self.loader.reload()
+
+    def poll(self) -> bool:
+        """Live view (from a background thread): re-read if a session file changed."""
+        return self.loader.poll(self.data)
 
     @property
     def zone(self) -> Zone:
@@ -217,22 +181,27 @@ class AppState(Loading):
         moment = self.now()
         return moment.astimezone(self.zone.tz).date() if self.zone.tz else moment.date()
 
-    def empties(self) -> list[bool]:
-        """Whether "hide empty" hides each entry, by position."""
-        return self.fact("empties")
-
-    def order(self, field: str) -> list[int]:
-        """Positions in `entries` sorted by `field` (ascending, then by id)."""
-        return self.fact(f"order:{field}")
-
-    def _changed(self, content: bool = True) -> None:
-        self.data_version += 1
-        if content:
-            self.content_version += 1
+    # ------------------------------------------------------------------ tabs
 
     @property
-    def current_list(self) -> SessionList | None:
-        return {"sessions": self.sessions, "favorites": self.favorites}.get(self.tab)
+    def current(self) -> TabState:
+        """The state of the tab on screen."""
+        return self.tabs[self.tab]
+
+    def showing(self, tab: str) -> bool:
+        return self.tab == tab and not self.search.active
+
+    def deferred(self, tab: str) -> Deferred:
+        return Deferred(
+            lambda fn: self.hooks.step(fn),
+            lambda fn: self.hooks.call_soon(fn),
+            shown=lambda: self.showing(tab),
+        )
+
+    def set_tab(self, tab: str) -> None:
+        if tab in self.tabs:
+            self.tab = tab
+            self.search.active = False
 
     # ------------------------------------------------------------------ messages, overlays
 
@@ -241,11 +210,6 @@ class AppState(Loading):
 
     def clear_message(self) -> None:
         self.message = None
-
-    def set_tab(self, tab: str) -> None:
-        if tab in TABS:
-            self.tab = tab
-            self.search.active = False
 
     def toggle_dark(self) -> None:
         self.dark = not self.dark
@@ -258,16 +222,14 @@ class AppState(Loading):
         self.hooks.exit(None)
 
     def escape(self) -> None:
-        """Esc: close an overlay or the search, leave the prompt panel, or clear the filter."""
-        lst = self.current_list
+        """Esc: close an overlay or the search, else whatever the tab does (leave the
+        prompt panel, clear the filter)."""
         if self.overlay is not None:
             self.overlay = None
         elif self.search.active:
             self.search.active = False
-        elif lst is not None and lst.side_focus:
-            lst.side_focus = False
-        elif lst is not None and lst.filter:
-            lst.set_filter("")
+        else:
+            self.current.escape()
 
     # ------------------------------------------------------------------ text input
 
@@ -317,22 +279,10 @@ class AppState(Loading):
             return self.overlay_scroll
         if self.search.active:
             return self.search
-        if self.tab == "activity":
-            return self.activity
-        if self.tab == "overview":
-            return self.overview_scroll
-        if self.tab == "groups":
-            return self.groups_scroll
-        if self.tab == "projects":
-            return self.projects
-        if self.tab == "settings":
-            return self.settings
-        lst = self.current_list
-        return lst.side if lst.side_focus else lst
+        return self.current.scroller()
 
     def move(self, delta: int) -> None:
-        target = self._scroller()
-        (target.by if isinstance(target, Scroll) else target.move)(delta)
+        self._scroller().move(delta)
 
     def page(self, pages: int) -> None:
         self._scroller().page(pages)
@@ -343,45 +293,14 @@ class AppState(Loading):
     def end(self) -> None:
         self._scroller().end()
 
-    def anticipate(self) -> bool:
-        """While idle: build what the next key is likely to show in the current list
-        (see `SessionList.anticipate`); whether there was anything to do."""
-        lst = self.current_list
-        if lst is None or self.search.active or self.catalog is None or self.loading:
-            return False
-        return lst.anticipate()
-
-    def next_pane(self) -> None:
-        lst = self.current_list
-        if lst is not None:
-            lst.side_focus = not lst.side_focus
-
     # ------------------------------------------------------------------ sessions actions
 
     def selected_entry(self) -> Entry | None:
-        """The session the keys act on: the selected search result, the session selected
-        in the Activity tab's day, or in the current list."""
+        """The session the keys act on: the selected search result, else the one the
+        tab on screen has selected."""
         if self.search.active:
             return self.search.selected_entry()
-        if self.tab == "activity":
-            return self.activity.selected_entry()
-        lst = self.current_list
-        return lst.selected_entry() if lst is not None else None
-
-    def open_filter(self) -> None:
-        lst = self.current_list
-        if lst is None:
-            return
-        before = lst.filter
-        self.ask(
-            "filter",
-            "Filter",
-            lst.filter,
-            lambda _text: None,
-            live=lst.set_filter,
-            cancel=lambda: lst.set_filter(before),
-            hint="title, project or prompt words · Enter keep · Esc cancel",
-        )
+        return self.current.selected_entry()
 
     def open_search(self) -> None:
         """`/`: the search bar, over the results of the last search (typing updates them)."""
@@ -407,7 +326,7 @@ class AppState(Loading):
             return
         self.search.active = False
         self.tab = "sessions"
-        if not self.sessions.show(session_id):
+        if not self.tabs.sessions.show(session_id):
             self.flash("that session is no longer there; refresh with r", "error")
 
     def toggle_favorite(self) -> None:
@@ -415,7 +334,7 @@ class AppState(Loading):
         if entry is None:
             return
         session_id = entry.session.id
-        root = self.catalog.root_of(entry) if self.catalog is not None else self.root
+        root = self.catalog.root_of(entry) if self.catalog is not None else self.loader.root
         try:
             favorites = set_favorite(root, session_id, not entry.favorite)
         except FavoritesError as exc:
@@ -436,8 +355,7 @@ class AppState(Loading):
             else evolve(e, favorite=not e.favorite)
             for e in catalog.entries
         )
-        self.catalog = evolve(self.catalog, entries=entries)
-        self._changed(content=False)
+        self._set(evolve(catalog, entries=entries), content=False)
 
     def edit_title(self) -> None:
         entry = self.selected_entry()
@@ -475,8 +393,7 @@ class AppState(Loading):
         entries = tuple(
             change(e) if e.session.id == session_id else e for e in self.catalog.entries
         )
-        self.catalog = evolve(self.catalog, entries=entries)
-        self._changed()
+        self._set(evolve(self.catalog, entries=entries))
 
     def connect(self) -> None:
         """Leave the app and resume the selected session in droid (run() does the exec)."""
@@ -499,19 +416,18 @@ class AppState(Loading):
         if config.display.dark_mode != old.display.dark_mode:
             self.dark = config.display.dark_mode
         if config.display != old.display:
-            for lst in (self.sessions, self.favorites):
-                lst.apply_display(config.display)
+            for state in self.tabs.values():
+                state.apply_display(config.display)
         if config.paths.sessions_dir != old.paths.sessions_dir:  # read it now (over any -d)
             try:
                 source = resolve_source(None, config)
             except SessionsDirError as exc:
                 self.flash(str(exc), "error")
             else:
-                self.reload(source.root, demo=source.demo, more_roots=source.more_roots)
+                self.loader.reload(source.root, demo=source.demo, more_roots=source.more_roots)
         elif config.paths.sessions_dirs != old.paths.sessions_dirs:  # the same main folder, others
-            self.reload(more_roots=tuple(expand(d) for d in config.paths.sessions_dirs))
+            self.loader.reload(more_roots=tuple(expand(d) for d in config.paths.sessions_dirs))
         elif self.catalog is not None and (
             config.pricing != old.pricing or config.grouping != old.grouping
         ):
-            self.catalog = with_config(self.catalog, config)
-            self._changed()
+            self._set(with_config(self.catalog, config))

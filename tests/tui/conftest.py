@@ -138,7 +138,7 @@ def make_state(
 @pytest.fixture
 def headless():
     """`headless(state, columns=120, rows=40)` → a started Headless app, stopped afterwards."""
-    from fdash.tui.headless import Headless
+    from tests.tui.harness import Headless
 
     started = []
 
@@ -153,3 +153,10 @@ def headless():
     yield start
     for harness in started:
         harness.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that run the app headless are `screen` tests (`-m "not screen"` skips them)."""
+    for item in items:
+        if "headless" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.screen)

@@ -12,9 +12,9 @@ import pytest
 from fdash.core import timeline
 from fdash.core.config import load_config
 from fdash.core.source import Source
-from fdash.tui.activity import Chart, Heat
-from fdash.tui.lists import GroupRow
 from fdash.tui.state import AppState
+from fdash.tui.tabs.activity.state import Chart, Heat
+from fdash.tui.tabs.sessions.state import GroupRow
 
 from .conftest import make_state, write_session
 
@@ -31,7 +31,7 @@ TODAY = date(2026, 11, 14)
 def loaded(root, config_text=None, **kwargs):
     state = make_state(root, config_text, **kwargs)
     state.reload()
-    assert state.catalog is not None, state.load_error
+    assert state.catalog is not None, state.loader.error
     return state
 
 
@@ -55,7 +55,7 @@ def family_tree(root: Path) -> Path:
 def test_activity_days_match_the_daily_report(small):
     state = loaded(small, today=TODAY)
     state.set_tab("activity")  # elsewhere its timelines pause
-    chart = state.activity.chart()
+    chart = state.tabs.activity.chart()
     assert isinstance(chart, Chart) and chart.unit == "day"
     assert chart.periods[-1].start == TODAY and len(chart.periods) >= 20 * 7 - 6
     daily = timeline.timeline(state.entries, timeline.PeriodSpec("day"), timeline.zone("UTC"),
@@ -66,16 +66,16 @@ def test_activity_days_match_the_daily_report(small):
         assert by_day[period.start].cost_usd == period.cost_usd
     alpha_day = by_day[date(2026, 11, 10)]
     assert alpha_day.tokens.total == 5000 + 500 + 10000
-    assert state.activity.period().start == date(2026, 11, 11)  # the last day with sessions
-    state.activity.step(-1)
-    assert state.activity.period().start == date(2026, 11, 10)
-    assert [e.session.id for e, _p in state.activity.rows()] == [ALPHA]
+    assert state.tabs.activity.period().start == date(2026, 11, 11)  # the last day with sessions
+    state.tabs.activity.step(-1)
+    assert state.tabs.activity.period().start == date(2026, 11, 10)
+    assert [e.session.id for e, _p in state.tabs.activity.rows()] == [ALPHA]
 
 
 def test_activity_toggles_and_enter_opens_the_session(small):
     state = loaded(small, today=TODAY)
     state.set_tab("activity")
-    act = state.activity
+    act = state.tabs.activity
     act.day = date(2026, 11, 10)
     act.toggle_metric()
     assert act.metric == "cost"
@@ -91,19 +91,18 @@ def test_activity_toggles_and_enter_opens_the_session(small):
     assert isinstance(heat, Heat) and heat.rows[0].project == "/home/test/proj/\x1b[31mred"
     state.open_session()
     assert state.tab == "sessions"
-    assert state.sessions.selected_entry().session.id == ALPHA
+    assert state.tabs.sessions.selected_entry().session.id == ALPHA
 
 
 def test_the_report_time_zone_moves_the_days(small):
     # 10:00 UTC is already the next day at UTC+14
     state = loaded(small, '[reports]\ntimezone = "Pacific/Kiritimati"\n', today=TODAY)
     state.set_tab("activity")
-    days = {p.start: p.tokens.total for p in state.activity.chart().periods}
+    days = {p.start: p.tokens.total for p in state.tabs.activity.chart().periods}
     assert days[date(2026, 11, 11)] == 15500  # alpha: 2026-11-10 10:00 UTC
     assert days[date(2026, 11, 10)] == 620 and days[date(2026, 11, 9)] == 0  # beta, a day later
-    from fdash.core import aggregate
 
-    per_day = state.zoned("per_day", lambda es, z: aggregate.sessions_per_day(es, z.tz))
+    per_day = state.data.per_day(state.zone)
     assert per_day[date(2026, 11, 11)] == 1 and date(2026, 11, 9) not in per_day
 
 
@@ -129,7 +128,7 @@ def test_search_finds_prompt_words_and_enter_jumps(small):
     assert state.search.selected_entry().session.id == ALPHA  # the selection stayed on it
     state.open_session()
     assert not state.search.active and state.tab == "sessions"
-    assert state.sessions.selected_entry().session.id == ALPHA
+    assert state.tabs.sessions.selected_entry().session.id == ALPHA
 
 
 def test_search_result_can_be_resumed_and_escape_closes(small):
@@ -146,13 +145,13 @@ def test_search_result_can_be_resumed_and_escape_closes(small):
 
 def test_enter_shows_a_session_the_filter_hid(small):
     state = loaded(small)
-    state.sessions.set_filter("alpha")
-    state.sessions.toggle_hide_empty()
+    state.tabs.sessions.set_filter("alpha")
+    state.tabs.sessions.toggle_hide_empty()
     state.open_search()
     state.submit_input("new session")  # the empty one: hidden by both
     state.open_session()
-    assert state.sessions.selected_entry().session.title == "New Session"
-    assert state.sessions.filter == "" and not state.sessions.hide_empty
+    assert state.tabs.sessions.selected_entry().session.title == "New Session"
+    assert state.tabs.sessions.filter == "" and not state.tabs.sessions.hide_empty
 
 
 # ---------------------------------------------------------------------- sub-agents, source
@@ -160,7 +159,7 @@ def test_enter_shows_a_session_the_filter_hid(small):
 
 def test_folded_sub_agents_sit_under_their_parent_and_count_once(tmp_path):
     state = loaded(family_tree(tmp_path / "s"))
-    lst = state.sessions
+    lst = state.tabs.sessions
     assert ids(lst.rows)[:3] != [PARENT, CHILD, GRANDCHILD]
     lst.toggle_fold()
     assert ids(lst.rows) == [BETA, PARENT, CHILD, GRANDCHILD]
@@ -169,7 +168,7 @@ def test_folded_sub_agents_sit_under_their_parent_and_count_once(tmp_path):
     assert (family.children, family.tokens) == (2, 930 + 62)  # tokens are t + t/10 + 2t
     assert lst.family(2).tokens == 62 and lst.family(3) is None
     own = sum(r.session.usage.total for r in lst.rows)
-    assert own == state.fact("totals").tokens.total  # every session once
+    assert own == state.data.totals.tokens.total  # every session once
     lst.cycle_grouping()  # by project: one header, its subtotal counts each session once
     header = lst.rows[0]
     assert isinstance(header, GroupRow) and header.tokens == own
@@ -212,7 +211,7 @@ def test_favorites_go_to_the_folder_of_the_session(tmp_path):
     state = AppState(load_config(None), Source(laptop, more_roots=(desktop,)))
     state.reload()
     state.set_tab("sessions")
-    state.sessions.show(BETA)
+    state.tabs.sessions.show(BETA)
     state.toggle_favorite()
     assert (desktop / ".favorites").read_text() == f'["{BETA}"]'
     assert not (laptop / ".favorites").exists()
@@ -225,14 +224,14 @@ def test_favorites_go_to_the_folder_of_the_session(tmp_path):
 @pytest.fixture
 def no_backoff(monkeypatch):
     """These tests poll right after a read: the live view's back-off would skip them."""
-    from fdash.tui import loading
+    from fdash.tui import loader as loading
 
     monkeypatch.setattr(loading, "LIVE_COST_FACTOR", 0)
 
 
 def test_the_live_view_waits_longer_when_reading_is_costly(small):
     state = loaded(small)
-    state.load_took = 3600.0  # as if re-reading took an hour
+    state.loader.took = 3600.0  # as if re-reading took an hour
     write_session(small, "66666666-6666-4666-8666-666666666666", "Brand new", day="2026-11-15")
     assert state.poll() is False and len(state.entries) == 4
 
@@ -240,13 +239,13 @@ def test_the_live_view_waits_longer_when_reading_is_costly(small):
 def test_poll_notices_a_new_session_and_keeps_the_selection(small, no_backoff):
     state = loaded(small)
     state.set_tab("sessions")
-    state.sessions.show(BETA)
+    state.tabs.sessions.show(BETA)
     assert state.poll() is False  # the first poll takes the baseline
     assert state.poll() is False
     write_session(small, "66666666-6666-4666-8666-666666666666", "Brand new", day="2026-11-15")
     assert state.poll() is True  # re-read at once (no event loop in this test)
-    assert len(state.entries) == 5 and state.updated_at is not None
-    assert state.sessions.selected_entry().session.id == BETA
+    assert len(state.entries) == 5 and state.loader.updated_at is not None
+    assert state.tabs.sessions.selected_entry().session.id == BETA
     assert state.poll() is False
 
 
@@ -284,12 +283,12 @@ def test_live_view_updates_the_screen_in_place(small, headless):
     h.press("4")
     y = next(i for i, line in enumerate(h.lines()) if "Beta bugfix" in line[:80])
     h.click(40, y)
-    assert state.sessions.selected_entry().session.id == BETA
+    assert state.tabs.sessions.selected_entry().session.id == BETA
     assert "● live" in h.lines()[-2]
     write_session(small, "66666666-6666-4666-8666-666666666666", "Brand new", day="2026-11-15")
     assert h.wait_for("Brand new", 10), h.text()
     assert h.wait_for("updated ", 5)
-    assert state.sessions.selected_entry().session.id == BETA
+    assert state.tabs.sessions.selected_entry().session.id == BETA
     lines = [line[:80] for line in h.lines()]  # the list fits: the new row above moves it down
     assert "Brand new" in lines[y - 2] and "Beta bugfix" in lines[y + 1]
 
@@ -314,9 +313,9 @@ def test_no_budget_no_panel(small, headless):
 
 def test_a_cancelled_load_leaves_quietly(small):
     state = make_state(small)
-    state.cancel_loading(timeout=0)  # the app is closing
+    state.loader.cancel(timeout=0)  # the app is closing
     state.reload()
-    assert state.catalog is None and not state.loading and state.message is None
+    assert state.catalog is None and not state.loader.loading and state.message is None
 
 
 # ---------------------------------------------------------------------- on screen
@@ -338,7 +337,7 @@ def test_activity_tab_on_screen(small, headless):
     assert h.wait_for("Sessions of the week"), h.text()
     h.press("p", "p", "enter")
     assert h.wait_for("Last active"), h.text()
-    assert h.state.tab == "sessions" and h.state.sessions.selected_entry().session.id == ALPHA
+    assert h.state.tab == "sessions" and h.state.tabs.sessions.selected_entry().session.id == ALPHA
 
 
 def test_search_on_screen(small, headless):
@@ -352,7 +351,7 @@ def test_search_on_screen(small, headless):
     assert h.state.input is None and h.state.search.active
     h.press("enter")  # show it in Sessions
     assert h.wait_for("Last active ▼"), h.text()
-    assert h.state.sessions.selected_entry().session.id == BETA
+    assert h.state.tabs.sessions.selected_entry().session.id == BETA
     h.press("/", "escape")
     assert h.wait_until(lambda: not h.state.search.active, 3)
     assert time.time() > 0
@@ -360,7 +359,7 @@ def test_search_on_screen(small, headless):
 
 def test_a_refresh_keeps_the_selected_row_on_its_screen_line(sessions):
     state = loaded(sessions)
-    lst = state.sessions
+    lst = state.tabs.sessions
     lst.move(50)
     lst.cursor.window(len(lst.rows), 20)  # as a 20-line window draws it
     top, index = lst.cursor.top, lst.cursor.index
@@ -389,5 +388,5 @@ def test_typing_further_narrows_the_last_matches(small):
     search = state.search
     for query in ("a", "al", "alpha mod", "alpha", "be", "", "proj", "proj app"):
         search.set_query(query)
-        assert search.found == state.fact("searcher").matching(query), query
+        assert search.found == state.data.searcher.matching(query), query
     assert [e.session.id for e in search.found] == [ALPHA, EMPTY]

@@ -68,7 +68,7 @@ def test_c_leaves_the_app_then_run_execs_droid(tmp_path, monkeypatch, fake_droid
 def test_quitting_during_a_scan_cancels_it(small, monkeypatch):
     """q while the sessions are read: the scan stops at its next progress report (the
     core's Cancelled) and run() returns normally, no os._exit."""
-    import fdash.tui.loading as loading_module
+    import fdash.tui.loader as loading_module
     from fdash.core.catalog import Cancelled
 
     stopped = threading.Event()
@@ -155,7 +155,7 @@ def test_plain_settles_characters_terminals_disagree_on():
     from prompt_toolkit.utils import get_cwidth
     from rich.cells import cell_len
 
-    from fdash.tui.views.common import plain
+    from fdash.core.text import one_line as plain
 
     for raw in ("⚠️ do not delete", "flag 🇫🇷", "thumb 👍🏽", "soft\xadhyphen", "a\x1b[2Jb\nc"):
         shown = plain(raw)
@@ -165,7 +165,7 @@ def test_plain_settles_characters_terminals_disagree_on():
 
 
 def test_fit_drops_low_priority_columns_first():
-    from fdash.tui.views.common import Column, fit
+    from fdash.tui.widgets import Column, fit
 
     columns = [Column("a", "A", 10, priority=9), Column("t", "T", 10, flex=True, priority=10),
                Column("id", "ID", 36, priority=1), Column("n", "N", 8, priority=5)]

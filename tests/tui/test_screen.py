@@ -27,7 +27,7 @@ def row_of(h, text: str) -> int:
 
 
 def test_first_frame_comes_before_the_data(small, headless, monkeypatch):
-    import fdash.tui.loading as state_module
+    import fdash.tui.loader as state_module
 
     release = threading.Event()
     real = state_module.load_catalog
@@ -106,7 +106,9 @@ def test_help_and_warnings_overlays(sessions, headless):
     h = headless(make_state(sessions))
     assert "warnings (w)" in h.lines()[0]
     h.press("?")
-    assert "Keys — Esc to close" in h.text() and "edit title" in h.text()
+    assert "Keys — Esc to close" in h.text() and "search prompts" in h.text()
+    h.press("end")  # the help scrolls
+    assert "Keys — Esc to close" in h.text() and "Dialogs and the filter bar" in h.text()
     h.press("escape")
     assert h.wait_until(lambda: "Keys — Esc to close" not in h.text(), 3)
     h.press("w")
@@ -149,12 +151,12 @@ def test_a_click_on_a_projects_header_sorts_by_it(small, headless):
     y = row_of(h, "Active Time")
     x = h.lines()[y].index("Sessions")
     h.click(x + 1, y)
-    assert h.state.projects.column == "sessions" and h.state.projects.descending
+    assert h.state.tabs.projects.column == "sessions" and h.state.tabs.projects.descending
     assert "Sessions ▼" in h.lines()[y]
     h.click(x + 1, y)
-    assert not h.state.projects.descending and "Sessions ▲" in h.lines()[y]
+    assert not h.state.tabs.projects.descending and "Sessions ▲" in h.lines()[y]
     h.press("p")
-    assert h.state.projects.column == "project" and "Project ▲" in h.text()
+    assert h.state.tabs.projects.column == "project" and "Project ▲" in h.text()
 
 
 def test_filter_typed_in_the_filter_bar(small, headless):
@@ -189,7 +191,7 @@ def test_favorite_key_writes_the_file_and_shows_a_star(small, headless):
     h.press("4")
     y = row_of(h, "Alpha refactor")
     h.click(40, y)
-    assert h.state.sessions.selected_entry().session.id == ALPHA
+    assert h.state.tabs.sessions.selected_entry().session.id == ALPHA
     h.press("f")
     assert orjson.loads((small / ".favorites").read_bytes()) == [ALPHA]
     assert h.lines()[y].startswith("★") and "is a favorite" in h.text()
@@ -204,7 +206,7 @@ def test_title_edit_dialog_rewrites_only_the_first_line(small, headless):
     h = headless(make_state(small))
     h.press("4")
     h.click(40, row_of(h, "Alpha refactor"))
-    path = h.state.sessions.selected_entry().session.transcript_path
+    path = h.state.tabs.sessions.selected_entry().session.transcript_path
     before = Path(path).read_bytes()
     h.press("e")
     assert "Rename session" in h.text()
@@ -221,7 +223,7 @@ def test_title_edit_of_a_live_session_shows_why(small, headless):
     h = headless(make_state(small))
     h.press("4")
     h.click(40, row_of(h, "Beta bugfix"))
-    path = h.state.sessions.selected_entry().session.transcript_path
+    path = h.state.tabs.sessions.selected_entry().session.transcript_path
     os.utime(path)
     before = Path(path).read_bytes()
     h.press("e", "x", "enter")
@@ -237,7 +239,7 @@ def test_settings_change_with_keys_is_saved_with_comments(small, headless):
     h = headless(make_state(small, config))
     path = h.state.loaded.write_path
     h.press("6")
-    while h.state.settings.selected().label != "Dark mode":
+    while h.state.tabs.settings.selected().label != "Dark mode":
         h.press("j")
     h.press("enter")
     assert path.read_text(encoding="utf-8") == "# mine\n[display]\n# theme\ndark_mode = false\n"
@@ -307,9 +309,9 @@ def test_prompt_panel_scrolls_with_tab(tmp_path, headless):
     assert h.wait_for("prompt number 0"), h.text()
     assert "Prompts (40)" in h.text()
     h.press("tab", "pagedown", "pagedown")
-    assert "prompt number 0" not in h.text() and h.state.sessions.side_focus
+    assert "prompt number 0" not in h.text() and h.state.tabs.sessions.side_focus
     h.press("escape", "home")
-    assert not h.state.sessions.side_focus
+    assert not h.state.tabs.sessions.side_focus
 
 
 def test_narrow_terminal_shows_list_or_prompts(small, headless):
@@ -327,8 +329,8 @@ def test_refresh_keeps_the_selection(small, headless):
     write_session(small, "66666666-6666-4666-8666-666666666666", "Brand new", day="2026-11-15")
     h.press("r")
     assert h.wait_for("Brand new"), h.text()
-    assert h.state.sessions.selected_entry().session.id == BETA
-    assert h.state.generation == 2
+    assert h.state.tabs.sessions.selected_entry().session.id == BETA
+    assert h.state.loader.loads == 2
 
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 45)])

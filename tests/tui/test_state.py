@@ -11,7 +11,7 @@ import pytest
 import tomlkit
 
 from fdash.core.resume import ResumeCommand
-from fdash.tui.lists import GroupRow
+from fdash.tui.tabs.sessions.state import GroupRow
 
 from .conftest import HOSTILE_TITLE, make_state, write_session
 
@@ -36,7 +36,7 @@ output_per_million = 6.0
 def loaded(root, config_text=None, **kwargs):
     state = make_state(root, config_text, **kwargs)
     state.reload()  # the default hooks run it at once
-    assert state.catalog is not None and not state.loading, state.load_error
+    assert state.catalog is not None and not state.loader.loading, state.loader.error
     return state
 
 
@@ -55,7 +55,7 @@ def select(lst, session_id):
 def test_loads_without_an_event_loop(small):
     state = loaded(small)
     assert len(state.entries) == 4
-    assert state.data_version == 1 and state.generation == 1
+    assert state.data.catalog is not None and state.loader.loads == 1
     assert state.tab == "overview" and state.dark
 
 
@@ -63,7 +63,7 @@ def test_initial_view_comes_from_the_config(small):
     state = make_state(small, '[display]\ndefault_tab = "sessions"\ndefault_sort = "tokens_asc"\n'
                               'default_group = "project"\nhide_empty_sessions = true\ndark_mode = false\n')
     assert state.tab == "sessions" and not state.dark
-    lst = state.sessions
+    lst = state.tabs.sessions
     assert (lst.sort, lst.descending, lst.grouping, lst.hide_empty) == (
         "tokens",
         False,
@@ -74,7 +74,7 @@ def test_initial_view_comes_from_the_config(small):
 
 def test_sort_by_date_tokens_duration_both_ways(small):
     state = loaded(small)
-    lst = state.sessions
+    lst = state.tabs.sessions
     assert ids(lst.rows) == [HOSTILE, ALPHA, BETA, EMPTY]  # newest first; no date: last
     lst.reverse()
     assert ids(lst.rows) == [EMPTY, BETA, ALPHA, HOSTILE]
@@ -90,7 +90,7 @@ def test_sort_by_date_tokens_duration_both_ways(small):
 
 def test_group_by_adds_header_rows_with_subtotals(small):
     state = loaded(small)
-    lst = state.sessions
+    lst = state.tabs.sessions
     lst.cycle_grouping()  # none -> project
     assert lst.grouping == "project"
     headers = [r for r in lst.rows if isinstance(r, GroupRow)]
@@ -110,7 +110,7 @@ def test_group_by_adds_header_rows_with_subtotals(small):
 
 def test_hide_empty_sessions(small):
     state = loaded(small)
-    lst = state.sessions
+    lst = state.tabs.sessions
     assert EMPTY in ids(lst.rows)
     lst.toggle_hide_empty()
     assert EMPTY not in ids(lst.rows) and len(lst.rows) == 3
@@ -119,7 +119,7 @@ def test_hide_empty_sessions(small):
 
 def test_filter_matches_title_project_and_prompts(small):
     state = loaded(small)
-    lst = state.sessions
+    lst = state.tabs.sessions
     lst.set_filter("ALPHA")
     assert ids(lst.rows) == [ALPHA]
     lst.set_filter("other/beta")  # project path
@@ -135,42 +135,42 @@ def test_filter_matches_title_project_and_prompts(small):
 def test_filter_input_is_live_and_esc_restores(small):
     state = loaded(small)
     state.set_tab("sessions")
-    state.open_filter()
+    state.tabs.sessions.open_filter()
     assert state.input.kind == "filter"
     state.input_changed("beta")
-    assert ids(state.sessions.rows) == [BETA]
+    assert ids(state.tabs.sessions.rows) == [BETA]
     state.cancel_input()
-    assert state.input is None and state.sessions.filter == ""
-    state.open_filter()
+    assert state.input is None and state.tabs.sessions.filter == ""
+    state.tabs.sessions.open_filter()
     state.input_changed("alpha")
     state.submit_input()
-    assert state.input is None and ids(state.sessions.rows) == [ALPHA]
+    assert state.input is None and ids(state.tabs.sessions.rows) == [ALPHA]
     state.escape()  # Esc in the list clears the filter
-    assert state.sessions.filter == ""
+    assert state.tabs.sessions.filter == ""
 
 
 def test_selection_follows_the_session_across_sort_and_refresh(small):
     state = loaded(small)
-    lst = state.sessions
+    lst = state.tabs.sessions
     select(lst, BETA)
     lst.set_sort("tokens")
     assert lst.selected_entry().session.id == BETA
     state.reload()
-    assert state.generation == 2
+    assert state.loader.loads == 2
     assert lst.selected_entry().session.id == BETA
 
 
 def test_movement_keys_route_to_the_current_list(small):
     state = loaded(small)
     state.set_tab("sessions")
-    lst = state.sessions
+    lst = state.tabs.sessions
     state.move(1)
     assert lst.cursor.index == 1
     state.end()
     assert lst.cursor.index == 3
     state.page(-1)
     assert lst.cursor.index == 0
-    state.next_pane()  # Tab: the prompt panel scrolls now
+    state.tabs.sessions.next_pane()  # Tab: the prompt panel scrolls now
     assert lst.side_focus
     state.move(1)
     assert lst.cursor.index == 0
@@ -181,15 +181,15 @@ def test_movement_keys_route_to_the_current_list(small):
 def test_favorite_toggle_writes_the_favorites_file(small):
     state = loaded(small)
     state.set_tab("sessions")
-    select(state.sessions, BETA)
+    select(state.tabs.sessions, BETA)
     state.toggle_favorite()
     assert orjson.loads((small / ".favorites").read_bytes()) == [BETA]
     assert state.catalog.by_id(BETA).favorite
     state.set_tab("favorites")
-    assert ids(state.favorites.rows) == [BETA]
+    assert ids(state.tabs.favorites.rows) == [BETA]
     state.toggle_favorite()  # un-favorite from the Favorites tab
     assert orjson.loads((small / ".favorites").read_bytes()) == []
-    assert state.favorites.rows == []
+    assert state.tabs.favorites.rows == []
 
 
 def test_favorites_file_that_is_not_json_is_left_alone(small):
@@ -204,7 +204,7 @@ def test_favorites_file_that_is_not_json_is_left_alone(small):
 def test_rename_rewrites_only_the_first_line(small):
     state = loaded(small)
     state.set_tab("sessions")
-    select(state.sessions, ALPHA)
+    select(state.tabs.sessions, ALPHA)
     path = state.selected_entry().session.transcript_path
     before = Path(path).read_bytes()
     state.edit_title()
@@ -221,7 +221,7 @@ def test_rename_rewrites_only_the_first_line(small):
 def test_rename_of_a_live_session_is_refused_with_its_message(small):
     state = loaded(small)
     state.set_tab("sessions")
-    select(state.sessions, BETA)
+    select(state.tabs.sessions, BETA)
     path = state.selected_entry().session.transcript_path
     os.utime(path)  # changed just now: droid may be writing it
     before = Path(path).read_bytes()
@@ -236,7 +236,7 @@ def test_rename_of_a_live_session_is_refused_with_its_message(small):
 def test_connect_reports_why_it_cannot_resume(small):
     state = loaded(small)
     state.set_tab("sessions")
-    select(state.sessions, ALPHA)  # its folder does not exist here
+    select(state.tabs.sessions, ALPHA)  # its folder does not exist here
     exits = []
     state.hooks.exit = exits.append
     state.connect()
@@ -267,7 +267,7 @@ def test_prompts_are_read_lazily_once_per_session(small, monkeypatch):
     )
     state = loaded(small)
     entry = state.catalog.by_id(ALPHA)
-    key = (entry.session.transcript_path, state.generation)
+    key = (entry.session.transcript_path, state.loader.loads)
     assert calls == []  # nothing is read before the panel asks
     assert state.prompts.get(key, entry.session.transcript_path) == [
         "refactor the alpha module",
@@ -279,7 +279,7 @@ def test_prompts_are_read_lazily_once_per_session(small, monkeypatch):
 
 def test_projects_sort_by_any_column(small):
     state = loaded(small)
-    projects = state.projects
+    projects = state.tabs.projects
     assert projects.column == "tokens" and projects.descending
     projects.sort_by("sessions")
     assert [b.sessions for b in projects.rows] == sorted(
@@ -309,18 +309,18 @@ def test_warnings_are_listed_with_path_and_reason(small):
 def test_a_missing_folder_is_a_message_not_a_crash(tmp_path):
     state = make_state(tmp_path / "nowhere")
     state.reload()
-    assert state.catalog is None and not state.loading
-    assert "does not exist" in state.load_error and state.message.level == "error"
+    assert state.catalog is None and not state.loader.loading
+    assert "does not exist" in state.loader.error and state.message.level == "error"
 
 
 # ---------------------------------------------------------------------- settings
 
 
 def settings_item(state, label):
-    items = state.settings.items
+    items = state.tabs.settings.items
     for i, item in enumerate(items):
         if item.label == label:
-            state.settings.select(i)
+            state.tabs.settings.select(i)
             return item
     raise AssertionError(label)
 
@@ -329,7 +329,7 @@ def test_setting_a_switch_saves_it_keeping_the_comments(small, isolated):
     state = loaded(small, COMMENTED)
     path = state.loaded.write_path
     settings_item(state, "Dark mode")
-    state.settings.activate()
+    state.tabs.settings.activate()
     text = path.read_text(encoding="utf-8")
     assert "dark_mode = false   # I like it dark" in text
     assert "# my fdash settings — keep this comment" in text and "# prices I negotiated" in text
@@ -341,7 +341,7 @@ def test_without_a_config_file_one_is_created_at_the_default_place(small, isolat
     state = loaded(small)
     assert state.loaded.path is None
     settings_item(state, "Default tab")
-    state.settings.cycle(1)
+    state.tabs.settings.cycle(1)
     target = isolated / ".config" / "factory-dashboard" / "config.toml"
     assert state.loaded.write_path == target
     assert 'default_tab = "groups"' in target.read_text(encoding="utf-8")
@@ -351,7 +351,7 @@ def test_invalid_input_is_refused_and_nothing_is_written(small):
     state = loaded(small, COMMENTED)
     path = state.loaded.write_path
     settings_item(state, "Heatmap weeks")
-    state.settings.activate()
+    state.tabs.settings.activate()
     assert state.input.kind == "setting"
     state.submit_input("500")
     assert state.input is not None and "heatmap_weeks" in state.input.error
@@ -368,7 +368,7 @@ def test_price_edit_and_add_model_reprice_at_once(tmp_path):
     write_session(root, ALPHA, "priced", model="acme-x", tokens=1_000_000)
     state = loaded(root, COMMENTED)
     assert state.catalog.by_id(ALPHA).cost.usd is None  # acme-x has no price yet
-    state.settings.add_model()
+    state.tabs.settings.add_model()
     state.submit_input("acme-x")
     assert state.input is not None and "Price of acme-x" in state.input.title
     state.submit_input("abc 1")
@@ -387,7 +387,7 @@ def test_price_edit_and_add_model_reprice_at_once(tmp_path):
     assert "# prices I negotiated" in text
     item = settings_item(state, "acme-x")
     assert item.configured
-    state.settings.delete()
+    state.tabs.settings.delete()
     assert "acme-x" not in state.loaded.write_path.read_text(encoding="utf-8")
     assert state.catalog.by_id(ALPHA).cost.usd is None
 
@@ -397,30 +397,30 @@ def test_sessions_folder_change_reloads_and_a_missing_one_is_refused(small, tmp_
     write_session(other, BETA, "only one here")
     state = loaded(small, COMMENTED)
     settings_item(state, "Sessions folder")
-    state.settings.activate()
+    state.tabs.settings.activate()
     state.submit_input(str(tmp_path / "missing"))
     assert "not an existing folder" in state.input.error
     state.submit_input(str(other))
     assert state.input is None
-    assert state.root == other and [e.session.id for e in state.entries] == [BETA]
+    assert state.loader.root == other and [e.session.id for e in state.entries] == [BETA]
     assert f'sessions_dir = "{other}"' in state.loaded.write_path.read_text(encoding="utf-8")
 
 
 def test_display_defaults_apply_to_the_lists_at_once(small):
     state = loaded(small)
     settings_item(state, "Default grouping")
-    state.settings.cycle(1)
-    assert state.sessions.grouping == "project" and state.favorites.grouping == "project"
+    state.tabs.settings.cycle(1)
+    assert state.tabs.sessions.grouping == "project" and state.tabs.favorites.grouping == "project"
     settings_item(state, "Hide empty sessions")
-    state.settings.activate()
-    assert state.sessions.hide_empty
+    state.tabs.settings.activate()
+    assert state.tabs.sessions.hide_empty
 
 
 def test_hostile_title_is_kept_as_data(small):
     state = loaded(small)
     assert state.catalog.by_id(HOSTILE).session.title.startswith("\x1b[2J") or HOSTILE_TITLE
-    state.sessions.set_filter("evil")
-    assert ids(state.sessions.rows) == [HOSTILE]
+    state.tabs.sessions.set_filter("evil")
+    assert ids(state.tabs.sessions.rows) == [HOSTILE]
 
 
 def test_state_imports_no_ui_library():
@@ -440,31 +440,31 @@ def test_budget_report_and_folder_list_settings(small, tmp_path):
     state = loaded(small, COMMENTED)
     path = state.loaded.write_path
     settings_item(state, "Daily USD")
-    state.settings.activate()
+    state.tabs.settings.activate()
     state.submit_input("-5")
     assert state.input is not None and "positive" in state.input.error
     state.submit_input("12.5")
     assert state.input is None and state.config.budget.daily_usd == 12.5
     settings_item(state, "Daily USD")
-    state.settings.activate()
+    state.tabs.settings.activate()
     state.submit_input("")  # empty: no limit (the key is removed)
     assert state.config.budget.daily_usd is None and "daily_usd" not in path.read_text(encoding="utf-8")
     settings_item(state, "Time zone")
-    state.settings.activate()
+    state.tabs.settings.activate()
     state.submit_input("Mars/Olympus")
     assert state.input is not None and "time zone" in state.input.error
     state.submit_input("UTC")
     assert state.config.reports.timezone == "UTC"
     settings_item(state, "Week starts on")
-    state.settings.cycle(-1)
+    state.tabs.settings.cycle(-1)
     assert state.config.reports.week_start == "sunday"
     other = tmp_path / "more"
     write_session(other, BETA.replace("4444", "5555", 1), "from another machine")
     settings_item(state, "More sessions folders")
-    state.settings.activate()
+    state.tabs.settings.activate()
     state.submit_input(str(tmp_path / "missing"))
     assert "not an existing folder" in state.input.error
     state.submit_input(str(other))
-    assert state.input is None and state.more_roots == (other,)
+    assert state.input is None and state.loader.more_roots == (other,)
     assert len(state.entries) == 5  # read together with the main folder
     assert "# my fdash settings — keep this comment" in path.read_text(encoding="utf-8")

@@ -1,0 +1,56 @@
+"""Sessions: every session, sortable, groupable, filterable, with its prompts beside."""
+
+from __future__ import annotations
+
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.layout import ConditionalContainer, HSplit, VSplit
+
+from fdash.tui.keys import Key
+from fdash.tui.panes import NARROW, Lazy, columns, line, listing, separator, side_width
+from fdash.tui.tabs.sessions.state import SessionList
+
+State = SessionList
+view = Lazy("fdash.tui.tabs.sessions.view")
+
+KEYS = (
+    Key(("tab", "s-tab", "enter"), "prompts pane", lambda app: app.current.next_pane()),
+    Key(("s",), "sort date/tokens/duration", lambda app: app.current.cycle_sort()),
+    Key(("o",), "reverse order", lambda app: app.current.reverse()),
+    Key(("g",), "group by none/project/group/model", lambda app: app.current.cycle_grouping()),
+    Key(("h",), "hide empty sessions (no prompt typed)",
+        lambda app: app.current.toggle_hide_empty()),
+    Key(("a",), "sub-agents under their parent", lambda app: app.current.toggle_fold()),
+    Key(("F",), "filter this list", lambda app: app.current.open_filter()),
+    Key(("f",), "favorite", lambda app: app.toggle_favorite()),
+    Key(("e",), "edit title", lambda app: app.edit_title()),
+    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
+)
+MOUSE = (("click", "a header sorts by it, a row selects it"),)
+
+
+def body(screen, lst: SessionList):
+    app = screen.app
+    list_pane = HSplit(
+        [
+            line(lambda _w: view.info(app, lst)),
+            line(lambda w: view.header(app, lst, w)),
+            listing(lambda w: view.model(app, lst, w)),
+        ]
+    )
+    side_pane = HSplit(
+        [
+            line(lambda _w: view.side_title(lst)),
+            listing(lambda w: view.side_model(app, lst, w)),
+        ],
+        width=side_width,
+    )
+    bar = separator(lambda: "class:separator.focused" if lst.side_focus else "class:separator")
+    narrow = Condition(lambda: columns() < NARROW)
+    side_focus = Condition(lambda: lst.side_focus)
+    return VSplit(
+        [
+            ConditionalContainer(list_pane, filter=~narrow | ~side_focus),
+            ConditionalContainer(bar, filter=~narrow),
+            ConditionalContainer(side_pane, filter=~narrow | side_focus),
+        ]
+    )

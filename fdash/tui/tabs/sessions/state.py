@@ -1,0 +1,345 @@
+"""The Sessions (and Favorites) list as data: filtering, sorting, grouping, folding
+sub-agents, selection. No UI imports. Rows are rebuilt only when the data or a list
+setting changes; the selection follows the selected session across rebuilds, so a sort,
+a filter or a refresh keeps it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from attrs import frozen
+
+from fdash.core.config import GROUPINGS
+from fdash.core.models import Entry
+from fdash.core.text import one_line
+from fdash.tui.context import Context, TabState
+from fdash.tui.cursor import Cursor, Scroll, Selection
+from fdash.tui.data import GROUP_KEYS, SESSION_SORTS, Sums
+
+
+def split_sort(value: str) -> tuple[str, bool]:
+    """`"tokens_desc"` → ("tokens", True)."""
+    field, _, order = value.rpartition("_")
+    if field not in SESSION_SORTS:
+        return "date", True
+    return field, order != "asc"
+
+
+@frozen
+class View:
+    """What a session list shows: its order, grouping and what it hides."""
+
+    sort: str
+    descending: bool
+    grouping: str
+    hide_empty: bool
+    filter: str
+    fold: bool
+
+
+@frozen
+class GroupRow:
+    """A group header in a grouped session list, with its subtotals."""
+
+    key: str
+    sessions: int
+    tokens: int
+    cost_usd: float
+    unpriced: int
+
+
+Row = Entry | GroupRow
+
+
+def group_rows(
+    entries: tuple[Entry, ...],
+    positions: list[int],
+    keys: list[str],
+    sums: Sums,
+    arrange: Callable[[list[int]], tuple[list[int], list[int]]] | None = None,
+) -> tuple[list[Row], list[int], list[int]]:
+    """Headers in order of first appearance in the sorted `positions`, each followed by its
+    sessions (`arrange`d, e.g. sub-agents under their parents); `keys` and `sums` are per
+    position in `entries`. Returns the rows, the position of each (-1 for a header) and
+    its depth. A header's subtotal counts each of its sessions once. (C-level passes
+    only: 10,000 sessions regroup in a few milliseconds.)"""
+    found = list(map(keys.__getitem__, positions))
+    rank = {key: n for n, key in enumerate(dict.fromkeys(found))}
+    ranks = list(map(rank.__getitem__, found))
+    order = sorted(range(len(positions)), key=ranks.__getitem__)  # stable: the sort stays
+    ordered = list(map(positions.__getitem__, order))
+    sizes = [0] * len(rank)
+    for n, count in Counter(ranks).items():
+        sizes[n] = count
+    rows: list[Row] = []
+    places: list[int] = []
+    depths: list[int] = []
+    start = 0
+    for name, size in zip(rank, sizes):
+        members = ordered[start : start + size]
+        start += size
+        rows.append(
+            GroupRow(
+                name,
+                size,
+                sum(map(sums.tokens.__getitem__, members)),
+                sum(map(sums.cost.__getitem__, members)),
+                sum(map(sums.unpriced.__getitem__, members)),
+            )
+        )
+        places.append(-1)
+        depths.append(0)
+        levels = [0] * size
+        if arrange is not None:
+            members, levels = arrange(members)
+        rows.extend(map(entries.__getitem__, members))
+        places += members
+        depths += levels
+    return rows, places, depths
+
+
+def fold(positions: list[int], parents: list[int]) -> tuple[list[int], list[int]]:
+    """`positions` with each sub-agent moved under its parent (when the parent is among
+    them), depth first, in their order otherwise; and the depth of each (0: top level)."""
+    shown = set(positions)
+    children: dict[int, list[int]] = {}
+    for child in [i for i, parent in enumerate(parents) if parent >= 0]:
+        parent = parents[child]
+        if child in shown and parent in shown and parent != child:
+            children.setdefault(parent, []).append(child)
+    if not children:
+        return positions, [0] * len(positions)
+    rank = {p: n for n, p in enumerate(positions)}
+    for members in children.values():
+        members.sort(key=rank.__getitem__)
+    under = {c for members in children.values() for c in members}
+    order: list[int] = []
+    depths: list[int] = []
+    seen: set[int] = set()
+    for root in positions:
+        if root in under:
+            continue
+        order.append(root)
+        depths.append(0)
+        if root in children:  # its sub-agents, depth first
+            seen.add(root)
+            stack = [(c, 1) for c in reversed(children[root])]
+            while stack:
+                i, depth = stack.pop()
+                if i in seen:
+                    continue
+                seen.add(i)
+                order.append(i)
+                depths.append(depth)
+                stack += [(c, depth + 1) for c in reversed(children.get(i, ()))]
+    if len(order) < len(positions):  # a loop of parents (cannot happen in droid's data)
+        placed = set(order)
+        for i in positions:
+            if i not in placed:
+                order.append(i)
+                depths.append(0)
+    return order, depths
+
+
+class SessionList(TabState, Selection):
+    """One session list (the Sessions tab, or the Favorites tab with `favorites_only`)."""
+
+    favorites_only = False
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        self.sort = "date"
+        self.descending = True
+        self.grouping = "none"
+        self.hide_empty = False
+        self.filter = ""
+        self.cursor = Cursor()
+        self.side = Scroll()  # the prompt panel
+        self.side_focus = False
+        self.selected_id: str | None = None
+        self.fold = False  # sub-agents under their parent session
+        self.shown = 0  # sessions (not headers) in the current rows
+        self.total = 0  # sessions in the list before hiding and filtering
+        self.positions: list[int] = []  # of each row in the entries (-1: a group header)
+        self.depths: list[int] = []  # of each row: 1 for a sub-agent under its parent, …
+        self._key: tuple | None = None
+        self._rows: list[Row] = []
+        self.apply_display(ctx.config.display)
+
+    def apply_display(self, display) -> None:
+        self.sort, self.descending = split_sort(display.default_sort)
+        self.grouping = display.default_group if display.default_group in GROUPINGS else "none"
+        self.hide_empty = display.hide_empty_sessions
+
+    def scroller(self):
+        return self.side if self.side_focus else self
+
+    def escape(self) -> bool:
+        """Esc: leave the prompt panel, else clear the filter."""
+        if self.side_focus:
+            self.side_focus = False
+        elif self.filter:
+            self.set_filter("")
+        else:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ rows
+
+    def view(self) -> View:
+        return View(self.sort, self.descending, self.grouping, self.hide_empty, self.filter, self.fold)
+
+    @property
+    def rows(self) -> list[Row]:
+        key = (self.ctx.data.serial, self.view())
+        if key != self._key:
+            self._rows, self.positions, self.depths, self.total, self.shown = self._build(key[1])
+            self._key = key
+            self._reselect()
+        return self._rows
+
+    def _build(self, view: View) -> tuple:
+        """(rows, their positions, their depths, sessions in the list, sessions shown)."""
+        data = self.ctx.data
+        entries = data.entries
+        positions = data.order(view.sort)
+        if view.descending:
+            positions = positions[::-1]
+        if self.favorites_only:
+            positions = [i for i in positions if entries[i].favorite]
+        total = len(positions)
+        if view.hide_empty:
+            empty = data.empties
+            positions = [i for i in positions if not empty[i]]
+        if view.filter.strip():
+            found = data.searcher.matching(view.filter)
+            where = data.where
+            keep = {where[e.session.id] for e in found if e.session.id in where}
+            positions = [i for i in positions if i in keep]
+        shown = len(positions)
+        arrange = (lambda members: fold(members, data.parents)) if view.fold else None
+        if view.grouping in GROUP_KEYS:
+            keys = data.keys(view.grouping)
+            return (*group_rows(entries, positions, keys, data.sums, arrange), total, shown)
+        depths = [0] * len(positions)
+        if arrange is not None:
+            positions, depths = arrange(positions)
+        return list(map(entries.__getitem__, positions)), positions, depths, total, shown
+
+    def _reselect(self) -> None:
+        """Select the same session again; it stays on the same screen line when it can
+        (a new session arriving above it does not push it down)."""
+        rows = self._rows
+        where = self.ctx.data.where if self.selected_id is not None else {}
+        position = where.get(self.selected_id, -1)
+        if position >= 0:
+            try:
+                index = self.positions.index(position)
+            except ValueError:
+                pass
+            else:
+                self.cursor.top += index - self.cursor.index
+                self.cursor.index = index
+                return
+        self.cursor.move(0, len(rows), self.selectable)
+        self._remember()
+
+    def selectable(self, index: int) -> bool:
+        return 0 <= index < len(self._rows) and isinstance(self._rows[index], Entry)
+
+    def _remember(self) -> None:
+        entry = self.selected_entry()
+        new = entry.session.id if entry else None
+        if new != self.selected_id:
+            self.side.home()
+        self.selected_id = new
+
+    def selected_entry(self) -> Entry | None:
+        rows = self.rows
+        i = self.cursor.index
+        if 0 <= i < len(rows) and isinstance(rows[i], Entry):
+            return rows[i]
+        return None
+
+    # ------------------------------------------------------------------ actions
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def set_sort(self, field: str) -> None:
+        """Sort by `field`; the same field again reverses the order."""
+        if field == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = field, True
+
+    def cycle_sort(self) -> None:
+        self.sort = SESSION_SORTS[(SESSION_SORTS.index(self.sort) + 1) % len(SESSION_SORTS)]
+
+    def reverse(self) -> None:
+        self.descending = not self.descending
+
+    def cycle_grouping(self) -> None:
+        self.grouping = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]
+
+    def toggle_hide_empty(self) -> None:
+        self.hide_empty = not self.hide_empty
+
+    def toggle_fold(self) -> None:
+        self.fold = not self.fold
+
+    def show(self, session_id: str) -> bool:
+        """Select this session, clearing the filter or "hide empty" if they hide it."""
+        position = self.ctx.data.where.get(session_id, -1)
+        if position < 0:
+            return False
+        self.rows  # noqa: B018 - brought up to date
+        if position not in self.positions:  # hidden by the filter or by "hide empty"
+            self.filter, self.hide_empty = "", False
+            self.rows  # noqa: B018
+        if position not in self.positions:  # not in this list at all (a favorites list)
+            return False
+        self.select(self.positions.index(position))
+        return True
+
+    def family(self, index: int):
+        """The sub-agent totals of the session in row `index` (None: it has none)."""
+        position = self.positions[index] if 0 <= index < len(self.positions) else -1
+        return self.ctx.data.families.get(position) if position >= 0 else None
+
+    def set_filter(self, text: str) -> None:
+        self.filter = one_line(text, 200)
+
+    def open_filter(self) -> None:
+        """`F`: the filter bar; typing filters at once, Esc puts the old filter back."""
+        before = self.filter
+        self.ctx.ask(
+            "filter",
+            "Filter",
+            self.filter,
+            lambda _text: None,
+            live=self.set_filter,
+            cancel=lambda: self.set_filter(before),
+            hint="title, project or prompt words · Enter keep · Esc cancel",
+        )
+
+    def next_pane(self) -> None:
+        """Tab / Enter: into the prompt panel and back."""
+        self.side_focus = not self.side_focus
+
+    def describe(self) -> str:
+        arrow = "▼" if self.descending else "▲"
+        parts = [
+            f"sort {self.sort} {arrow}",
+            f"group by {self.grouping}",
+            f"hide empty {'on' if self.hide_empty else 'off'}",
+        ]
+        if self.fold:
+            parts.append("sub-agents under parents")
+        if self.filter:
+            parts.append(f"filter “{self.filter}”")
+        return " · ".join(parts)
+
+

@@ -1,1 +1,0 @@
-"""One module per tab: functions of the AppState that produce what the layout shows."""
