@@ -34,7 +34,9 @@ def import_graph() -> dict[str, set[str]]:
                     anchor = package.split(".")
                     anchor = anchor[: len(anchor) - (node.level - 1)]
                     base = ".".join(anchor + ([base] if base else []))
-                targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+                for alias in node.names:  # a submodule, else a name of the module
+                    sub = f"{base}.{alias.name}"
+                    targets.append(sub if sub in modules else base)
             for target in targets:
                 if target in modules and target != name:
                     graph[name].add(target)
@@ -85,6 +87,8 @@ def test_the_graph_sees_every_kind_of_import():
     graph = import_graph()
     assert "fdash.tui.state" in graph["fdash.tui.keys"]  # under TYPE_CHECKING
     assert "fdash.core.text" in graph["fdash.tui.state"]
+    assert "fdash.tui.chrome" in graph["fdash.tui.layout"]  # from a package, a submodule
+    assert "fdash.tui" not in graph["fdash.tui.layout"]
 
 
 def test_no_import_circles():
