@@ -50,8 +50,31 @@ _TOKEN_FIELDS = (
 # --------------------------------------------------------------------------- values
 
 
+# Times fdash accepts: from 1970 to 3000. Others (`9999-12-31T23:59:59-14:00` is in the
+# year 10000 in UTC; year 1 is before the first day of some zones) cannot be shown in
+# every time zone; a session holding one is warned about and that time ignored.
+MIN_MS = 0
+MAX_MS = 32_503_680_000_000  # 3000-01-01T00:00:00Z
+
+
+def in_range(ms: int) -> bool:
+    return MIN_MS <= ms < MAX_MS
+
+
 def iso_to_ms(value: object) -> int | None:
-    """ISO 8601 text → epoch milliseconds (UTC), None when it is not a time."""
+    """ISO 8601 text → epoch milliseconds (UTC), None when it is not a time or not
+    between 1970 and 3000 (`is_out_of_range` tells the two apart)."""
+    ms = _iso_to_ms(value)
+    return ms if ms is not None and in_range(ms) else None
+
+
+def is_out_of_range(value: object) -> bool:
+    """Whether `value` is a valid ISO 8601 time outside the range fdash can show."""
+    ms = _iso_to_ms(value)
+    return ms is not None and not in_range(ms)
+
+
+def _iso_to_ms(value: object) -> int | None:
     if not isinstance(value, str) or not 10 <= len(value) <= 40:
         return None
     text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
@@ -103,12 +126,17 @@ def _quarter(stamp: bytes) -> int | None:
                 base = days * 96 + int(stamp[11:13]) * 4
             except ValueError:
                 return None
+            if not _MIN_QUARTER <= base < _MAX_QUARTER:
+                return None
             if len(_HOURS) > 50_000:
                 _HOURS.clear()
             _HOURS[hour] = base
         return base + int(stamp[14:16]) // 15
     ms = iso_to_ms(stamp.decode("ascii", "replace"))
     return None if ms is None else ms // QUARTER_MS
+
+
+_MIN_QUARTER, _MAX_QUARTER = MIN_MS // QUARTER_MS, MAX_MS // QUARTER_MS
 
 
 def encode_activity(activity: dict[int, int]) -> str:
@@ -236,7 +264,10 @@ def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsF
     if why:
         problems.append(Problem(path, f"assistantActiveTimeMs {why}; counted as 0"))
     facts.active_time_ms = active
-    facts.provider_lock_at_ms = iso_to_ms(doc.get("providerLockTimestamp"))
+    lock = doc.get("providerLockTimestamp")
+    facts.provider_lock_at_ms = iso_to_ms(lock)
+    if is_out_of_range(lock):
+        problems.append(Problem(path, f"providerLockTimestamp {lock!r} out of range (1970 to 2999); ignored"))
     facts.archived = bool(doc.get("archivedAt"))
     children = doc.get("childInclusiveTokenUsageBySessionId")
     if isinstance(children, dict):
@@ -334,6 +365,7 @@ class TranscriptReader:
     first_bad_line: int = 0
     first_bad_reason: str = ""
     replaced_utf8: int = 0
+    bad_time: str = ""  # the first timestamp out of the range fdash can show
     partial_tail: bool = False
     long_tail: bool = False  # the data ends in a line longer than MAX_LINE (skipped)
 
@@ -378,6 +410,8 @@ class TranscriptReader:
                         quarter = _quarter(data[stamp + 13 : close])
                         if quarter is not None:
                             activity[quarter] = activity.get(quarter, 0) + 1
+                        elif close - stamp < 60:
+                            self._check_range(data[stamp + 13 : close].decode("ascii", "replace"))
                 elif data[role + 8] == 117 and (  # "u"ser, holding a text block or plain text
                     find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
                 ):
@@ -400,7 +434,10 @@ class TranscriptReader:
             self.message_count += messages
             if self.first_at_ms is None:
                 self.first_at_ms = self._line_time(data, first_message)
-            last = self._line_time(data, last_message)
+                same = last_message == first_message  # (one line is looked at once)
+                last = self.first_at_ms if same else self._line_time(data, last_message)
+            else:
+                last = self._line_time(data, last_message)
             if last is not None:
                 self.last_at_ms = last
             model = _last_model(data, pos)
@@ -414,9 +451,20 @@ class TranscriptReader:
         end = data.find(b"\n", pos)
         match = _TS_HEAD.search(data, pos, min(end, pos + HEAD_BYTES))
         if match:
-            return iso_to_ms(match.group(1).decode("ascii", "replace"))
+            return self._time(match.group(1).decode("ascii", "replace"))
         record = _loads(data[pos:end])
-        return iso_to_ms(record.get("timestamp")) if isinstance(record, dict) else None
+        return self._time(record.get("timestamp")) if isinstance(record, dict) else None
+
+    def _time(self, value: object) -> int | None:
+        """A timestamp in epoch ms; None (noting it when it is out of range) otherwise."""
+        ms = iso_to_ms(value)
+        if ms is None:
+            self._check_range(value)
+        return ms
+
+    def _check_range(self, value: object) -> None:
+        if not self.bad_time and is_out_of_range(value):
+            self.bad_time = str(value)
 
     def _prompt_line(self, line: bytes) -> None:
         record = self._decode(line, tail=False)
@@ -563,7 +611,7 @@ class TranscriptReader:
         if kind != "message":
             return
         self.message_count += 1
-        ms = iso_to_ms(record.get("timestamp"))
+        ms = self._time(record.get("timestamp"))
         self._timestamp(ms)
         message = record.get("message")
         if isinstance(message, dict) and message.get("role") == "assistant":
@@ -613,5 +661,10 @@ class TranscriptReader:
         if self.partial_tail:
             found.append(
                 Problem(self.path, "incomplete last line (is droid still writing this session?); skipped")
+            )
+        if self.bad_time:
+            undated = "; the session is undated" if self.first_at_ms is None and self.last_at_ms is None else ""
+            found.append(
+                Problem(self.path, f"timestamp {self.bad_time!r} out of range (1970 to 2999); ignored{undated}")
             )
         return found
