@@ -20,7 +20,8 @@ EXPORT_FIELDS = (
     "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
     "thinking_tokens", "total_tokens", "cost_usd", "price_source", "active_time_ms",
     "user_prompts", "favorite", "empty", "message_count", "settings_model", "parent_id",
-    "subagent_parent_id", "subagent_ids", "source", "transcript_path",
+    "subagent_parent_id", "subagent_ids", "source", "transcript_path", "tool_calls", "tool_errors",
+    "turn_errors", "files_edited",
 )
 
 
@@ -104,6 +105,10 @@ def session_record(entry: Entry) -> dict:
         "subagent_ids": list(session.child_ids),
         "source": session.source or None,
         "transcript_path": session.transcript_path,
+        "tool_calls": session.tool_call_counts,
+        "tool_errors": session.tool_errors,
+        "turn_errors": session.turn_errors,
+        "files_edited": session.files_edited,
     })
 
 
@@ -112,7 +117,10 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = " ".join(value) if isinstance(value, list) else str(value)
+    if isinstance(value, dict):
+        text = " ".join(f"{k}:{v}" for k, v in value.items())
+    else:
+        text = " ".join(value) if isinstance(value, list) else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not isinstance(value, (int, float)):
         return "'" + text  # a spreadsheet would run it as a formula
     return text

@@ -12,6 +12,14 @@ from attrs import field, fields, frozen
 TOKEN_KINDS = ("input", "output", "cache_write", "cache_read", "thinking")
 
 
+def decode_counts(text: str) -> dict[str, int]:
+    """`"Read:30,Edit:5"` → `{"Read": 30, "Edit": 5}` (see fdash.core.parse.encode_counts)."""
+    if not text:
+        return {}
+    pairs = (item.rsplit(":", 1) for item in text.split(","))
+    return {name: int(n) for name, n in pairs}
+
+
 @frozen
 class TokenUsage:
     """Token counts of one session (Droid's `tokenUsage`), or a sum of them."""
@@ -110,6 +118,11 @@ class Session:
     token_snapshots: str = fact("", KEPT)
     # its sub-agent sessions (settings' childInclusiveTokenUsageBySessionId)
     child_ids: tuple[str, ...] = fact((), SETTINGS, "children")
+    # what the agent did, counted from the transcript's bytes (fdash.core.parse)
+    tool_calls: str = fact("", TRANSCRIPT, "tool_counts")  # calls per tool, most used first: "Read:30,Edit:5"
+    tool_errors: int = fact(0, TRANSCRIPT)  # tool results marked is_error
+    turn_errors: int = fact(0, TRANSCRIPT)  # agent turns that ended other than "completed"
+    files_edited: int = fact(0, TRANSCRIPT, "edited")  # distinct files changed by Edit, Create, ApplyPatch…
 
     @property
     def project(self) -> str:
@@ -129,6 +142,14 @@ class Session:
     def looks_like_subagent(self) -> bool:
         """Started by another session's Task tool (Droid titles these so)."""
         return self.title.startswith("# Task Tool Invocation")
+
+    @property
+    def tool_call_counts(self) -> dict[str, int]:
+        return decode_counts(self.tool_calls)
+
+    @property
+    def tool_call_total(self) -> int:
+        return sum(decode_counts(self.tool_calls).values())
 
     @property
     def duration_ms(self) -> int:

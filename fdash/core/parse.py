@@ -37,6 +37,14 @@ _TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
 HEAD_BYTES = 600  # a message line's top-level keys and its role sit within this
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors put at a file's start
 _MODEL_ID = re.compile(rb'"modelId":"((?:[^"\\]|\\.){1,200})"')
+# a tool call as Droid writes it: {"type":"tool_use","id":…,"name":…,"input":{"file_path":…
+_TOOL_USE = b'"type":"tool_use"'
+_CALL = re.compile(rb'"type":"tool_use","id":"[^"\\]{0,300}","name":"([^"\\]{1,200})"')
+_FILE_PATH = re.compile(rb'"file_path":"([^"\\]*(?:\\.[^"\\]*)*)"')
+_PATCHED = re.compile(rb"\*\*\* (?:Update|Add|Delete) File: ((?:[^\\\"]|\\[^n])+)")
+# tools that change files; the path is their `file_path` (ApplyPatch: named in the patch)
+EDITING_TOOLS = frozenset({"Edit", "MultiEdit", "Create", "Write", "NotebookEdit", "ApplyPatch"})
+_EDITING = frozenset(name.encode() for name in EDITING_TOOLS)
 
 _TOKEN_FIELDS = (
     ("input", "inputTokens"),
@@ -149,6 +157,24 @@ def decode_activity(text: str) -> dict[int, int]:
         return {}
     pairs = (item.split(":") for item in text.split(","))
     return {int(q): int(c) for q, c in pairs}
+
+
+def encode_counts(counts: dict[str, int]) -> str:
+    """`{tool: calls}` as compact text, most used first ("Read:30,Edit:5"); a name is
+    shown cleaned, without the separators."""
+    items = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ",".join(f"{one_line(name, 80).replace(',', ' ').replace(':', ' ') or '?'}:{n}" for name, n in items)
+
+
+def _unescape(raw: bytes) -> str:
+    """A JSON string's content (between its quotes) as text."""
+    if b"\\" not in raw:
+        return raw.decode("utf-8", "replace")
+    try:
+        value = orjson.loads(b'"' + raw + b'"')
+    except orjson.JSONDecodeError:
+        return raw.decode("utf-8", "replace")
+    return value if isinstance(value, str) else ""
 
 
 def clean_prompt(text: str) -> str:
@@ -366,6 +392,12 @@ class TranscriptReader:
     first_bad_reason: str = ""
     replaced_utf8: int = 0
     bad_time: str = ""  # the first timestamp out of the range fdash can show
+    # what the agent did: calls per tool, failed tool results, turns that did not complete
+    # (agent_turn_outcome reason other than "completed"), files changed (path → edits)
+    tool_counts: dict = field(factory=dict)
+    tool_errors: int = 0
+    turn_errors: int = 0
+    edited: dict = field(factory=dict)
     partial_tail: bool = False
     long_tail: bool = False  # the data ends in a line longer than MAX_LINE (skipped)
 
@@ -388,6 +420,8 @@ class TranscriptReader:
         lines = 0
         started = self.started
         activity = self.activity
+        calls: dict[bytes, int] = {}  # raw tool name → calls, merged below
+        match_call = _CALL.match
         while True:
             end = find(b"\n", pos)
             if end == -1:
@@ -412,10 +446,22 @@ class TranscriptReader:
                             activity[quarter] = activity.get(quarter, 0) + 1
                         elif close - stamp < 60:
                             self._check_range(data[stamp + 13 : close].decode("ascii", "replace"))
-                elif data[role + 8] == 117 and (  # "u"ser, holding a text block or plain text
-                    find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
-                ):
-                    if not (
+                    use = find(_TOOL_USE, role, end)
+                    while use != -1:  # its tool calls, from Droid's {"type":"tool_use","id":…,"name":…
+                        call = match_call(data, use)
+                        if call is None:
+                            self._decoded_tools(data, pos, end, calls)
+                            break
+                        name = call.group(1)
+                        calls[name] = calls.get(name, 0) + 1
+                        use = find(_TOOL_USE, call.end(), end)
+                        if name in _EDITING:
+                            self._edited_paths(data, name, call.end(), end if use == -1 else use)
+                elif data[role + 8] == 117:  # "u"ser
+                    self.tool_errors += data.count(b'"is_error":true', role, end)
+                    if (  # holding a text block or plain text: a possible prompt
+                        find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
+                    ) and not (
                         starts(b"context-", pos + 24)  # {"type":"message","id":"context-
                         or ends(b'"visibility":"llm_only"}}', pos, end)
                         or ends(b'"visibility":"user_only"}}', pos, end)
@@ -423,13 +469,20 @@ class TranscriptReader:
                         self.lines = base + lines
                         self._prompt_line(data[pos:end])
             elif started and starts(b'{"type":"', pos) and not starts(b'{"type":"session_start"', pos):
-                pass  # todo_state, compaction_state, agent_turn_outcome, …: nothing we need
+                if starts(b'{"type":"agent_turn_outcome"', pos):  # todo_state, compaction_state, …: skipped
+                    reason = find(b'"reason":"', pos, end)
+                    if reason != -1 and not starts(b'completed"', reason + 10):
+                        self.turn_errors += 1
             else:
                 self.lines = base + lines
                 self._decode_line(data[pos:end])
                 started = self.started
             pos = end + 1
         self.lines = base + lines
+        for raw, n in calls.items():
+            if n:
+                name = raw.decode("utf-8", "replace")
+                self.tool_counts[name] = self.tool_counts.get(name, 0) + n
         if messages:
             self.message_count += messages
             if self.first_at_ms is None:
@@ -465,6 +518,61 @@ class TranscriptReader:
     def _check_range(self, value: object) -> None:
         if not self.bad_time and is_out_of_range(value):
             self.bad_time = str(value)
+
+    def _edited_paths(self, data: bytes, name: bytes, start: int, stop: int, sign: int = 1) -> None:
+        """The files an editing call at `start` changes (its input runs to `stop`)."""
+        if name == b"ApplyPatch":
+            self._edited([_unescape(m.group(1)).strip() for m in _PATCHED.finditer(data, start, stop)], sign)
+        else:
+            found = _FILE_PATH.search(data, start, stop)
+            if found:
+                self._edited([_unescape(found.group(1))], sign)
+
+    def _decoded_tools(self, data: bytes, pos: int, end: int, calls: dict) -> None:
+        """A line whose tool calls are not in Droid's shape: the calls of it counted from
+        its bytes so far are taken back, and it is decoded."""
+        use = data.find(_TOOL_USE, pos, end)
+        while use != -1 and (call := _CALL.match(data, use)) is not None:
+            calls[call.group(1)] -= 1
+            use = data.find(_TOOL_USE, call.end(), end)
+            if call.group(1) in _EDITING:
+                self._edited_paths(data, call.group(1), call.end(), end if use == -1 else use, -1)
+        record = _loads(data[pos:end])
+        message = record.get("message") if isinstance(record, dict) else None
+        if isinstance(message, dict):
+            self._count_tools(message)
+
+    def _count_tools(self, message: dict) -> None:
+        """The same counts from a decoded assistant message."""
+        content = message.get("content")
+        for block in content if isinstance(content, list) else ():
+            if not (isinstance(block, dict) and block.get("type") == "tool_use"):
+                continue
+            name = block.get("name") if isinstance(block.get("name"), str) else "?"
+            self.tool_counts[name] = self.tool_counts.get(name, 0) + 1
+            if name in EDITING_TOOLS:
+                inputs = block.get("input") if isinstance(block.get("input"), dict) else {}
+                if name == "ApplyPatch":
+                    patch = orjson.dumps(inputs)
+                    self._edited([_unescape(m.group(1)).strip() for m in _PATCHED.finditer(patch)])
+                elif isinstance(inputs.get("file_path"), str):
+                    self._edited([inputs["file_path"]])
+
+    def _edited(self, paths: list[str], sign: int = 1) -> None:
+        for path in paths:
+            if path:
+                edits = self.edited.get(path, 0) + sign
+                if edits > 0:
+                    self.edited[path] = edits
+                else:
+                    self.edited.pop(path, None)
+
+    def _count_errors(self, message: dict) -> None:
+        """Failed tool results of a decoded user message."""
+        content = message.get("content")
+        for block in content if isinstance(content, list) else ():
+            if isinstance(block, dict) and block.get("type") == "tool_result" and block.get("is_error") is True:
+                self.tool_errors += 1
 
     def _prompt_line(self, line: bytes) -> None:
         record = self._decode(line, tail=False)
@@ -542,7 +650,8 @@ class TranscriptReader:
         if not tail.strip() and not self.long_tail:
             return self
         done = evolve(
-            self, previews=list(self.previews), full_prompts=list(self.full_prompts), activity=dict(self.activity)
+            self, previews=list(self.previews), full_prompts=list(self.full_prompts), activity=dict(self.activity),
+            tool_counts=dict(self.tool_counts), edited=dict(self.edited),
         )
         done.lines += 1
         if self.long_tail:
@@ -608,13 +717,21 @@ class TranscriptReader:
         if kind == "session_start":
             self._session_start(record)  # a rewritten session_start later in a file
             return
+        if kind == "agent_turn_outcome":
+            reason = record.get("reason")
+            if isinstance(reason, str) and reason != "completed":
+                self.turn_errors += 1
+            return
         if kind != "message":
             return
         self.message_count += 1
         ms = self._time(record.get("timestamp"))
         self._timestamp(ms)
         message = record.get("message")
+        if isinstance(message, dict) and message.get("role") != "assistant":
+            self._count_errors(message)
         if isinstance(message, dict) and message.get("role") == "assistant":
+            self._count_tools(message)
             model = message.get("modelId")
             if isinstance(model, str) and 0 < len(model) <= 200:
                 self.model_hint = model

@@ -6,7 +6,13 @@ import zlib
 from collections.abc import Iterable, Iterator
 
 from fdash.core.models import SESSION_FACTS, SETTINGS, TRANSCRIPT, Problem, Session
-from fdash.core.parse import SettingsFacts, TranscriptReader, encode_activity, parse_settings
+from fdash.core.parse import (
+    SettingsFacts,
+    TranscriptReader,
+    encode_activity,
+    encode_counts,
+    parse_settings,
+)
 from fdash.core.regular import read_chunks, read_regular
 from fdash.core.scan import SessionFiles
 
@@ -90,7 +96,9 @@ def build_session(
             value = getattr(origin, f.metadata["attr"] or f.name)
             facts[f.name] = tuple(value) if isinstance(value, list) else value
     if transcript is not None:
-        facts["activity"] = encode_activity(transcript.activity)
+        facts["activity"] = encode_activity(transcript.activity)  # kept as text: cheap to load
+        facts["tool_calls"] = encode_counts(transcript.tool_counts)
+        facts["files_edited"] = len(transcript.edited)
         if facts.get("model") is None and transcript.model_hint:
             facts["model"] = facts["resolved_model"] = transcript.model_hint
     return Session(
