@@ -14,6 +14,7 @@ The app runs on its own thread with its own event loop, started as `run()` start
 from __future__ import annotations
 
 import asyncio
+import re
 import gc
 import io
 import threading
@@ -314,6 +315,19 @@ class Headless:
         if data:
             self._stream.feed(data)
         return self._screen
+
+    def raw(self) -> str:
+        """Everything the app wrote to the terminal so far (escape sequences included)."""
+        data, _count = self._out.take(0)
+        return data
+
+    def foreign_controls(self) -> list[str]:
+        """Control sequences in the raw output that the app itself never writes, so they
+        can only come from file text: OSC (title, links), DCS, APC/PM, BEL and C1
+        controls. An escape that reaches the terminal is found here; the emulated
+        screen (`text`) would have swallowed it."""
+        found = re.findall(r"\x1b[\]P_^X].{0,20}|\x07|[\x80-\x9f]", self.raw())
+        return found
 
     def lines(self) -> list[str]:
         return list(self.screen().display)
