@@ -63,6 +63,7 @@ def _one_of(choices: tuple[str, ...]):
         if value not in choices:
             raise _FieldError(attribute.name, f"expected one of {', '.join(choices)}, got {value!r}")
 
+    check.choices = choices  # what `allowed` reports (the Settings tab offers them)
     return check
 
 
@@ -73,7 +74,15 @@ def _between(low: float, high: float):
                 attribute.name, f"expected a number from {low:g} to {high:g}, got {value!r}"
             )
 
+    check.bounds = (low, high)  # what `allowed` reports (the Settings tab shows them)
     return check
+
+
+def allowed(model: type, name: str) -> tuple | None:
+    """What a setting of `model` accepts, from its validator: (low, high) for a number
+    in a range, the tuple of choices for a choice, else None."""
+    validator = attrs.fields_dict(model)[name].validator
+    return getattr(validator, "bounds", None) or getattr(validator, "choices", None)
 
 
 @frozen

@@ -48,8 +48,8 @@ def warm_up() -> None:
 class Switch(DynamicContainer):
     """Shows one of several bodies, but counts all of them as its children: the set of
     controls in the layout never changes, so prompt_toolkit merges the key bindings
-    once (swapping bodies in a plain `DynamicContainer` made it re-merge ~1,000
-    bindings, ~25 ms, on the first visit to each tab)."""
+    once (swapping bodies in a plain `DynamicContainer` made it re-merge every binding
+    on the first visit to each tab; docs/PERFORMANCE.md)."""
 
     def __init__(self, current, bodies: list[Container]):
         super().__init__(current)

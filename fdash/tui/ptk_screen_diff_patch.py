@@ -2,8 +2,8 @@
 
 prompt_toolkit compares the new screen with the previous one cell by cell and, for each
 changed cell, moves the cursor, checks the style and writes one character: several
-Python calls per cell. When a tab changes, most of a 140×45 screen changes, and that
-loop alone took ~25 ms of a repaint. This version finds the same changed cells but
+Python calls per cell. When a tab changes, most of the screen changes, and that loop was
+most of a repaint (docs/PERFORMANCE.md, "Measured for the app's design"). This version finds the same changed cells but
 writes each run of adjacent changed cells of one style with one cursor move, one style
 check and one write; and it finds a row's last painted column from its highest index
 first (fdash paints every cell) instead of scanning the row. The terminal ends up in the

@@ -9,7 +9,7 @@ in a small LRU keyed by what the caller says identifies the content.
 The hot paths — a list row (a `Text` already cut to its width) each time a row scrolls into
 view, and the prompt panel on every selection move — skip the ANSI round trip:
 `text_line` / `segment_lines` turn Rich's segments into fragments directly (style objects
-mapped once, cached), 2-7x faster. Text cannot carry escape sequences this way either:
+mapped once, cached), several times faster (docs/PERFORMANCE.md). Text cannot carry escape sequences this way either:
 prompt_toolkit draws control characters as `^[`.
 """
 

@@ -14,9 +14,9 @@ The app runs on its own thread with its own event loop, started as `run()` start
 from __future__ import annotations
 
 import asyncio
-import re
 import gc
 import io
+import re
 import threading
 import time
 from collections.abc import Callable

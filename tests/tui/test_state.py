@@ -468,3 +468,21 @@ def test_budget_report_and_folder_list_settings(small, tmp_path):
     assert state.input is None and state.loader.more_roots == (other,)
     assert len(state.entries) == 5  # read together with the main folder
     assert "# my fdash settings — keep this comment" in path.read_text(encoding="utf-8")
+
+
+def test_settings_bounds_and_choices_come_from_the_config_model(small, monkeypatch):
+    from fdash.core import config as config_module
+    from fdash.tui.tabs.settings import state as settings_module
+
+    state = loaded(small)
+    items = {item.label: item for item in state.tabs.settings.items}
+    assert items["Heatmap weeks"].note == "1–104" and items["Month starts on day"].note == "1–28"
+    assert items["Live view refresh (seconds)"].note == "0–3600; 0 = off"
+    assert items["Default tab"].choices == config_module.TABS
+    assert items["Week starts on"].choices == config_module.WEEKDAYS
+    # what the model says is what the tab shows: it restates nothing
+    real = config_module.allowed
+    monkeypatch.setattr(settings_module, "allowed", lambda model, name: (
+        (1, 52) if name == "heatmap_weeks" else real(model, name)))
+    items = {item.label: item for item in settings_module.build_items(state.config, [], "x")}
+    assert items["Heatmap weeks"].note == "1–52"

@@ -5,8 +5,8 @@ imports.
 Every figure comes from `fdash.core.timeline.timeline` in the report time zone
 (`[reports] timezone`, local when empty), so a day here is the same day, with the same
 numbers, as in `fdash daily`; a figure that includes part of a session split across
-days is estimated (`~`). The timelines are computed in the background (`Deferred`): at
-10,000 sessions they take a few hundred milliseconds.
+days is estimated (`~`). The timelines are computed in the background (`Deferred`): they
+take longer than a key press may (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations

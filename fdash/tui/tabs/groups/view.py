@@ -2,7 +2,7 @@
 horizontal share bars (tokens, cost, active time) split by group.
 
 Built as prompt_toolkit fragments with column widths measured from the cells (no Rich
-table: a first visit at 10,000 sessions costs ~1 ms, not ~20).
+table: a first visit costs a twentieth of one; docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def group_rows(
     sessions (`arrange`d, e.g. sub-agents under their parents); `keys` and `sums` are per
     position in `entries`. Returns the rows, the position of each (-1 for a header) and
     its depth. A header's subtotal counts each of its sessions once. (C-level passes
-    only: 10,000 sessions regroup in a few milliseconds.)"""
+    only, so regrouping stays within a key press; docs/PERFORMANCE.md.)"""
     found = list(map(keys.__getitem__, positions))
     rank = {key: n for n, key in enumerate(dict.fromkeys(found))}
     ranks = list(map(rank.__getitem__, found))

@@ -1,7 +1,7 @@
 """Sessions and Favorites: a virtualised, sortable, groupable list and the prompt panel.
 
 Column widths are computed once per content version and window width; each visible row is
-built as prompt_toolkit fragments of those fixed widths (no Rich: 40 rows in ~1 ms), on
+built as prompt_toolkit fragments of those fixed widths (no Rich; docs/PERFORMANCE.md), on
 demand, and cached by row identity, so a key press builds at most the rows that came into
 view. With sub-agents folded (`a`), a sub-agent is indented under its parent, and the
 parent shows its own tokens with its sub-agents' total beside them ("+Sub-agents"):

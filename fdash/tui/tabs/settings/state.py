@@ -15,13 +15,12 @@ from attrs import frozen
 
 from fdash.core import paths
 from fdash.core.config import (
-    GROUPINGS,
     SESSION_COLUMNS,
-    SORTS,
-    TABS,
-    WEEKDAYS,
     Config,
     ConfigError,
+    DisplayConfig,
+    ReportsConfig,
+    allowed,
     update,
 )
 from fdash.core.models import Price
@@ -63,17 +62,33 @@ def fmt_price(price: Price | None) -> str:
     return " / ".join("=in" if p is None else f"{p:g}" for p in parts)
 
 
+def choices(model: type, name: str) -> tuple[str, ...]:
+    """The values a choice setting accepts (from the config model's validator)."""
+    found = allowed(model, name)
+    if not isinstance(found, tuple) or not all(isinstance(c, str) for c in found):
+        raise TypeError(f"{model.__name__}.{name} is not a choice")
+    return found
+
+
+def span(model: type, name: str, extra: str = "") -> str:
+    """"1–104": the range a number setting accepts (from the config model's validator)."""
+    low, high = allowed(model, name)
+    text = f"{low:g}–{high:g}"
+    return f"{text}; {extra}" if extra else text
+
+
 def build_items(
     config: Config, models_seen: list[str], write_path: str, current_roots: str = ""
 ) -> list[Item]:
     d = config.display
     items = [
         Item("section", "Display"),
-        Item("choice", "Default tab", ("display", "default_tab"), d.default_tab, TABS),
-        Item("choice", "Default sort", ("display", "default_sort"), d.default_sort, SORTS),
-        Item(
-            "choice", "Default grouping", ("display", "default_group"), d.default_group, GROUPINGS
-        ),
+        Item("choice", "Default tab", ("display", "default_tab"), d.default_tab,
+             choices(DisplayConfig, "default_tab")),
+        Item("choice", "Default sort", ("display", "default_sort"), d.default_sort,
+             choices(DisplayConfig, "default_sort")),
+        Item("choice", "Default grouping", ("display", "default_group"), d.default_group,
+             choices(DisplayConfig, "default_group")),
         Item(
             "bool", "Hide empty sessions", ("display", "hide_empty_sessions"), d.hide_empty_sessions
         ),
@@ -83,7 +98,7 @@ def build_items(
             "Heatmap weeks",
             ("display", "heatmap_weeks"),
             d.heatmap_weeks,
-            note="1–104",
+            note=span(DisplayConfig, "heatmap_weeks"),
             flavor="int",
         ),
         Item(
@@ -91,7 +106,7 @@ def build_items(
             "Live view refresh (seconds)",
             ("display", "refresh_seconds"),
             d.refresh_seconds,
-            note="new and changed sessions; 0 = off",
+            note=span(DisplayConfig, "refresh_seconds", "0 = off"),
             flavor="float",
         ),
         Item("section", "Session columns"),
@@ -169,14 +184,14 @@ def build_items(
             "Week starts on",
             ("reports", "week_start"),
             config.reports.week_start,
-            WEEKDAYS,
+            choices(ReportsConfig, "week_start"),
         ),
         Item(
             "number",
             "Month starts on day",
             ("reports", "month_start_day"),
             config.reports.month_start_day,
-            note="1–28",
+            note=span(ReportsConfig, "month_start_day"),
             flavor="int",
         ),
         Item(
