@@ -70,7 +70,7 @@ def test_write_is_atomic_keeps_mode_and_leaves_no_temp_file(tmp_path, monkeypatc
     (root / ".favorites").chmod(0o600)
     set_favorite(root, B, True)
     assert ((root / ".favorites").stat().st_mode & 0o777) == 0o600
-    assert sorted(p.name for p in root.iterdir()) == [".favorites"]
+    assert sorted(p.name for p in root.iterdir()) == [".favorites", ".favorites.lock"]
 
     def crash(*_args):
         raise OSError(28, "No space left on device")
@@ -79,7 +79,7 @@ def test_write_is_atomic_keeps_mode_and_leaves_no_temp_file(tmp_path, monkeypatc
     with pytest.raises(FavoritesError, match="No space left"):
         set_favorite(root, GONE, True)
     assert orjson.loads((root / ".favorites").read_bytes()) == [A, B]  # the old file, whole
-    assert sorted(p.name for p in root.iterdir()) == [".favorites"]
+    assert sorted(p.name for p in root.iterdir()) == [".favorites", ".favorites.lock"]
 
 
 def test_a_change_by_droid_meanwhile_is_read_again_not_clobbered(tmp_path, monkeypatch):
@@ -195,7 +195,7 @@ def test_config_round_trip_keeps_every_other_byte(tmp_path):
     set_value(path, ("display", "heatmap_weeks"), 12)
     assert path.read_text(encoding="utf-8") == NASTY
     assert (path.stat().st_mode & 0o777) == 0o640
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".config.toml.lock", "config.toml"]
 
 
 def test_config_that_fails_to_parse_is_never_overwritten(tmp_path):

@@ -36,6 +36,7 @@ from attrs import field, frozen
 
 from fdash.core import paths
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
+from fdash.core.lock import LockTimeout, locked
 from fdash.core.models import GROUP_KEYS, Price
 from fdash.core.regular import read_regular
 
@@ -407,8 +408,21 @@ def set_value(path: str | os.PathLike[str], keys: tuple[str, ...], value: Any) -
 
 
 def update(path: str | os.PathLike[str], changes: list[tuple[tuple[str, ...], Any]]) -> Config:
-    """Several `set_value` changes in one validated, atomic write."""
+    """Several `set_value` changes in one validated, atomic write. Two fdash processes
+    editing at once take turns (`fdash.core.lock`): neither loses the other's change."""
     path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # the write says why
+    try:
+        with locked(path):
+            return _update(path, changes)
+    except LockTimeout as exc:
+        raise ConfigError(f"{path}: {exc.strerror}; nothing written, try again") from None
+
+
+def _update(path: Path, changes: list[tuple[tuple[str, ...], Any]]) -> Config:
     try:
         raw: bytes | None = read_regular(path, limit=CONFIG_LIMIT)
         text = raw.decode("utf-8")  # bytes, not read_text: CRLF line ends stay as written
@@ -428,7 +442,6 @@ def update(path: str | os.PathLike[str], changes: list[tuple[tuple[str, ...], An
     new_text = tomlkit.dumps(doc)
     changed = ", ".join(".".join(keys) for keys, _ in changes)
     _doc, config, _w = parse_text(new_text, f"{path} (after setting {changed})")
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:  # never overwrite an edit the user made meanwhile (in an editor, say)
         atomic_write(path, new_text.encode("utf-8"), before_replace=unchanged(path, raw))
     except ChangedUnderneath:

@@ -13,6 +13,7 @@ import os
 import orjson
 
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
+from fdash.core.lock import LockTimeout, locked
 from fdash.core.models import Problem
 from fdash.core.regular import read_regular
 
@@ -61,11 +62,15 @@ def load_favorites(root: str | os.PathLike[str], problems: list[Problem] | None 
 def set_favorite(root: str | os.PathLike[str], session_id: str, favorite: bool, attempts: int = 5) -> set[str]:
     """Add or remove one id; returns the new set. Raises FavoritesError when unsafe."""
     path = favorites_path(root)
-    for _ in range(attempts):
-        try:
-            return _set_once(path, session_id, favorite)
-        except ChangedUnderneath:
-            continue
+    try:
+        with locked(path):  # another fdash starring at the same time waits its turn
+            for _ in range(attempts):
+                try:
+                    return _set_once(path, session_id, favorite)
+                except ChangedUnderneath:  # droid (which takes no lock) wrote it meanwhile
+                    continue
+    except LockTimeout as exc:
+        raise FavoritesError(f"{path}: {exc.strerror}; try again") from None
     raise FavoritesError(f"{path} kept changing while saving; try again")
 
 
