@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 
-from fdash.cli import budget, periods, search, sessions, totals, watch
+from fdash.cli import budget, periods, search, sessions, show, totals, watch
 from fdash.cli.context import UsageError
 from fdash.cli.flags import add_common
 
 # the modules whose `register` adds commands, in the order `fdash --help` lists them
-COMMAND_MODULES = (totals, sessions, periods, search, budget, watch)
+COMMAND_MODULES = (totals, sessions, show, periods, search, budget, watch)
 
 
 class Parser(argparse.ArgumentParser):

@@ -120,6 +120,9 @@ class LineIndex:
             return 0
         return min(last - 1, max(0, bisect_left(self.starts, self.starts[last] - budget)))
 
+    def length(self, line: int) -> int:
+        return self.starts[line + 1] - self.starts[line]
+
     def line_at(self, offset: int) -> int:
         """The line holding byte `offset`."""
         return max(0, bisect_right(self.starts, offset) - 1)

@@ -16,6 +16,7 @@ from collections import OrderedDict
 import orjson
 from attrs import frozen
 
+from fdash.core.parse import MAX_LINE
 from fdash.core.transcript.lines import LineIndex, TranscriptChanged
 from fdash.core.transcript.records import Record, decode
 from fdash.core.transcript.rows import Layout, Row, rows_of
@@ -26,6 +27,12 @@ CACHE_CHARS = 16_000_000  # decoded text kept at most (least recently used dropp
 RAW_CACHE_BYTES = 4 * READ_AROUND  # lines read around those needed, kept until decoded
 MAX_TOOL_NAMES = 100_000
 FOLDABLE = ("thinking", "tool", "result", "compaction", "todo")
+
+
+def too_long(index: LineIndex, line: int) -> Record:
+    """A line too long to hold (the index's parser skips it too)."""
+    size = index.length(line)
+    return Record("bad", line, f"a line of {size / 1e6:.0f} MB, too long to show", size=size)
 
 
 @frozen
@@ -97,6 +104,10 @@ class Pager:
             self._records.move_to_end(line)
             return cached
         raw = self._raw.get(line)
+        if raw is None and self.index.length(line) > MAX_LINE:
+            records = [too_long(self.index, line)]
+            self._store(line, records)
+            return records
         if raw is None:
             first = min(line, self.index.lines_before(line, READ_AROUND // 2))
             last = max(line + 1, self.index.lines_within(line, READ_AROUND // 2))
@@ -237,6 +248,9 @@ class Pager:
         ranges = []
         line = first
         while line < last:
+            if index.length(line) > MAX_LINE:  # not shown, not searched
+                line += 1
+                continue
             end = min(last, index.lines_within(line, SEARCH_CHUNK))
             ranges.append((line, end))
             line = end
@@ -282,3 +296,22 @@ class Pager:
                 self.layout.unfolded.discard(key)
                 self._rows.pop(line, None)
         return None
+
+
+def all_records(path: str):
+    """Every record of a transcript, in order, read a few MB at a time (memory stays
+    near the longest line)."""
+    index = LineIndex(path)
+    names: dict[str, str] = {}
+    line = 0
+    while line < len(index):
+        if index.length(line) > MAX_LINE:
+            yield too_long(index, line)
+            line += 1
+            continue
+        last = index.lines_within(line, SEARCH_CHUNK)
+        for number, raw in enumerate(index.read(line, last), line):
+            if len(names) > MAX_TOOL_NAMES:
+                names.clear()
+            yield from decode(raw, number, names)
+        line = last
