@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sys
@@ -40,11 +39,10 @@ def observer_root(tmp_path) -> Path:
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location("generate_sessions", REPO / "tools" / "generate_sessions.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate_sessions", module)
-    spec.loader.exec_module(module)
-    return module
+    """The test corpus generator (tools/sessiongen; the repository's root is on sys.path)."""
+    from tools import sessiongen
+
+    return sessiongen
 
 
 @pytest.fixture(scope="session")

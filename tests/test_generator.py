@@ -7,7 +7,6 @@ implementation of the prompt rule from docs/FORMAT.md and compare.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -15,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from .conftest import load_generator
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "generate_sessions.py"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -26,18 +27,6 @@ TOKEN_KINDS = (
     "cacheReadTokens",
     "thinkingTokens",
 )
-
-
-def load_generator():
-    """tools/ is not a package: load the module from its path."""
-    name = "_fdash_tools_generate_sessions"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, TOOL)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
 
 
 gen = load_generator()
@@ -429,3 +418,14 @@ def test_cli(tmp_path, capsys):
     )
     assert gen.main(["--sessions", "5", "--output", str(out)]) == 2  # refuses a non-empty directory
     assert "not empty" in capsys.readouterr().err
+
+
+def test_the_script_runs_from_anywhere(tmp_path):
+    """tools/generate_sessions.py finds the package without an install or a current folder."""
+    import subprocess
+
+    out = tmp_path / "s"
+    result = subprocess.run([sys.executable, "-I", str(TOOL), "--sessions", "3", "--output", str(out)],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (out / gen.MANIFEST_NAME).is_file()

@@ -22,12 +22,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from fdash import sessiongen as gen
 from fdash.core.catalog import load_catalog
 from fdash.core.config import Config
 from fdash.core.models import TokenUsage
 from fdash.core.parse import ms_to_iso
 from fdash.core.read import read_prompts
+from tools import sessiongen as gen
 
 from .conftest import REPO, run_cli
 

@@ -203,7 +203,7 @@ def test_layout_folds_thinking_context_and_output():
 
 
 def _generated(tmp_path, kb: int) -> Path:
-    from fdash.sessiongen import generate
+    from fdash.demo import write_history as generate
 
     root = tmp_path / "gen"
     generate(root, sessions=6, seed=3, avg_kb=kb)

@@ -7,7 +7,7 @@ docs/PERFORMANCE.md.
 Run it with the interpreter fdash runs on (its venv's python): that interpreter's bare
 start is the floor every ratio is taken against.
 
-Corpora (generated once with fdash.sessiongen, reused while their parameters match):
+Corpora (generated once with tools/sessiongen, reused while their parameters match):
   heavy  a heavy user's history: 6,000 sessions × ~100 KB (~630 MB)
   many   10,000 small sessions
   huge   30,000 sessions × ~20 KB

@@ -3,7 +3,6 @@ sessions with hostile titles, and a headless app (pipe input → recording Vt100
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import time
@@ -45,12 +44,9 @@ def fake_droid(tmp_path, monkeypatch):
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location(
-        "tui_generate_sessions", REPO / "tools" / "generate_sessions.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from tools import sessiongen
+
+    return sessiongen
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,15 @@ import json
 import random
 from typing import Any
 
-from .layout import TreeWriter, rel_path
+from fdash.demo.layout import TreeWriter, rel_path
+from fdash.demo.model_catalog import MODELS
+from fdash.demo.plans import SessionPlan, plan_tokens
+from fdash.demo.primitives import DAY_MS, HOUR_MS, dumps_compact, new_uuid
+from fdash.demo.projects import Project
+from fdash.demo.settings import build_settings, settings_text
+from fdash.demo.transcript import TranscriptBuilder, TranscriptInfo
+
 from .manifest import prompt_texts, token_counts
-from .model_catalog import MODELS
-from .plans import SessionPlan, plan_tokens
-from .primitives import DAY_MS, HOUR_MS, dumps_compact, new_uuid
-from .projects import Project
-from .settings import build_settings, settings_text
-from .transcript import TranscriptBuilder, TranscriptInfo
 
 
 class HostileKit:

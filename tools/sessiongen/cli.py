@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .history import generate
-from .primitives import DEFAULT_NOW, parse_now
+from fdash.demo.primitives import DEFAULT_NOW, parse_now
+
+from .generate import generate
 
 
 def main(argv: list[str] | None = None) -> int:

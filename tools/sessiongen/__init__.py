@@ -1,8 +1,9 @@
-"""Deterministic generator of realistic Factory Droid session histories.
+"""The test corpus: a deterministic Factory Droid session history with its ground truth.
 
-Writes a fake ``~/.factory/sessions`` tree (transcripts, settings sidecars,
-favorites, stray files) for testing and benchmarking fdash, plus a manifest
-holding the ground truth: what a correct scanner must report.
+The realistic sessions come from `fdash.demo` (what fdash shows a new user as demo
+data); this package adds what only tests and benchmarks need: stray files a scanner
+must ignore, the hostile cases, and a manifest holding the ground truth: what a
+correct scanner must report.
 
 Usage::
 
@@ -24,11 +25,10 @@ Options::
     --unreadable          with --hostile: chmod 000 one transcript and one project folder
     --hostile-favorites   write an invalid-JSON .favorites instead of the real one
 
-Library use (tools/ is not a package, load it by path)::
+Library use (with the repository's root on sys.path, as in the tests)::
 
-    spec = importlib.util.spec_from_file_location("generate_sessions", path)
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
-    manifest = mod.generate(Path(out), sessions=100, seed=1)
+    from tools.sessiongen import generate
+    manifest = generate(Path(out), sessions=100, seed=1)
 
 What gets written (all relative to DIR)
   <encoded-cwd>/<uuid>.jsonl + .settings.json   most sessions (droid >= 0.26.7)
@@ -101,27 +101,20 @@ user_only, id not starting "context-", and a text block that is non-empty after
 removing <system-reminder>...</system-reminder> spans and stripping. The
 generator counts the prompts it *intends* (it never re-parses its output).
 
-Modules (in the order a run uses them)
-  primitives     time units, timestamp format, seeded ids, random picks
-  vocabulary, text_pools, phrases   words, filler text pools, fixed conversation texts
-  model_catalog, projects           the models and the working directories
-  plans          phase 1: kinds, links, times, models, sizes, token usage
-  transcript, assistant_messages    phase 2: one session's records
-  settings       the .settings.json sidecar and its .bak
-  layout         files on disk: both layouts, mtimes, .favorites, strays
-  hostile, hostile_transcripts      the --hostile corpus
-  manifest       the ground truth
-  history        `generate`: the whole run;  cli: `main`
+Modules: generate (`generate`: the whole run), strays, hostile, hostile_kit and
+hostile_transcripts (the --hostile corpus), manifest (the ground truth), cli (`main`).
+The realistic sessions: see fdash/demo/__init__.py.
 """
 
 from __future__ import annotations
 
+from fdash.demo.primitives import DEFAULT_NOW, parse_now
+from fdash.demo.projects import encode_cwd
+
 from .cli import main
-from .history import generate
+from .generate import generate
 from .hostile import HostileCorpus
 from .manifest import MANIFEST_NAME
-from .primitives import DEFAULT_NOW, parse_now
-from .projects import encode_cwd
 
 __all__ = [
     "DEFAULT_NOW",

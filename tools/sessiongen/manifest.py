@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .plans import TOKEN_KINDS, SessionPlan
-from .primitives import iso_ms
-from .projects import Project
-from .transcript import TranscriptInfo
+from fdash.demo.plans import TOKEN_KINDS, SessionPlan
+from fdash.demo.primitives import iso_ms
+from fdash.demo.projects import Project
+from fdash.demo.transcript import TranscriptInfo
 
 MANIFEST_NAME = ".generator-manifest.json"
 

@@ -1,5 +1,4 @@
-"""Writing the tree: session files in both layouts with deterministic mtimes, .favorites,
-and stray files a scanner must ignore."""
+"""Writing the tree: session files in both layouts with deterministic mtimes, .favorites."""
 
 from __future__ import annotations
 
@@ -9,8 +8,7 @@ import random
 from pathlib import Path
 
 from .plans import SessionPlan
-from .primitives import DAY_MS, HOUR_MS, MIN_MS, SEC_MS, dumps_compact, new_uuid
-from .projects import Project
+from .primitives import DAY_MS, HOUR_MS, MIN_MS, SEC_MS, new_uuid
 from .settings import settings_text
 from .transcript import TranscriptInfo
 
@@ -86,44 +84,3 @@ def write_favorites(
     ids.insert(rng.randint(0, len(ids)), new_uuid(rng))  # a deleted session
     writer.write(".favorites", json.dumps(ids), now_ms - DAY_MS)
     return ids
-
-
-def write_strays(
-    writer: TreeWriter,
-    projects: list[Project],
-    plans: list[SessionPlan],
-    rng: random.Random,
-    now_ms: int,
-) -> list[str]:
-    t = now_ms - 2 * DAY_MS
-    sample = [p for p in plans if p.has_transcript][:5]
-    index = {"version": 1, "sessions": [{"id": p.id, "cwd": p.project.cwd} for p in sample]}
-    strays = {
-        "sessions-index.json": json.dumps(index, indent=2),
-        "notes.txt": "todo: clean up old sessions\n",
-        "README": "Droid sessions live here. Do not edit by hand.\n",
-    }
-    if sample:
-        # a non-uuid .jsonl holding a copy of a real session's first line: must be ignored
-        src = sample[0]
-        strays["export-2026-10-01.jsonl"] = (
-            dumps_compact(
-                {
-                    "type": "session_start",
-                    "id": src.id,
-                    "title": "exported copy",
-                    "owner": src.project.owner,
-                    "version": 2,
-                    "cwd": src.project.cwd,
-                }
-            )
-            + "\n"
-        )
-    folder = projects[0].folder
-    strays[f"{folder}/.DS_Store"] = bytes(rng.getrandbits(8) for _ in range(64))
-    strays[f"{folder}/scratch.md"] = "# scratch\n"
-    strays["-home-ana-projects-deleted-project/" + new_uuid(rng) + ".settings.json.bak"] = "{}"
-    for rel, data in strays.items():
-        writer.write(rel, data, t)
-    (writer.root / "-home-ana-projects-empty-folder").mkdir(exist_ok=True)
-    return sorted(strays) + ["-home-ana-projects-empty-folder/"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from fdash.demo.primitives import dumps_compact, new_uuid
+from fdash.demo.settings import settings_text
+from fdash.demo.text_pools import pools
+
 from .hostile_kit import HostileKit
 from .manifest import prompt_texts
-from .primitives import dumps_compact, new_uuid
-from .settings import settings_text
-from .text_pools import pools
 
 
 class BrokenTranscripts(HostileKit):

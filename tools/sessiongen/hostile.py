@@ -8,13 +8,14 @@ import json
 import os
 from typing import Any
 
+from fdash.demo.layout import rel_path
+from fdash.demo.model_catalog import MODELS
+from fdash.demo.plans import TOKEN_KINDS
+from fdash.demo.primitives import new_uuid
+from fdash.demo.settings import settings_text
+
 from .hostile_transcripts import BrokenTranscripts
-from .layout import rel_path
 from .manifest import token_counts
-from .model_catalog import MODELS
-from .plans import TOKEN_KINDS
-from .primitives import new_uuid
-from .settings import settings_text
 
 
 class HostileCorpus(BrokenTranscripts):

@@ -1,0 +1,1 @@
+"""Developer tools (not installed): the test corpus generator, the benchmark, screenshots."""
