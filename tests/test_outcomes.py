@@ -66,7 +66,7 @@ def test_real_droid_files():
 
 
 def test_generated_history_matches_decoding(tmp_path):
-    from fdash.sessiongen import generate
+    from fdash.demo import write_history as generate
 
     generate(tmp_path / "h", sessions=40, seed=11)
     edited_somewhere = errors = 0
