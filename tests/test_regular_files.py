@@ -5,6 +5,7 @@ when it is still blocked after a few seconds (then unblocks it)."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 
 from fdash.core import parse, regular
 from fdash.core.config import ConfigError, load_config
-from fdash.core.index import Index, index_path, read_entry
+from fdash.core.index import DETAIL, PROBLEMS, Index, index_path, read_entry
 from fdash.core.read import read_transcript
 from fdash.core.regular import TooLarge, read_chunks, read_regular
 from fdash.core.scan import scan
@@ -82,7 +83,7 @@ def test_index_file_that_is_a_fifo_is_ignored(observer_root):
     path.parent.mkdir(parents=True)
     os.mkfifo(path)
     index = _finishes(lambda: Index(observer_root), str(path))
-    assert index.entries == {}
+    assert index.stored is None
 
 
 def test_index_file_linked_to_dev_zero_is_ignored(observer_root, tmp_path):
@@ -95,13 +96,13 @@ def test_index_file_linked_to_dev_zero_is_ignored(observer_root, tmp_path):
         "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
         "from fdash.core.index import Index\n"
         f"index = Index(__import__('pathlib').Path({str(observer_root)!r}))\n"
-        "print(len(index.entries))\n"
+        "print(index.stored)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=REPO, env=dict(os.environ)
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "0"
+    assert done.stdout.strip() == "None"
 
 
 def test_grown_transcript_swapped_for_a_fifo_does_not_hang(observer_root):
@@ -116,15 +117,15 @@ def test_grown_transcript_swapped_for_a_fifo_does_not_hang(observer_root):
     os.replace(path, path + ".moved")
     os.mkfifo(path)
     entry = _finishes(lambda: read_entry(grown, stored), path)
-    assert any("not a regular file" in reason for _p, reason in entry[4])
+    assert any("not a regular file" in reason for _p, reason in entry[PROBLEMS])
 
 
 def test_unchanged_transcript_with_a_fifo_in_its_place_does_not_hang(observer_root):
     files = {f.id: f for f in scan(observer_root).sessions}
     stored = read_entry(files[NEEDLE], None)
-    stored_reader = orjson.loads(stored[5])[0]
-    stored_reader[0] -= 10  # as if the last line had been incomplete: it is read again
-    stored[5] = orjson.dumps([stored_reader, *orjson.loads(stored[5])[1:]]).decode()
+    detail = marshal.loads(stored[DETAIL])
+    detail[0][0] -= 10  # as if the last line had been incomplete: it is read again
+    stored[DETAIL] = marshal.dumps(detail)
     path = files[NEEDLE].transcript.path
     os.replace(path, path + ".moved")
     os.mkfifo(path)

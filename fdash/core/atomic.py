@@ -27,15 +27,17 @@ class ChangedUnderneath(Exception):
 
 
 def atomic_write(
-    path: str | os.PathLike[str], data: bytes, before_replace: Callable[[str], None] | None = None
+    path: str | os.PathLike[str], data: bytes, before_replace: Callable[[str], None] | None = None,
+    cache: bool = False,
 ) -> None:
     """Replace `path` with `data`. `before_replace(temp_path)`, called just before the
     rename, may append to the temp file or raise ChangedUnderneath to abandon the write
-    (the caller re-reads and retries)."""
-    path = os.path.realpath(os.fspath(path))
+    (the caller re-reads and retries). `cache=True` (a file only fdash writes): whatever
+    is at `path` — a symlink, a pipe — is itself replaced by a regular file."""
+    path = os.path.abspath(os.fspath(path)) if cache else os.path.realpath(os.fspath(path))
     folder = os.path.dirname(path)
     try:
-        old = os.stat(path)
+        old = None if cache else os.stat(path)
     except FileNotFoundError:
         old = None
     if old is not None and not stat.S_ISREG(old.st_mode):

@@ -112,7 +112,7 @@ def _load(root, config: Config, use_index: bool, demo: bool, progress, more_root
     # The indexes are decoded in a thread while the folders are scanned: stat() calls
     # release the interpreter, so the two overlap.
     indexes: dict[Path, Index] = {}
-    loader = threading.Thread(target=lambda: indexes.update((p, Index(p, use_index)) for p in paths))
+    loader = threading.Thread(target=lambda: indexes.update((p, Index(p, fresh=not use_index)) for p in paths))
     loader.start()
     try:
         result = merge([(str(p) if several else "", scan(p)) for p in paths])

@@ -14,7 +14,7 @@ import orjson
 
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.lock import LockTimeout, locked
-from fdash.core.models import Problem
+from fdash.core.problems import Problem
 from fdash.core.regular import read_regular
 
 FILE_NAME = ".favorites"

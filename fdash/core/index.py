@@ -1,50 +1,53 @@
 """The persistent index: each session's parsed facts, so unchanged files are not opened.
 
-One file per sessions root in the cache dir (`$XDG_CACHE_HOME/fdash/`), holding per
-session id the stat key (name, size, mtime, inode) of its transcript and settings, the
-session's facts, the transcript reader's resumable state and the problems found. On the
-next run:
+One file per sessions root in the cache dir (`$XDG_CACHE_HOME/fdash/`; its format and
+checks are in `fdash.core.indexfile`), holding per session id the stat key (size, mtime,
+inode) of its transcript and settings, the session's facts, the problems found and the
+transcript reader's resumable state. On the next run:
 
 - both files unchanged → the stored facts are used, nothing is opened;
 - only the settings changed → only the settings file is read;
 - the transcript only grew (same inode, same session_start line, same bytes just before
   where the last read stopped) → only the new bytes are read, the reader resumes;
-- anything else → the file is read again; removed sessions drop out.
+- anything else, or a stored row that fails its checks → the files are read again;
+  removed sessions drop out.
 
 Files that must be read are read in parallel worker processes when there are enough of
 them to pay for the workers (a cold start); the results are the same plain lists.
 
 The index is written only when something changed, whole, to a temp file then renamed
 (`atomic_write`): concurrent fdash processes never see a torn index, the last writer
-wins, and a corrupt, partial or other-version index is silently rebuilt.
+wins, and a corrupt, partial or other-version index is silently rebuilt. `fresh=True`
+(`--no-cache`) reads every file again and rewrites the index (keeping only the token
+history fdash observed, from rows that pass their checks).
 See docs/ARCHITECTURE.md for why this and not SQLite.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
+import marshal
 import zlib
 from collections.abc import Callable, Iterable
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
-import orjson
 from attrs import fields
 
-from fdash.core import paths
-from fdash.core.atomic import atomic_write
+from fdash.core import indexfile
+from fdash.core.indexfile import index_path, key
 from fdash.core.models import SESSION_FACTS, Problem, Session, TokenUsage
 from fdash.core.parse import SettingsFacts, TranscriptReader, decode_activity, encode_activity
 from fdash.core.read import FirstLine, build_session, read_settings
-from fdash.core.regular import chunks_of, open_regular, read_at, read_chunks, read_regular
+from fdash.core.regular import chunks_of, open_regular, read_at, read_chunks
 from fdash.core.scan import FileStat, SessionFiles
 
-FORMAT_VERSION = 8  # bump when what is stored changes meaning (a change of fields is seen by LAYOUT)
+__all__ = ["Index", "Table", "index_path", "read_entry"]
+
 SEAM = 64  # bytes before the resume point checked to prove the file only grew
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this and PARALLEL_MIN_FILES, workers cost
 PARALLEL_MIN_FILES = 400  # more to start than they save
 WORKERS = 2
-MAX_INDEX_BYTES = 4 * 1024 * 1024 * 1024  # a bigger file in the index's place is not read
 
 # the reader's resumable state, stored without its previews (kept once, in the session facts)
 # (every field of the reader but its settings, its prompts and what only `finished` sets)
@@ -52,42 +55,20 @@ _READER_FIELDS = tuple(
     f.name for f in fields(TranscriptReader)
     if f.name not in ("path", "keep_full_prompts", "previews", "full_prompts", "partial_tail", "long_tail")
 )
-# An entry is a list, to keep the file small and fast to load. What only a changed file
-# needs (the reader's state, the seam check, the settings facts) is kept as one JSON
-# text, decoded only then: a warm start allocates a few objects per session, not dozens.
-FOLDER, TRANSCRIPT, SETTINGS, FACTS, PROBLEMS, DETAIL = range(6)
-READER, HEAD, SETTINGS_FACTS, SETTINGS_PROBLEMS = range(4)  # inside DETAIL
+READER, HEAD, SETTINGS_FACTS, SETTINGS_PROBLEMS = range(4)  # inside the detail column
 
 
-def index_path(root: str | os.PathLike[str]) -> Path:
-    digest = hashlib.sha1(os.fsencode(os.path.abspath(root))).hexdigest()[:16]
-    return paths.cache_dir() / f"index-{digest}.json"
+def _tokens(t: TokenUsage | None) -> tuple | None:
+    return None if t is None else (t.input, t.output, t.cache_write, t.cache_read, t.thinking)
 
 
-def _key(st: FileStat | None) -> str | None:
-    """What identifies a file's version: size, mtime and inode (its path is implied by
-    the session id and folder)."""
-    return None if st is None else f"{st.size}:{st.mtime_ns}:{st.inode}"
-
-
-def _tokens(t: TokenUsage | None) -> list | None:
-    return None if t is None else [t.input, t.output, t.cache_write, t.cache_read, t.thinking]
-
-
-def _tokens_from(values: list | None) -> TokenUsage | None:
+def _tokens_from(values: tuple | None) -> TokenUsage | None:
     return None if values is None else TokenUsage(*values)
 
 
-def _lines(text: str) -> tuple[str, ...]:
-    return tuple(text.split("\n")) if text else ()
-
-
-# How a value of a type JSON does not hold is stored, by its declared type: tokens as a
-# list (or null), a tuple of texts as one text (previews and ids hold no newline).
-_CODECS = {
-    "TokenUsage | None": (_tokens, _tokens_from),
-    "tuple[str, ...]": ("\n".join, _lines),
-}
+# How a value marshal does not hold is stored, by its declared type (a new type needs its
+# stored form here and its check in indexfile.CHECKS).
+_CODECS = {"TokenUsage | None": (_tokens, _tokens_from)}
 
 
 class _Layout:
@@ -95,7 +76,7 @@ class _Layout:
 
     def __init__(self, attributes) -> None:
         self.names = tuple(a.name for a in attributes)
-        self.signature = [f"{a.name}:{a.type}" for a in attributes]
+        self.types = tuple(a.type for a in attributes)
         self._encode = [(i, _CODECS[a.type][0]) for i, a in enumerate(attributes) if a.type in _CODECS]
         self._decode = [(i, _CODECS[a.type][1]) for i, a in enumerate(attributes) if a.type in _CODECS]
 
@@ -105,7 +86,7 @@ class _Layout:
             values[i] = encode(values[i])
         return values
 
-    def load(self, stored: list) -> list:
+    def load(self, stored) -> list:
         """The values of a dumped list; raises TypeError or ValueError on a damaged one."""
         values = list(stored)
         for i, decode in self._decode:
@@ -115,9 +96,16 @@ class _Layout:
 
 _FACTS = _Layout(SESSION_FACTS)  # a Session but where its files are
 _SETTINGS_FACTS = _Layout(fields(SettingsFacts))
-PREVIEWS, SNAPSHOTS = _FACTS.names.index("prompt_previews"), _FACTS.names.index("token_snapshots")
-# what the index's entries hold: an index of another layout is rebuilt
-LAYOUT = [_FACTS.signature, _SETTINGS_FACTS.signature, list(_READER_FIELDS)]
+# the index's columns, in order: an index of another layout is rebuilt
+LAYOUT = (*indexfile.FIRST, *zip(_FACTS.names, _FACTS.types), *indexfile.LAST)
+NAMES = tuple(name for name, _type in LAYOUT)
+DETAIL_LAYOUT = (tuple(zip(_SETTINGS_FACTS.names, _SETTINGS_FACTS.types)), _READER_FIELDS)
+ID, FOLDER, TRANSCRIPT, SETTINGS = range(4)
+FACTS = slice(len(indexfile.FIRST), len(indexfile.FIRST) + len(_FACTS.names))
+PROBLEMS, DETAIL = len(NAMES) - 2, len(NAMES) - 1
+PREVIEWS, SNAPSHOTS = (NAMES.index(name) for name in ("prompt_previews", "token_snapshots"))
+for _name, _type in LAYOUT:  # a fact of a type the index cannot check: say so at once
+    assert _type in indexfile.CHECKS, f"Session.{_name}: give type {_type} a check in indexfile.CHECKS"
 
 
 def _settings_to_list(f: SettingsFacts | None) -> list | None:
@@ -128,19 +116,7 @@ def _settings_from_list(values: list | None) -> SettingsFacts | None:
     return None if values is None else SettingsFacts(*_SETTINGS_FACTS.load(values))
 
 
-def _session(files: SessionFiles, facts: list) -> Session:
-    """The Session of stored facts (`models.SESSION_FACTS`) and where its files are."""
-    return Session(
-        files.id,
-        files.transcript.path if files.transcript else None,
-        files.settings.path if files.settings else None,
-        files.folder,
-        files.root,
-        *_FACTS.load(facts),
-    )
-
-
-def _problems(pairs: list) -> list[Problem]:
+def _problems(pairs) -> list[Problem]:
     return [Problem(p, r) for p, r in pairs]
 
 
@@ -148,14 +124,14 @@ def _problems(pairs: list) -> list[Problem]:
 
 
 def read_entry(files: SessionFiles, stored: list | None, counters: dict | None = None) -> list:
-    """Read what changed of one session and return its new index entry. A stored entry
-    of an unexpected shape (a damaged index) is ignored: everything is read again."""
+    """Read what changed of one session and return its new index row (a list in LAYOUT's
+    order). A stored row whose resumable state is damaged is ignored: everything is read again."""
     counters = counters if counters is not None else {}
     if stored is not None:
         try:
-            detail = orjson.loads(stored[DETAIL])
+            detail = marshal.loads(stored[DETAIL])
             return _read_entry(files, stored, detail, counters)
-        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError, EOFError):
             pass
     return _read_entry(files, None, None, counters)
 
@@ -167,23 +143,25 @@ def _read_entry(files: SessionFiles, stored: list | None, detail: list | None, c
     finished = reader.finished(tail) if reader else None
     if finished is not None:
         transcript_problems += finished.problems()
-    session = build_session(files, finished, settings, _snapshots(files, stored, settings))
+    previous = stored[SNAPSHOTS] if stored is not None else ""
+    session = build_session(files, finished, settings, add_snapshot(previous, _snapshot(files, settings)))
     found = transcript_problems + settings_problems
     if files.transcript is None and files.settings is not None:
         found.append(Problem(files.settings.path, "settings without a transcript"))
-    detail = [
+    detail = (
         [_reader_value(reader, f) for f in _READER_FIELDS] + [previews] if reader else None,
         head,
         _settings_to_list(settings),
-        [[p.path, p.reason] for p in settings_problems],
-    ]
+        tuple(tuple(p) for p in settings_problems),
+    )
     return [
+        files.id,
         files.folder,
-        _key(files.transcript),
-        _key(files.settings),
-        _FACTS.dump(session),
-        [[p.path, p.reason] for p in found],
-        orjson.dumps(detail).decode(),
+        key(files.transcript),
+        key(files.settings),
+        *_FACTS.dump(session),
+        tuple(tuple(p) for p in found),
+        marshal.dumps(detail),
     ]
 
 
@@ -192,18 +170,22 @@ def _reader_value(reader: TranscriptReader, name: str):
     return encode_activity(value) if name == "activity" else value
 
 
-def _snapshots(files: SessionFiles, stored: list | None, settings: SettingsFacts | None) -> str:
-    """The session's token snapshots: the stored ones, plus the settings' totals now when
-    they differ from the last one (each taken at the settings file's mtime)."""
-    previous = stored[FACTS][SNAPSHOTS] if stored is not None else ""
+def _snapshot(files: SessionFiles, settings: SettingsFacts | None) -> str:
+    """The settings' token totals now, taken at the settings file's mtime ("" without)."""
     if settings is None or settings.tokens is None or files.settings is None:
-        return previous
+        return ""
     t = settings.tokens
-    values = f"{t.input}:{t.output}:{t.cache_write}:{t.cache_read}:{t.thinking}"
-    last = previous.rsplit(";", 1)[-1]
-    if last.split(":", 1)[-1] == values:
+    return f"{files.settings.mtime_ns // 1_000_000}:{t.input}:{t.output}:{t.cache_write}:{t.cache_read}:{t.thinking}"
+
+
+def add_snapshot(previous: str, snapshot: str) -> str:
+    """A session's token snapshots: the previous ones, plus `snapshot` when its totals
+    differ from the last one."""
+    if not snapshot:
         return previous
-    snapshot = f"{files.settings.mtime_ns // 1_000_000}:{values}"
+    last = previous.rsplit(";", 1)[-1]
+    if last.split(":", 1)[-1] == snapshot.split(":", 1)[-1]:
+        return previous
     return f"{previous};{snapshot}" if previous else snapshot
 
 
@@ -211,7 +193,7 @@ def _read_settings(files: SessionFiles, stored: list | None, detail: list | None
     """(SettingsFacts or None, problems), reusing the stored facts of an unchanged file."""
     if files.settings is None:
         return None, []
-    if stored is not None and stored[SETTINGS] == _key(files.settings):
+    if stored is not None and stored[SETTINGS] == key(files.settings):
         return _settings_from_list(detail[SETTINGS_FACTS]), _problems(detail[SETTINGS_PROBLEMS])
     problems: list[Problem] = []
     counters["bytes_read"] = counters.get("bytes_read", 0) + files.settings.size
@@ -241,7 +223,7 @@ def _read_transcript(
         found.append(Problem(st.path, f"cannot read: {exc.strerror or exc}"))
         return None, b"", None, 0
     counters["bytes_read"] = counters.get("bytes_read", 0) + now.st_size
-    head = [first.length, first.crc, zlib.crc32(seam)]
+    head = (first.length, first.crc, zlib.crc32(seam))
     return reader, tail, head, len(reader.previews)
 
 
@@ -252,12 +234,11 @@ def _resume(st: FileStat, stored: list, detail: list, counters: dict):
         return None
     state = dict(zip(_READER_FIELDS, detail[READER]))
     state["activity"] = decode_activity(state["activity"])
-    previews = stored[FACTS][PREVIEWS]
-    state["previews"] = (previews.split("\n") if previews else [])[: detail[READER][-1]]
+    state["previews"] = list(stored[PREVIEWS][: detail[READER][-1]])
     head_len, head_crc, seam_crc = detail[HEAD]
     offset = state["offset"]
     reader = TranscriptReader(st.path, **state)
-    if old == _key(st):  # unchanged: at most a partial last line to read again
+    if old == key(st):  # unchanged: at most a partial last line to read again
         tail = b""
         if offset < st.size:
             try:
@@ -266,7 +247,7 @@ def _resume(st: FileStat, stored: list, detail: list, counters: dict):
                 return None
             counters["bytes_read"] = counters.get("bytes_read", 0) + st.size - offset
         return reader, tail, detail[HEAD], len(state["previews"])
-    old_size, _mtime, old_inode = (int(v) for v in old.split(":"))
+    old_size, _mtime, old_inode = old
     if old_inode != st.inode or st.size < old_size or offset < head_len:
         return None
     try:  # only a regular file, read up to its size now: a FIFO swapped in cannot hang us
@@ -280,20 +261,7 @@ def _resume(st: FileStat, stored: list, detail: list, counters: dict):
     except OSError:
         return None
     counters["bytes_read"] = counters.get("bytes_read", 0) + head_len + now.st_size - max(0, offset - SEAM)
-    return reader, tail, [head_len, head_crc, zlib.crc32(new_seam)], len(reader.previews)
-
-
-def _text(path: str) -> str:
-    """A path as JSON can hold it (undecodable bytes replaced)."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _storable(entry: list) -> bool:
-    try:
-        orjson.dumps(entry)
-    except TypeError:
-        return False
-    return True
+    return reader, tail, (head_len, head_crc, zlib.crc32(new_seam)), len(reader.previews)
 
 
 def _seam_at(fd: int, end: int) -> bytes:
@@ -317,112 +285,119 @@ def _read_forked_range(bounds: tuple[int, int]) -> tuple[list[list], dict]:
 # --------------------------------------------------------------------------- the index
 
 
-class Index:
-    """Reads sessions, reusing what a previous run stored; `save()` writes it back."""
+class Table:
+    """The sessions of one read, as the index's columns (in the order of `files`)."""
 
-    def __init__(self, root: Path, enabled: bool = True):
+    def __init__(self, files: list[SessionFiles], columns: dict[str, list]) -> None:
+        self.files = files
+        self.columns = columns
+
+    def problems(self) -> list[Problem]:
+        return [Problem(*p) for p in chain.from_iterable(self.columns["problems"])]
+
+    def sessions(self) -> list[Session]:
+        """A Session per row (one C-level pass per column and a call per session)."""
+        files = self.files
+        facts = [self.columns[name] for name in _FACTS.names]
+        for i, decode in _FACTS._decode:
+            facts[i] = list(map(decode, facts[i]))
+        return list(map(
+            Session,
+            self.columns["id"],
+            [f.transcript.path if f.transcript else None for f in files],
+            [f.settings.path if f.settings else None for f in files],
+            self.columns["folder"],
+            [f.root for f in files],
+            *facts,
+        ))
+
+
+def reusable_rows(stored: indexfile.Stored, files: list[SessionFiles]) -> list[int]:
+    """Per session, its stored row when neither file changed (same folder, same keys), else -1."""
+    rows, columns = stored.rows, stored.columns
+    folders, transcripts, settings = columns["folder"], columns["transcript"], columns["settings"]
+    found = []
+    for f in files:
+        row = rows.get(f.id, -1)
+        if row >= 0 and not (folders[row] == f.folder and transcripts[row] == key(f.transcript)
+                             and settings[row] == key(f.settings)):
+            row = -1
+        found.append(row)
+    return found
+
+
+def _take(column: list, rows: list[int]) -> list:
+    return list(itemgetter(*rows)(column)) if len(rows) > 1 else [column[r] for r in rows]
+
+
+class Index:
+    """Reads sessions, reusing what a previous run stored; `save()` writes it back.
+    `fresh=True`: every file is read again and the index rewritten."""
+
+    def __init__(self, root: Path, fresh: bool = False, stored: indexfile.Stored | None = None):
         self.root = root
-        self.enabled = enabled
+        self.fresh = fresh
         self.path = index_path(root)
-        self.entries: dict[str, list] = self._load() if enabled else {}
+        self.stored = stored or indexfile.load(root)
+        if self.stored is not None and (self.stored.layout != LAYOUT or self.stored.extra != DETAIL_LAYOUT):
+            self.stored = None
+        self.columns: dict[str, list] | None = None  # what `save` writes
+        self.scanned_ns = indexfile.now_ns()
         self.dirty = False
         # what this run did, for tests and the benchmark
         self.reused = self.resumed = self.reread = 0
         self.bytes_read = 0
 
-    def _load(self) -> dict[str, list]:
-        try:  # a FIFO or a link to /dev/zero in its place is not read
-            doc = orjson.loads(read_regular(self.path, limit=MAX_INDEX_BYTES))
-        except (OSError, orjson.JSONDecodeError):
-            return {}
-        if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or doc.get("layout") != LAYOUT:
-            return {}
-        if doc.get("root") != _text(os.path.abspath(self.root)):
-            return {}
-        sessions = doc.get("sessions")
-        return sessions if isinstance(sessions, dict) else {}
-
     def save(self) -> None:
-        if not self.enabled or not self.dirty:
-            return
-        doc = {
-            "version": FORMAT_VERSION,
-            "layout": LAYOUT,
-            "root": _text(os.path.abspath(self.root)),
-            "sessions": self.entries,
-        }
-        try:
-            data = orjson.dumps(doc)
-        except TypeError:  # a path that is not valid UTF-8: leave those sessions out
-            doc["sessions"] = {k: e for k, e in self.entries.items() if _storable(e)}
-            data = orjson.dumps(doc)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, data)
-        except OSError:
-            pass  # a read-only cache only costs speed
+        if self.dirty and self.columns is not None:
+            indexfile.save(self.root, LAYOUT, self.columns, self.scanned_ns, DETAIL_LAYOUT)
         self.dirty = False
 
-    def read_all(
-        self,
-        files: Iterable[SessionFiles],
-        problems: list[Problem],
-        progress: Callable[[int, int], None] | None = None,
-    ) -> list[Session]:
+    def read_all(self, files: Iterable[SessionFiles], problems: list[Problem],
+                 progress: Callable[[int, int], None] | None = None) -> list[Session]:
+        table = self.read_table(files, progress)
+        problems.extend(table.problems())
+        return table.sessions()
+
+    def read_table(self, files: Iterable[SessionFiles], progress: Callable[[int, int], None] | None = None) -> Table:
         files = list(files)
-        entries: list[list | None] = [None] * len(files)
-        todo: list[int] = []
-        for i, item in enumerate(files):
-            entry = self._reusable(item)
-            if entry is None:
-                todo.append(i)
-            else:
-                entries[i] = entry
+        stored = self.stored
+        rows = reusable_rows(stored, files) if stored is not None and not self.fresh else [-1] * len(files)
+        todo = [i for i, r in enumerate(rows) if r < 0]
         self.reused = len(files) - len(todo)
-        for i, entry in self._read(files, todo, progress):
-            entries[i] = entry
-        sessions = []
-        for item, entry in zip(files, entries):
-            try:
-                sessions.append(_session(item, entry[FACTS]))
-                problems.extend(_problems(entry[PROBLEMS]))
-            except (TypeError, ValueError, IndexError):  # cannot happen for fresh entries
-                entry = read_entry(item, None)
-                sessions.append(_session(item, entry[FACTS]))
-                problems.extend(_problems(entry[PROBLEMS]))
-            if self.enabled and self.entries.get(item.id) is not entry:
-                self.entries[item.id] = entry
-                self.dirty = True
-        if self.enabled and len(self.entries) != len(files):
-            keep = {item.id for item in files}
-            self.entries = {sid: e for sid, e in self.entries.items() if sid in keep}
-            self.dirty = True
-        return sessions
+        fresh = dict(self._read(files, todo, progress))
+        if stored is not None and not todo and rows == list(range(len(stored.columns["id"]))):
+            self.columns = stored.columns  # nothing changed
+            return Table(files, self.columns)
+        columns = {}
+        for j, name in enumerate(NAMES):
+            column = _take(stored.columns[name], rows) if self.reused else [None] * len(files)
+            for i, entry in fresh.items():
+                column[i] = entry[j]
+            columns[name] = column
+        self.columns = columns
+        self.dirty = True
+        if self.fresh and stored is not None:  # keep the token history observed before
+            self.columns = dict(columns, token_snapshots=self._kept_snapshots(columns))
+        return Table(files, columns)
 
-    def read(self, files: SessionFiles, problems: list[Problem]) -> Session:
-        return self.read_all([files], problems)[0]
-
-    def _reusable(self, files: SessionFiles) -> list | None:
-        """The stored entry when neither file changed."""
-        entry = self.entries.get(files.id)
-        if (
-            isinstance(entry, list)
-            and len(entry) == 6
-            and entry[FOLDER] == files.folder
-            and entry[TRANSCRIPT] == _key(files.transcript)
-            and entry[SETTINGS] == _key(files.settings)
-            and isinstance(entry[FACTS], list)
-            and len(entry[FACTS]) == len(_FACTS.names)
-        ):
-            return entry
-        return None
+    def _kept_snapshots(self, columns: dict[str, list]) -> list[str]:
+        stored = self.stored
+        old = stored.columns["token_snapshots"]
+        kept = []
+        for sid, snapshots in zip(columns["id"], columns["token_snapshots"]):
+            row = stored.rows.get(sid)
+            previous = old[row] if row is not None else ""
+            kept.append(add_snapshot(previous, snapshots.rsplit(";", 1)[-1]) if previous else snapshots)
+        return kept
 
     def _stored(self, files: SessionFiles) -> list | None:
-        """The stored entry of a session that changed, if it has the expected shape."""
-        entry = self.entries.get(files.id)
-        if isinstance(entry, list) and len(entry) == 6 and entry[FOLDER] == files.folder:
-            return entry
-        return None
+        """The stored row of a session that changed (when not reading afresh)."""
+        stored = self.stored
+        row = stored.rows.get(files.id) if stored is not None and not self.fresh else None
+        if row is None or stored.columns["folder"][row] != files.folder:
+            return None
+        return [stored.columns[name][row] for name in NAMES]
 
     def _read(self, files: list[SessionFiles], todo: list[int], progress):
         """(position, entry) for every session that must be (partly) read."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from attrs import field, fields, frozen
 
+from fdash.core.problems import Problem  # noqa: F401 (its home before it left attrs)
+
 TOKEN_KINDS = ("input", "output", "cache_write", "cache_read", "thinking")
 
 
@@ -51,17 +53,6 @@ class TokenUsage:
 
 
 ZERO_TOKENS = TokenUsage()
-
-
-@frozen
-class Problem:
-    """Something fdash could not read as expected: shown as a warning, never raised."""
-
-    path: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
 
 
 # Where a Session fact is read from (`fact(origin)`): an attribute of the transcript reader

@@ -14,9 +14,7 @@ import re
 import stat
 from typing import NamedTuple
 
-from attrs import frozen
-
-from fdash.core.models import Problem
+from fdash.core.problems import Problem
 
 # used with fullmatch: `$` would also accept a name ending in a newline
 SESSION_FILE = re.compile(
@@ -45,8 +43,7 @@ class SessionFiles(NamedTuple):
     root: str = ""  # the sessions folder it came from, when several are read together
 
 
-@frozen
-class ScanResult:
+class ScanResult(NamedTuple):
     sessions: tuple[SessionFiles, ...]
     problems: tuple[Problem, ...]
     duplicates: int  # ids seen in more than one place and counted once
