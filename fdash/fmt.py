@@ -27,6 +27,11 @@ def money(usd: float | None) -> str:
     return f"${usd:.3f}"
 
 
+def amount(value: float, unit: str) -> str:
+    """A budget amount: dollars (unit "usd") or tokens ("1.2M tokens")."""
+    return money(value) if unit == "usd" else f"{tokens(int(value))} tokens"
+
+
 def duration(ms: int) -> str:
     seconds = int(ms // 1000)
     if seconds < 60:

@@ -15,7 +15,8 @@ from rich.text import Text
 
 from fdash import fmt
 from fdash.core.aggregate import Bucket, Totals
-from fdash.core.models import Entry
+from fdash.core.budget import PERIOD_NAMES
+from fdash.core.models import TOKEN_KINDS, TOKEN_LABELS, Entry
 from fdash.core.parse import QUARTER_MS, decode_activity
 from fdash.core.text import one_line
 
@@ -48,11 +49,7 @@ def stats_view(totals: Totals, warnings: int, demo: bool, scope: str = "") -> Ta
         ("Groups", fmt.exact(totals.groups)),
         ("User prompts", fmt.exact(totals.user_prompts)),
         ("Active time", fmt.duration(totals.active_time_ms)),
-        ("Input tokens", fmt.exact(tokens.input)),
-        ("Output tokens", fmt.exact(tokens.output)),
-        ("Cache write tokens", fmt.exact(tokens.cache_write)),
-        ("Cache read tokens", fmt.exact(tokens.cache_read)),
-        ("Thinking tokens", fmt.exact(tokens.thinking)),
+        *((f"{TOKEN_LABELS[kind]} tokens", fmt.exact(getattr(tokens, kind))) for kind in TOKEN_KINDS),
         ("Total tokens", fmt.exact(tokens.total)),
     ]
     for label, value in rows:
@@ -68,18 +65,14 @@ def stats_view(totals: Totals, warnings: int, demo: bool, scope: str = "") -> Ta
 
 def tokens_view(buckets: list[Bucket], demo: bool, sources: dict[str, str]) -> Table:
     table = _table("Tokens by model", demo)
-    for name in ("Model", "Sessions", "Input", "Output", "Cache write", "Cache read", "Thinking", "Total", "Est. cost", "Price"):
+    for name in ("Model", "Sessions", *TOKEN_LABELS.values(), "Total", "Est. cost", "Price"):
         table.add_column(name, justify="left" if name in ("Model", "Price") else "right")
     for b in buckets:
         t = b.tokens
         table.add_row(
             Text(one_line(b.key, 48)),
             fmt.exact(b.sessions),
-            fmt.tokens(t.input),
-            fmt.tokens(t.output),
-            fmt.tokens(t.cache_write),
-            fmt.tokens(t.cache_read),
-            fmt.tokens(t.thinking),
+            *(fmt.tokens(getattr(t, kind)) for kind in TOKEN_KINDS),
             fmt.tokens(t.total),
             _cost_cell(b.cost_usd, b.unpriced_sessions),
             Text(sources.get(b.key, "")),
@@ -242,13 +235,6 @@ def search_view(hits, query: str, demo: bool) -> Table:
     return table
 
 
-_PERIOD_NAMES = {"day": "Today", "week": "This week", "month": "This month"}
-
-
-def _budget_amount(value: float, unit: str) -> str:
-    return fmt.money(value) if unit == "usd" else fmt.tokens(int(value)) + " tokens"
-
-
 def budget_view(statuses) -> Table:
     table = _table("Budget", False)
     for name in ("Period", "Spent", "Limit", "Used", "Burn / hour", "Forecast", "Runs out"):
@@ -259,19 +245,19 @@ def budget_view(statuses) -> Table:
                    style="red" if b.over else "yellow" if b.used > 0.8 else "green")
         bar.append(f" {b.used * 100:.0f}%")
         if b.over:
-            runs_out = Text(f"OVER BUDGET by {_budget_amount(b.spent - b.limit, b.unit)}", style="bold red")
+            runs_out = Text(f"OVER BUDGET by {fmt.amount(b.spent - b.limit, b.unit)}", style="bold red")
         elif b.runs_out_at is not None:
             runs_out = Text(b.runs_out_at.strftime("%a %d %b %H:%M"), style="yellow")
         else:
             runs_out = Text("not this period" if b.spent else "—", style="green")
         mark = "~" if b.estimated else ""
         table.add_row(
-            f"{_PERIOD_NAMES[b.period]} ({b.start.isoformat()}{'' if b.period == 'day' else ' … ' + b.end.isoformat()})",
-            mark + _budget_amount(b.spent, b.unit),
-            _budget_amount(b.limit, b.unit),
+            f"{PERIOD_NAMES[b.period]} ({b.start.isoformat()}{'' if b.period == 'day' else ' … ' + b.end.isoformat()})",
+            mark + fmt.amount(b.spent, b.unit),
+            fmt.amount(b.limit, b.unit),
             bar,
-            _budget_amount(b.burn_per_hour, b.unit),
-            _budget_amount(b.forecast, b.unit),
+            fmt.amount(b.burn_per_hour, b.unit),
+            fmt.amount(b.forecast, b.unit),
             runs_out,
         )
     if any(b.estimated for b in statuses):

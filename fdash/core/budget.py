@@ -18,6 +18,7 @@ from fdash.core.models import Entry
 from fdash.core.timeline import DayRange, PeriodSpec, Zone, timeline
 
 PERIODS = (("day", "daily"), ("week", "weekly"), ("month", "monthly"))
+PERIOD_NAMES = {"day": "Today", "week": "This week", "month": "This month"}  # what people read
 
 
 @frozen

@@ -139,8 +139,3 @@ def with_config(catalog: Catalog, config: Config) -> Catalog:
     sessions = [e.session for e in catalog.entries]
     favorites = {e.session.id for e in catalog.entries if e.favorite}
     return evolve(catalog, entries=make_entries(sessions, config, favorites))
-
-
-def with_favorites(catalog: Catalog, favorites: set[str]) -> Catalog:
-    entries = tuple(evolve(e, favorite=e.session.id in favorites) for e in catalog.entries)
-    return evolve(catalog, entries=entries)

@@ -11,7 +11,11 @@ from attrs import field, fields, frozen
 
 from fdash.core.problems import Problem  # noqa: F401 (its home before it left attrs)
 
+# The five kinds of tokens: fdash's names (TokenUsage's fields), Droid's keys in a
+# settings file's `tokenUsage`, and what people read.
 TOKEN_KINDS = ("input", "output", "cache_write", "cache_read", "thinking")
+DROID_TOKEN_KEYS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens", "thinkingTokens")
+TOKEN_LABELS = dict(zip(TOKEN_KINDS, ("Input", "Output", "Cache write", "Cache read", "Thinking")))
 
 
 def decode_counts(text: str) -> dict[str, int]:

@@ -20,7 +20,8 @@ from datetime import datetime, timezone
 import orjson
 from attrs import define, evolve, field
 
-from fdash.core.models import Problem, TokenUsage
+from fdash.core.models import DROID_TOKEN_KEYS, TOKEN_KINDS, Problem, TokenUsage
+from fdash.core.scan import UUID
 from fdash.core.text import one_line
 
 MAX_TOKENS = 10**13  # more than any session can use; larger values are treated as corrupt
@@ -32,7 +33,6 @@ MAX_LINE = 64 * 1024 * 1024  # a longer line is skipped (with a warning), never 
 
 _OPEN_REMINDER = "<system-reminder>"
 _CLOSE_REMINDER = "</system-reminder>"
-_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
 HEAD_BYTES = 600  # a message line's top-level keys and its role sit within this
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors put at a file's start
@@ -46,13 +46,7 @@ _PATCHED = re.compile(rb"\*\*\* (?:Update|Add|Delete) File: ((?:[^\\\"]|\\[^n])+
 EDITING_TOOLS = frozenset({"Edit", "MultiEdit", "Create", "Write", "NotebookEdit", "ApplyPatch"})
 _EDITING = frozenset(name.encode() for name in EDITING_TOOLS)
 
-_TOKEN_FIELDS = (
-    ("input", "inputTokens"),
-    ("output", "outputTokens"),
-    ("cache_write", "cacheCreationTokens"),
-    ("cache_read", "cacheReadTokens"),
-    ("thinking", "thinkingTokens"),
-)
+_TOKEN_FIELDS = tuple(zip(TOKEN_KINDS, DROID_TOKEN_KEYS))
 
 
 # --------------------------------------------------------------------------- values
@@ -297,7 +291,7 @@ def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsF
     facts.archived = bool(doc.get("archivedAt"))
     children = doc.get("childInclusiveTokenUsageBySessionId")
     if isinstance(children, dict):
-        facts.children = tuple(sorted(k.lower() for k in children if isinstance(k, str) and _ID.fullmatch(k)))
+        facts.children = tuple(sorted(k.lower() for k in children if isinstance(k, str) and UUID.fullmatch(k)))
     return facts
 
 

@@ -110,16 +110,3 @@ def build_session(
         token_snapshots=token_snapshots,
         **facts,
     )
-
-
-def read_session(files: SessionFiles, problems: list[Problem]) -> Session:
-    """Read both files of a session (no cache)."""
-    transcript = None
-    if files.transcript is not None:
-        transcript = read_transcript(files.transcript.path, problems)
-        if transcript is not None:
-            problems.extend(transcript.problems())
-    elif files.settings is not None:
-        problems.append(Problem(files.settings.path, "settings without a transcript"))
-    settings = read_settings(files.settings.path if files.settings else None, problems)
-    return build_session(files, transcript, settings)

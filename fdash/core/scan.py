@@ -16,11 +16,8 @@ from typing import NamedTuple
 
 from fdash.core.problems import Problem
 
-# used with fullmatch: `$` would also accept a name ending in a newline
-SESSION_FILE = re.compile(
-    r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
-    r"\.(jsonl|settings\.json)"
-)
+# A session id (a UUID, any case); used with fullmatch: `$` would also accept a name
+# ending in a newline.
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -47,9 +44,6 @@ class ScanResult(NamedTuple):
     sessions: tuple[SessionFiles, ...]
     problems: tuple[Problem, ...]
     duplicates: int  # ids seen in more than one place and counted once
-
-
-_SUFFIXES = (".jsonl", ".settings.json")
 
 
 def _file_stat(entry: os.DirEntry[str], problems: list[Problem]) -> FileStat | None:

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from attrs import define, evolve, field, frozen
 
 from fdash.core.config import WEEKDAYS, ReportsConfig
-from fdash.core.models import ZERO_TOKENS, Cost, Entry, Session, TokenUsage
+from fdash.core.models import TOKEN_KINDS, ZERO_TOKENS, Cost, Entry, Session, TokenUsage
 from fdash.core.parse import QUARTER_MS, decode_activity
 
 UNITS = ("day", "week", "month")
@@ -257,11 +257,8 @@ def apportion(total: int, weights: list[int]) -> list[int]:
 
 
 def _split(tokens: TokenUsage, weights: list[int]) -> list[TokenUsage]:
-    columns = [apportion(getattr(tokens, kind), weights) for kind in _KINDS]
+    columns = [apportion(getattr(tokens, kind), weights) for kind in TOKEN_KINDS]
     return [TokenUsage(*values) for values in zip(*columns)]
-
-
-_KINDS = ("input", "output", "cache_write", "cache_read", "thinking")
 
 
 def parse_snapshots(text: str) -> list[tuple[int, TokenUsage]]:
@@ -277,11 +274,11 @@ def parse_snapshots(text: str) -> list[tuple[int, TokenUsage]]:
 
 
 def _covers(later: TokenUsage, earlier: TokenUsage) -> bool:
-    return all(getattr(later, k) >= getattr(earlier, k) for k in _KINDS)
+    return all(getattr(later, k) >= getattr(earlier, k) for k in TOKEN_KINDS)
 
 
 def _minus(a: TokenUsage, b: TokenUsage) -> TokenUsage:
-    return TokenUsage(*(getattr(a, k) - getattr(b, k) for k in _KINDS))
+    return TokenUsage(*(getattr(a, k) - getattr(b, k) for k in TOKEN_KINDS))
 
 
 @define

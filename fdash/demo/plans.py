@@ -9,17 +9,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from fdash.core.models import DROID_TOKEN_KEYS
+
 from .model_catalog import AUTO_WEIGHT, MODELS, ROUTER_TARGETS, ModelSpec
 from .primitives import DAY_MS, HOUR_MS, MIN_MS, new_uuid, quarter, weighted
 from .projects import Project, make_projects, project_count
 
-TOKEN_KINDS = (
-    "inputTokens",
-    "outputTokens",
-    "cacheCreationTokens",
-    "cacheReadTokens",
-    "thinkingTokens",
-)
+TOKEN_KINDS = DROID_TOKEN_KEYS  # the keys of a settings file's tokenUsage
 
 # Share of sessions per kind / layout (see plan_sessions).
 P_EMPTY, P_SUBAGENT, P_FORK, P_ORPHAN_SETTINGS = 0.06, 0.08, 0.03, 0.01

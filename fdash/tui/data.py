@@ -19,7 +19,7 @@ from attrs import frozen
 from fdash.core import aggregate
 from fdash.core.aggregate import Bucket, Totals
 from fdash.core.catalog import Catalog
-from fdash.core.models import Entry
+from fdash.core.models import GROUP_KEYS, Entry
 from fdash.core.search import Searcher
 from fdash.core.timeline import Zone
 
@@ -38,13 +38,6 @@ SORT_KEYS: dict[str, Callable[[Entry], int]] = {
     "tokens": lambda e: e.session.usage.total,
     "duration": lambda e: e.session.duration_ms,
 }
-
-GROUP_KEYS: dict[str, Callable[[Entry], str]] = {
-    "project": lambda e: e.session.project,
-    "group": lambda e: e.group,
-    "model": lambda e: e.model,
-}
-
 
 @frozen
 class Family:

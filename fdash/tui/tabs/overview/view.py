@@ -11,8 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from fdash import fmt
-from fdash.core.budget import BudgetStatus, budget_status
-from fdash.core.models import TOKEN_KINDS
+from fdash.core.budget import PERIOD_NAMES, BudgetStatus, budget_status
+from fdash.core.models import TOKEN_KINDS, TOKEN_LABELS
 from fdash.core.text import one_line
 from fdash.core.timeline import PeriodSpec
 from fdash.tui.controls import ListModel
@@ -23,13 +23,6 @@ from fdash.tui.style import palette
 from fdash.tui.tabs.activity.state import active_since, chunks
 from fdash.tui.widgets import bar, short_path
 
-TOKEN_LABELS = {
-    "input": "Input",
-    "output": "Output",
-    "cache_write": "Cache write",
-    "cache_read": "Cache read",
-    "thinking": "Thinking",
-}
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HEAT_CHAR = "■"
 TOP_PROJECTS = 8
@@ -152,14 +145,13 @@ def top_projects(state: AppState, width: int) -> Table:
     return table
 
 
-_PERIODS = {"day": "Today", "week": "This week", "month": "This month"}
 
 
 def budget(state: AppState) -> list[BudgetStatus] | Failed | None:
     """The budget statuses (computed in the background), None while they are computed
     or when no limit is set."""
     limits = state.config.budget
-    if not _limits_set(state):
+    if not state.config.budget.any_limit:
         return None
     reports, zone, now = state.config.reports, state.zone, state.now()
     first = PeriodSpec.of("month", reports).start(state.today())
@@ -195,10 +187,6 @@ def budget_job(entries, since, limits, reports, zone, now):
     return statuses
 
 
-def _amount(value: float, unit: str) -> str:
-    return fmt.money(value) if unit == "usd" else f"{fmt.tokens(int(value))} tokens"
-
-
 def budget_table(statuses: list[BudgetStatus], width: int) -> Table:
     """Spent vs limit, the burn rate, the forecast, and when the limit runs out at that
     rate (or by how much it is over, in plain words), one period a row."""
@@ -212,25 +200,25 @@ def budget_table(statuses: list[BudgetStatus], width: int) -> Table:
         gauge = bar(min(b.used, 1.0), bar_width, style=style)
         gauge.append(f" {b.used * 100:3.0f}%", style=style)
         mark = "~" if b.estimated else ""
-        spent = Text(f"{mark}{_amount(b.spent, b.unit)} of {_amount(b.limit, b.unit)}")
-        rate = _amount(b.burn_per_hour, b.unit).removesuffix(" tokens")
+        spent = Text(f"{mark}{fmt.amount(b.spent, b.unit)} of {fmt.amount(b.limit, b.unit)}")
+        rate = fmt.amount(b.burn_per_hour, b.unit).removesuffix(" tokens")
         outlook = Text(f"burn {rate}/h · ", style="fd.dim")
         if b.over:
-            outlook.append(f"OVER BUDGET by {_amount(b.spent - b.limit, b.unit)}", style="fd.error")
+            outlook.append(f"OVER BUDGET by {fmt.amount(b.spent - b.limit, b.unit)}", style="fd.error")
         else:
-            forecast = _amount(b.forecast, b.unit).removesuffix(" tokens")
+            forecast = fmt.amount(b.forecast, b.unit).removesuffix(" tokens")
             outlook.append(f"forecast {forecast} · ", style="fd.dim")
             if b.runs_out_at is not None:
                 when = b.runs_out_at.strftime("%a %d %b %H:%M")
                 outlook.append(f"runs out {when}", style="fd.warn")
             else:
                 outlook.append("lasts the period", style="fd.ok")
-        table.add_row(Text(_PERIODS[b.period], style="fd.dim"), gauge, spent, outlook)
+        table.add_row(Text(PERIOD_NAMES[b.period], style="fd.dim"), gauge, spent, outlook)
     return table
 
 
 def budget_part(state: AppState, width: int) -> list[RenderableType]:
-    if not _limits_set(state):
+    if not state.config.budget.any_limit:
         return []
     found = budget(state)
     head = Text("Budget", style="fd.header")
@@ -244,11 +232,6 @@ def budget_part(state: AppState, width: int) -> list[RenderableType]:
         note = "~ includes sessions also active outside the period, split by their messages per day"
         notes.append(Text(note, style="fd.dim"))
     return [head, budget_table(found, width), *notes, Text("")]
-
-
-def _limits_set(state: AppState) -> bool:
-    limits = state.config.budget
-    return any(getattr(limits, a.name) is not None for a in type(limits).__attrs_attrs__)
 
 
 def renderable(state: AppState, width: int) -> RenderableType:
