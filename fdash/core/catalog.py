@@ -17,6 +17,7 @@ from fdash.core.grouping import Grouper
 from fdash.core.models import Entry, Problem, Session
 from fdash.core.pricing import PriceBook
 from fdash.core.scan import merge, scan
+from fdash.core.text import one_line
 
 Progress = Callable[[int, int], None]  # (done, total); may raise (e.g. Cancelled) to stop
 
@@ -49,12 +50,21 @@ class Catalog:
         return None
 
 
-def check_root(root: str | os.PathLike[str]) -> Path:
+def check_root(root: str | os.PathLike[str], origin: str = "") -> Path:
+    """`root` if it is a folder fdash can list; else SessionsDirError saying why (missing,
+    not a folder and unreadable are the same kind of answer: exit code 2)."""
     path = Path(root)
+    shown = one_line(str(path)) + (f" ({origin})" if origin else "")
     if not path.exists():
-        raise SessionsDirError(f"sessions folder {path} does not exist")
+        raise SessionsDirError(f"sessions folder {shown} does not exist")
     if not path.is_dir():
-        raise SessionsDirError(f"sessions folder {path} is not a folder")
+        raise SessionsDirError(f"sessions folder {shown} is not a folder")
+    try:
+        with os.scandir(path):  # listing needs read permission,
+            pass
+        os.stat(os.path.join(path, "."))  # going in needs search permission
+    except OSError as exc:
+        raise SessionsDirError(f"cannot read sessions folder {shown}: {exc.strerror or exc}") from None
     return path
 
 
@@ -115,10 +125,14 @@ def _load(root, config: Config, use_index: bool, demo: bool, progress, more_root
     loader = threading.Thread(target=lambda: indexes.update((p, Index(p, fresh=not use_index)) for p in paths))
     loader.start()
     try:
-        result = merge([(str(p) if several else "", scan(p)) for p in paths])
+        scans = [(str(p) if several else "", scan(p)) for p in paths]
     finally:
         loader.join()
+    result = merge(scans)
     problems = list(result.problems)
+    for path, (_key, found) in zip(paths, scans):
+        if not found.sessions and not found.problems:  # a wrong folder (`/`, a typo'd copy)?
+            problems.append(Problem(str(path), "no droid session files (<id>.jsonl) in this folder"))
     sessions = []
     for path in paths:
         mine = [f for f in result.sessions if f.root == (str(path) if several else "")]

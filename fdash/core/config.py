@@ -39,6 +39,7 @@ from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.lock import LockTimeout, locked
 from fdash.core.models import GROUP_KEYS, Price
 from fdash.core.regular import read_regular
+from fdash.core.text import key_name, one_line
 
 TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings", "activity")
 SORTS = ("date_desc", "date_asc", "tokens_desc", "tokens_asc", "duration_desc", "duration_asc")
@@ -230,11 +231,11 @@ class ConfigError(Exception):
 def _strict(kind: type, name: str):
     def structure(value: Any, _type: Any):
         if isinstance(value, bool) and kind is not bool:
-            raise TypeError(f"expected {name}, got {value!r}")
+            raise TypeError(f"expected {name}, got {_shown_value(value)}")
         if kind is float and isinstance(value, int):
             return float(value)
         if not isinstance(value, kind):
-            raise TypeError(f"expected {name}, got {value!r}")
+            raise TypeError(f"expected {name}, got {_shown_value(value)}")
         return value
 
     return structure
@@ -263,7 +264,32 @@ def converter():
         return structure_table
 
     converter.register_structure_hook_factory(attrs.has, table_hook)
+
+    def container_hook(kind: Any):
+        # cattrs would turn the string "/path" into the list ["/", "p", "a", "t", "h"]
+        origin = typing.get_origin(kind)
+        wanted, name = (list, "a list") if origin is list else (dict, "a table")
+        if origin is dict:
+            structure_items = converter.gen_structure_mapping(kind)
+        else:
+            from cattrs.cols import list_structure_factory  # noqa: PLC0415
+
+            structure_items = list_structure_factory(kind, converter)
+
+        def structure(value: Any, _type: Any):
+            if not isinstance(value, wanted):
+                raise TypeError(f"expected {name}, got {_shown_value(value)}")
+            return structure_items(value, kind)
+
+        return structure
+
+    converter.register_structure_hook_factory(lambda t: typing.get_origin(t) in (list, dict), container_hook)
     return converter
+
+
+def _shown_value(value: Any) -> str:
+    """A wrong value as an error message shows it: its repr (escapes made visible), short."""
+    return one_line(repr(value), 80)
 
 
 
@@ -276,9 +302,10 @@ def _first_error(exc: BaseException, where: str = "") -> tuple[str, str]:
             note = ""
             for n in getattr(sub, "__notes__", []):
                 if getattr(n, "name", None) is not None:
-                    note = f".{n.name}"
+                    note = f".{key_name(str(n.name))}"
                 elif getattr(n, "index", None) is not None:
-                    note = f"[{n.index}]"
+                    index = n.index
+                    note = f"[{index}]" if isinstance(index, int) else f".{key_name(str(index))}"
                 else:
                     continue
                 break
@@ -310,7 +337,7 @@ def unknown_keys(data: Any, cls: type = Config, prefix: str = "") -> list[str]:
     found = []
     known = {a.name: a.type for a in attrs.fields(cls)}
     for key, value in data.items():
-        name = f"{prefix}{key}"
+        name = f"{prefix}{key_name(str(key))}"
         if key not in known:
             found.append(name)
             continue
@@ -318,7 +345,7 @@ def unknown_keys(data: Any, cls: type = Config, prefix: str = "") -> list[str]:
         origin, args = typing.get_origin(kind), typing.get_args(kind)
         if origin is dict and isinstance(value, dict) and attrs.has(args[1]):
             for item_key, table in value.items():
-                found += unknown_keys(table, args[1], f'{name}."{item_key}".')
+                found += unknown_keys(table, args[1], f"{name}.{key_name(str(item_key))}.")
         elif origin is list and isinstance(value, list) and attrs.has(args[0]):
             for i, table in enumerate(value):
                 found += unknown_keys(table, args[0], f"{name}[{i}].")
@@ -367,7 +394,7 @@ def parse_text(text: str, source: str):
     try:
         doc = tomlkit.parse(text)
     except TOMLKitError as exc:
-        raise ConfigError(f"{source}: not valid TOML ({str(exc).splitlines()[0]})") from None
+        raise ConfigError(f"{source}: not valid TOML ({one_line(str(exc), 200)})") from None
     data = doc.unwrap()
     config = structure(data, source)
     warnings = [f"{source}: unknown key {key} (ignored)" for key in unknown_keys(data)]

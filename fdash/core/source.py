@@ -14,7 +14,7 @@ from pathlib import Path
 from attrs import frozen
 
 from fdash.core import paths
-from fdash.core.catalog import SessionsDirError
+from fdash.core.catalog import check_root
 from fdash.core.config import Config
 
 DEMO_SESSIONS = 400
@@ -40,29 +40,21 @@ def resolve_source(cli_dir: str | list[str] | None, config: Config, allow_demo: 
     """`cli_dir`: the -d/--sessions-dir values (it may be given several times)."""
     cli_dirs = [cli_dir] if isinstance(cli_dir, str) else list(cli_dir or [])
     if cli_dirs:
-        roots = [_existing(paths.expand(d), "--sessions-dir") for d in cli_dirs]
+        roots = [check_root(paths.expand(d), "--sessions-dir") for d in cli_dirs]
         return Source(roots[0], more_roots=tuple(roots[1:]))
-    more = tuple(_existing(paths.expand(d), "[paths] sessions_dirs") for d in config.paths.sessions_dirs)
+    more = tuple(check_root(paths.expand(d), "[paths] sessions_dirs") for d in config.paths.sessions_dirs)
     default = str(paths.default_sessions_dir())
     configured = config.paths.sessions_dir
     if configured and paths.expand(configured) != paths.expand(default):
-        return Source(_existing(paths.expand(configured), "[paths] sessions_dir"), more_roots=more)
+        return Source(check_root(paths.expand(configured), "[paths] sessions_dir"), more_roots=more)
     root = paths.expand(default)
     if root.is_dir() or more or not allow_demo:
         if not root.is_dir() and more:
             return Source(more[0], more_roots=more[1:])
-        return Source(_existing(root, "the default"), more_roots=more)
+        return Source(check_root(root, "the default"), more_roots=more)
     demo = ensure_demo()
     note = f"no Droid sessions at {root}: showing DEMO DATA (generated in {demo})"
     return Source(demo, demo=True, note=note)
-
-
-def _existing(root: Path, origin: str) -> Path:
-    if not root.exists():
-        raise SessionsDirError(f"sessions folder {root} ({origin}) does not exist")
-    if not root.is_dir():
-        raise SessionsDirError(f"sessions folder {root} ({origin}) is not a folder")
-    return root
 
 
 def ensure_demo() -> Path:

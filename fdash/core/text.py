@@ -66,6 +66,28 @@ def clean(text: str | None) -> str:
     return text
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def key_name(key: str) -> str:
+    """A key read from a file (a TOML key, say) as it can be shown: bare when it is a
+    plain name, else quoted with every character `clean` would remove or change written
+    as an escape (`"a\\u001b[31mb"`), so the user sees what to look for and the
+    terminal sees nothing to obey."""
+    if _BARE_KEY.fullmatch(key):
+        return key
+    shown = []
+    for ch in key:
+        if ch == '"' or ch == "\\":
+            shown.append("\\" + ch)
+        elif clean(ch) != ch or not ch.isprintable():
+            code = ord(ch)
+            shown.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            shown.append(ch)
+    return '"' + "".join(shown) + '"'
+
+
 def one_line(text: str | None, limit: int | None = None) -> str:
     """`clean` text on one line (breaks become spaces), optionally shortened with `…`."""
     line = " ".join(_BREAKS.sub(" ", clean(text)).split())
