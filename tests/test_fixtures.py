@@ -61,7 +61,7 @@ def test_fixture_totals_and_pricing(observer_root):
     assert totals.projects == 2
     assert totals.groups == 2
     assert totals.tokens == TokenUsage(45254, 530, 0, 112128, 172)
-    assert totals.tokens.total == 158084
+    assert totals.tokens.total == 157912  # thinking (172) is inside output, counted once
     assert totals.user_prompts == 5
     assert totals.empty_sessions == 1
     assert totals.active_time_ms == 27823
@@ -82,8 +82,9 @@ def test_config_price_for_custom_model(observer_root):
     }))
     catalog = load_catalog(observer_root, config, use_index=False)
     needle = next(e for e in catalog.entries if e.session.id == NEEDLE)
-    # 26934*0.75 + 203*4.5 + 0*0.75 + 45056*0.075 + 80*4.5 (thinking at output rate), per million
-    expected = (26934 * 0.75 + 203 * 4.5 + 45056 * 0.075 + 80 * 4.5) / 1e6
+    # 26934*0.75 + 203*4.5 + 0*0.75 + 45056*0.075 per million (the 80 thinking tokens are
+    # inside the 203 output tokens: not billed again)
+    expected = (26934 * 0.75 + 203 * 4.5 + 45056 * 0.075) / 1e6
     assert needle.cost.source == "config"
     assert abs(needle.cost.usd - expected) < 1e-12
     assert aggregate.totals(catalog.entries).unpriced_sessions == 0

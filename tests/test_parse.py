@@ -57,9 +57,16 @@ def test_unclosed_reminder_is_dropped():
     assert clean_prompt("hi <system-reminder> never closed") == "hi"
 
 
-def test_session_title_preferred_when_non_empty():
-    assert read({**START, "sessionTitle": "Better"}).title == "Better"
+def test_title_is_what_droids_own_list_shows():
+    """`title` (droid 0.225.2 drops sessionTitle on rewrite); an older sessionTitle only
+    where title is empty or a sub-agent's handoff; "New Session" never hides a title."""
+    assert read({**START, "sessionTitle": "Better"}).title == "T"
     assert read({**START, "sessionTitle": ""}).title == "T"
+    assert read({**START, "sessionTitle": "New Session"}).title == "T"
+    assert read({**START, "title": "", "sessionTitle": "Named"}).title == "Named"
+    handoff = "# Task Tool Invocation\n\nSubagent type: worker"
+    assert read({**START, "title": handoff, "sessionTitle": "worker: count files"}).title == "worker: count files"
+    assert read({**START, "title": handoff, "sessionTitle": "New Session"}).title == handoff
 
 
 def test_fork_parent_and_timestamps():

@@ -28,10 +28,11 @@ def test_builtin_table_matches_published_facts():
 
 
 def test_opus_cost_by_hand():
-    # claude-opus-4-5-20251101: 5 in, 25 out, 6.25 cache write, 0.5 cache read; thinking at output rate
+    # claude-opus-4-5-20251101: 5 in, 25 out, 6.25 cache write, 0.5 cache read; thinking is
+    # part of output (docs/FORMAT.md), never billed on top
     c = cost("claude-opus-4-5-20251101")
     assert c.source == "builtin" and c.price_key == "claude-opus-4-5-20251101"
-    assert c.usd == pytest.approx(5 + 25 + 6.25 + 0.5 + 25)
+    assert c.usd == pytest.approx(5 + 25 + 6.25 + 0.5)
 
 
 @pytest.mark.parametrize("model, key", [
@@ -60,15 +61,15 @@ def test_missing_cache_price_is_billed_at_input_rate():
     # gpt-5.1-codex: cache_write not published → input rate (1.25)
     price = builtin_table().prices["gpt-5.1-codex"]
     assert price.cache_write is None
-    assert cost("gpt-5.1-codex").usd == pytest.approx(1.25 + 10 + 1.25 + 0.125 + 10)
+    assert cost("gpt-5.1-codex").usd == pytest.approx(1.25 + 10 + 1.25 + 0.125)
 
 
 def test_config_override_and_default():
     book = PriceBook({"claude-opus-4-5-20251101": Price(1, 2, 3, 4)}, default=Price(10, 20, 30, 40))
-    assert cost("claude-opus-4-5-20251101", book).usd == pytest.approx(1 + 2 + 3 + 4 + 2)
+    assert cost("claude-opus-4-5-20251101", book).usd == pytest.approx(1 + 2 + 3 + 4)
     assert cost("claude-opus-4-5-20251101", book).source == "config"
     d = cost("acme-coder-9", book)
-    assert d.source == "default" and d.usd == pytest.approx(10 + 20 + 30 + 40 + 20)
+    assert d.source == "default" and d.usd == pytest.approx(10 + 20 + 30 + 40)
     assert cost("custom:mine", PriceBook({"custom:mine": Price(1, 1)})).source == "config"
 
 

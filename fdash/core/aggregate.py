@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone, tzinfo
 
 from attrs import define, frozen
 
-from fdash.core.models import ZERO_TOKENS, Entry, TokenUsage
+from fdash.core.models import UNKNOWN_PROJECT, ZERO_TOKENS, Entry, TokenUsage
 
 
 @frozen
@@ -81,7 +81,7 @@ def totals(entries: Iterable[Entry]) -> Totals:
         favorites += entry.favorite
     return Totals(
         sessions=total.sessions,
-        projects=len(projects),
+        projects=len(projects - {UNKNOWN_PROJECT}),  # sessions with no cwd and no folder have no project
         groups=len(groups),
         tokens=total.tokens,
         cost_usd=total.cost_usd,
@@ -113,7 +113,7 @@ def bucket_by(entries: Iterable[Entry], key: Callable[[Entry], str]) -> list[Buc
             unpriced_sessions=s.unpriced,
             active_time_ms=s.active_time_ms,
             user_prompts=s.user_prompts,
-            projects=len(projects[k]),
+            projects=len(projects[k] - {UNKNOWN_PROJECT}),
             last_at_ms=s.last_at_ms,
             group=next(iter(groups[k])) if len(groups[k]) == 1 else "",
         )

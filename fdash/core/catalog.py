@@ -69,13 +69,36 @@ def check_root(root: str | os.PathLike[str], origin: str = "") -> Path:
 
 
 def subagent_parents(sessions: list[Session]) -> dict[str, str]:
-    """child id → parent id, from each parent's settings (`childInclusiveTokenUsageBySessionId`).
-
-    That map is the only link Droid writes between a session and the sub-agents its Task
-    tool started; a sub-agent whose parent has no settings file (or an old droid that
-    did not write the map) stays unlinked, though its title shows what it is."""
+    """child id → parent id, from either side: the parent's settings
+    (`childInclusiveTokenUsageBySessionId`), the child's own first line
+    (`session_start.callingSessionId`) or its settings' `subagent` tag. Only parents that
+    are sessions here count (a sub-agent whose parent is gone stays unlinked, though its
+    title and tag show what it is)."""
     known = {s.id for s in sessions}
-    return {child: s.id for s in sessions for child in s.child_ids if child in known and child != s.id}
+    parents = {child: s.id for s in sessions for child in s.child_ids if child in known and child != s.id}
+    for s in sessions:
+        named = s.calling_session_id or s.tagged_parent_id
+        if named and named in known and named != s.id:
+            parents.setdefault(s.id, named)
+    return parents
+
+
+def adopt_orphans(sessions: list[Session]) -> list[Session]:
+    """A settings file without a transcript in a project folder names no cwd: it belongs
+    to the cwd its folder's other sessions carry (the most common one), not to a
+    project named after the encoded folder."""
+    by_folder: dict[str, dict[str, int]] = {}
+    for s in sessions:
+        if s.folder and s.cwd:
+            counts = by_folder.setdefault(s.folder, {})
+            counts[s.cwd] = counts.get(s.cwd, 0) + 1
+    if not by_folder:
+        return sessions
+    adopted = []
+    for s in sessions:
+        counts = by_folder.get(s.folder) if s.transcript_path is None and s.folder else None
+        adopted.append(evolve(s, folder_cwd=max(counts, key=lambda c: (counts[c], c))) if counts else s)
+    return adopted
 
 
 def make_entries(sessions: list[Session], config: Config, favorites: set[str]) -> tuple[Entry, ...]:
@@ -144,7 +167,7 @@ def _load(root, config: Config, use_index: bool, demo: bool, progress, more_root
     favorites = set()
     for path in paths:
         favorites |= load_favorites(path, problems)
-    entries = make_entries(sessions, config, favorites)
+    entries = make_entries(adopt_orphans(sessions), config, favorites)
     return Catalog(paths[0], entries, tuple(problems), result.duplicates, demo, tuple(paths) if several else ())
 
 

@@ -16,6 +16,8 @@ from fdash.core.problems import Problem  # noqa: F401 (its home before it left a
 TOKEN_KINDS = ("input", "output", "cache_write", "cache_read", "thinking")
 DROID_TOKEN_KEYS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens", "thinkingTokens")
 TOKEN_LABELS = dict(zip(TOKEN_KINDS, ("Input", "Output", "Cache write", "Cache read", "Thinking")))
+SEVERAL_MODELS = "several models"
+UNKNOWN_PROJECT = "(unknown)"  # a session with neither a cwd nor a project folder: no project
 
 
 def decode_counts(text: str) -> dict[str, int]:
@@ -34,11 +36,12 @@ class TokenUsage:
     output: int = 0
     cache_write: int = 0  # Droid's cacheCreationTokens
     cache_read: int = 0
-    thinking: int = 0
+    thinking: int = 0  # a part of `output` (droid records the provider's output count)
 
     @property
     def total(self) -> int:
-        return self.input + self.output + self.cache_write + self.cache_read + self.thinking
+        """Every token once: thinking is already inside output (docs/FORMAT.md)."""
+        return self.input + self.output + self.cache_write + self.cache_read
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         return TokenUsage(
@@ -51,8 +54,11 @@ class TokenUsage:
 
     @property
     def cache_hit_ratio(self) -> float | None:
-        """cache read / (cache read + cache write), None when there was no cache traffic."""
-        denominator = self.cache_read + self.cache_write
+        """The share of prompt tokens served from the cache: cache read / (cache read +
+        input), None without prompt tokens. (`input` is net of cache reads for every
+        provider, and it means the same for providers that never write a cache, where
+        read / (read + write) would always say 100%.)"""
+        denominator = self.cache_read + self.input
         return self.cache_read / denominator if denominator else None
 
 
@@ -118,11 +124,23 @@ class Session:
     tool_errors: int = fact(0, TRANSCRIPT)  # tool results marked is_error
     turn_errors: int = fact(0, TRANSCRIPT)  # agent turns that ended other than "completed"
     files_edited: int = fact(0, TRANSCRIPT, "edited")  # distinct files changed by Edit, Create, ApplyPatch…
+    last_cwd: str | None = fact(None, TRANSCRIPT)  # where it is now, when it moved (/cwd, --worktree)
+    calling_session_id: str | None = fact(None, TRANSCRIPT)  # a sub-agent's parent, from its first line
+    subagent: bool = fact(False, SETTINGS)  # its settings carry droid's `subagent` tag
+    tagged_parent_id: str | None = fact(None, SETTINGS)  # that tag's callingSessionId
+    models: tuple[str, ...] = fact((), TRANSCRIPT)  # every assistant modelId, in order of first use
+    credits: float | None = fact(None, SETTINGS)  # tokenUsage.factoryCredits; None: not recorded
+    # what dates it: "messages", "providerLockTimestamp" (no transcript) or "file time"
+    # (no transcript, no lock time: the settings file's mtime, an estimate)
+    dated_by: str = fact("", KEPT)
+    # not a fact of its files: the cwd its folder's other sessions carry, for a settings
+    # file without a transcript (see catalog.adopt_orphans)
+    folder_cwd: str | None = None
 
     @property
     def project(self) -> str:
         """The session's real working directory; the folder name only as a fallback."""
-        return self.cwd or self.folder or "(unknown)"
+        return self.cwd or self.folder_cwd or self.folder or UNKNOWN_PROJECT
 
     @property
     def usage(self) -> TokenUsage:
@@ -130,13 +148,24 @@ class Session:
 
     @property
     def empty(self) -> bool:
-        """No prompt was ever typed (a "New Session" that was opened and left)."""
-        return self.user_prompts == 0
+        """No prompt was ever typed (a "New Session" that was opened and left); a
+        sub-agent, which droid starts with a handoff, is not empty."""
+        return self.user_prompts == 0 and not self.looks_like_subagent
 
     @property
     def looks_like_subagent(self) -> bool:
-        """Started by another session's Task tool (Droid titles these so)."""
-        return self.title.startswith("# Task Tool Invocation")
+        """Started by another session's Task tool: it names its parent, droid tagged it,
+        or (older droids) its title is the handoff."""
+        return bool(self.calling_session_id or self.subagent or self.title.startswith("# Task Tool Invocation"))
+
+    @property
+    def switched_models(self) -> bool:
+        """Its assistant messages name more than one model (`-s … -m other`)."""
+        return len(self.models) > 1
+
+    @property
+    def date_estimated(self) -> bool:
+        return self.dated_by == "file time"
 
     @property
     def tool_call_counts(self) -> dict[str, int]:
@@ -167,7 +196,8 @@ class Price:
     cache_read: float | None = None
 
     def cost(self, tokens: TokenUsage) -> float:
-        """Dollars for these tokens; thinking tokens are billed at the output rate."""
+        """Dollars for these tokens. Thinking is not billed on top: it is already part
+        of the output droid records (docs/FORMAT.md)."""
         cache_write = self.input if self.cache_write is None else self.cache_write
         cache_read = self.input if self.cache_read is None else self.cache_read
         return (
@@ -175,7 +205,6 @@ class Price:
             + tokens.output * self.output
             + tokens.cache_write * cache_write
             + tokens.cache_read * cache_read
-            + tokens.thinking * self.output
         ) / 1_000_000
 
 
@@ -202,6 +231,10 @@ class Entry:
 
     @property
     def model(self) -> str:
+        """The session's model; "several models" when it switched (its tokens cannot be
+        put on any one of them)."""
+        if self.session.switched_models:
+            return SEVERAL_MODELS
         return self.session.resolved_model or self.session.model or "(unknown)"
 
 

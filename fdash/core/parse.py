@@ -31,6 +31,10 @@ TITLE_CHARS = 10_000  # a longer title is kept shortened (droid's own are a few 
 PATH_CHARS = 4096  # a longer cwd is no usable path: the project comes from the folder
 MAX_LINE = 64 * 1024 * 1024  # a longer line is skipped (with a warning), never held whole
 
+HANDOFF = "# Task Tool Invocation"  # how droid begins the first message of a sub-agent
+NEW_SESSION = "New Session"  # droid's placeholder title
+# user messages droid writes itself: injected context, a background task's completion notice
+_INJECTED_IDS = ("context-", "task-completion:")
 _OPEN_REMINDER = "<system-reminder>"
 _CLOSE_REMINDER = "</system-reminder>"
 _TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
@@ -231,6 +235,9 @@ class SettingsFacts:
     provider_lock_at_ms: int | None = None
     archived: bool = False
     children: tuple[str, ...] = ()  # sub-agent sessions, from childInclusiveTokenUsageBySessionId
+    credits: float | None = None  # tokenUsage.factoryCredits (Factory Standard Credits), None: not recorded
+    subagent: bool = False  # tagged `subagent` (droid starts it through a Task tool)
+    tagged_parent_id: str | None = None  # that tag's metadata.callingSessionId
 
 
 def loads_lenient(data: bytes) -> tuple[object, bool]:
@@ -278,6 +285,9 @@ def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsF
             if why:
                 problems.append(Problem(path, f"tokenUsage.{key} {why}; counted as 0"))
         facts.tokens = TokenUsage(**counts)
+        facts.credits, why = _credits(usage.get("factoryCredits"))
+        if why:
+            problems.append(Problem(path, f"tokenUsage.factoryCredits {why}; not counted"))
     elif usage is not None:
         problems.append(Problem(path, "tokenUsage is not an object; its tokens are not counted"))
     active, why = _count(doc.get("assistantActiveTimeMs"))
@@ -289,10 +299,35 @@ def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsF
     if is_out_of_range(lock):
         problems.append(Problem(path, f"providerLockTimestamp {lock!r} out of range (1970 to 2999); ignored"))
     facts.archived = bool(doc.get("archivedAt"))
+    facts.subagent, facts.tagged_parent_id = _subagent_tag(doc.get("tags"))
     children = doc.get("childInclusiveTokenUsageBySessionId")
     if isinstance(children, dict):
         facts.children = tuple(sorted(k.lower() for k in children if isinstance(k, str) and UUID.fullmatch(k)))
     return facts
+
+
+def _credits(value: object) -> tuple[float | None, str | None]:
+    """Factory Standard Credits as droid records them (a count, possibly fractional), or
+    None (not recorded, or refused: then why)."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None, f"not a number ({type(value).__name__})"
+    if value != value or value in (float("inf"), float("-inf")) or value < 0 or value > MAX_TOKENS:
+        return None, f"out of range ({value!r})"
+    return float(value), None
+
+
+def _subagent_tag(tags: object) -> tuple[bool, str | None]:
+    """Whether settings `tags` hold droid's `subagent` tag, and the parent it names."""
+    if not isinstance(tags, list):
+        return False, None
+    for tag in tags:
+        if isinstance(tag, dict) and tag.get("name") == "subagent":
+            meta = tag.get("metadata")
+            parent = meta.get("callingSessionId") if isinstance(meta, dict) else None
+            return True, parent.lower() if isinstance(parent, str) and _ID.fullmatch(parent) else None
+    return False, None
 
 
 def _text(value: object) -> str | None:
@@ -328,6 +363,32 @@ def _short(exc: Exception) -> str:
 # --------------------------------------------------------------------------- transcript
 
 
+_SEPARATORS = re.compile(r"/{2,}|\\{2,}")
+
+
+def clean_path(path: str) -> str:
+    """A cwd as droid got it (`--cwd` is written as given) in one spelling per folder:
+    runs of separators as one, no trailing separator (`/a//b/` is `/a/b`). Nothing is
+    resolved (`..`, links): the folder may be on another machine."""
+    path = path[:1] + _SEPARATORS.sub(lambda m: m.group(0)[0], path[1:])  # (keeps a UNC `\\\\host`)
+    stripped = path.rstrip("/\\")
+    if not stripped or (len(stripped) == 2 and stripped[1] == ":"):
+        return path[: len(stripped) + 1] if len(path) > len(stripped) else path  # "/", "C:\\"
+    return stripped
+
+
+def pick_title(title: object, session_title: object) -> str:
+    """The title droid's own session list shows: `title` (droid 0.225.2 drops
+    `sessionTitle` when it rewrites a session), unless it is empty or a sub-agent's
+    handoff and an older `sessionTitle` says more; droid's placeholder "New Session"
+    never hides a real title."""
+    title = title if isinstance(title, str) else ""
+    other = session_title.strip() if isinstance(session_title, str) else ""
+    if other and other != NEW_SESSION and (not title.strip() or title.startswith(HANDOFF)):
+        return other
+    return title or other
+
+
 def is_prompt(record: dict) -> list[str]:
     """The cleaned texts of a user prompt, or [] when the record is not one.
 
@@ -342,7 +403,7 @@ def is_prompt(record: dict) -> list[str]:
     if message.get("visibility") in hidden or record.get("visibility") in hidden:
         return []
     record_id = record.get("id")
-    if isinstance(record_id, str) and record_id.startswith("context-"):
+    if isinstance(record_id, str) and record_id.startswith(_INJECTED_IDS):
         return []
     content = message.get("content")
     if isinstance(content, str):
@@ -357,6 +418,8 @@ def is_prompt(record: dict) -> list[str]:
                 cleaned = clean_prompt(text)
                 if cleaned:
                     texts.append(cleaned)
+    if texts and texts[0].startswith(HANDOFF):  # a sub-agent's task, written by droid
+        return []
     return texts
 
 
@@ -372,7 +435,10 @@ class TranscriptReader:
     has_start: bool = False  # saw a session_start record
     title: str = ""
     cwd: str | None = None
+    last_cwd: str | None = None  # where the session moved (/cwd, --cwd, --worktree), if it did
     parent_id: str | None = None
+    fork_at: str | None = None  # a fork's forkedAtMessageId, until that message has passed
+    calling_session_id: str | None = None  # a sub-agent's parent (session_start.callingSessionId)
     first_at_ms: int | None = None
     last_at_ms: int | None = None
     message_count: int = 0
@@ -380,6 +446,8 @@ class TranscriptReader:
     previews: list[str] = field(factory=list)
     full_prompts: list[str] = field(factory=list)
     model_hint: str | None = None
+    model_reminder: str | None = None  # "Model: …" of droid's injected system info
+    models: list[str] = field(factory=list)  # every assistant modelId, in order of first use
     activity: dict = field(factory=dict)  # quarter-hour (epoch ms // 900000) → assistant messages
     bad_lines: int = 0
     first_bad_line: int = 0
@@ -421,7 +489,10 @@ class TranscriptReader:
             if end == -1:
                 break
             lines += 1
-            if started and starts(b'{"type":"message"', pos):
+            if started and self.fork_at is not None and starts(b'{"type":"message"', pos):
+                self.lines = base + lines
+                self._copied_line(data[pos:end])  # a fork's copy of its parent's messages
+            elif started and starts(b'{"type":"message"', pos):
                 messages += 1
                 last_message = pos
                 if first_message == -1:
@@ -432,6 +503,9 @@ class TranscriptReader:
                     self.lines = base + lines
                     self._decode_line(data[pos:end])
                 elif data[role + 8] == 97:  # "a"ssistant: when it worked, for reports by day
+                    model = data.rfind(b'"modelId":"', role, end)  # (near the line's end)
+                    if model != -1:
+                        self._model_used(data, model + 11, end)
                     stamp = find(b'"timestamp":"', pos, role)
                     close = find(b'"', stamp + 13, role) if stamp != -1 else -1
                     if close != -1:  # (a slice to -1 would copy the rest of the data: quadratic)
@@ -453,10 +527,12 @@ class TranscriptReader:
                             self._edited_paths(data, name, call.end(), end if use == -1 else use)
                 elif data[role + 8] == 117:  # "u"ser
                     self.tool_errors += data.count(b'"is_error":true', role, end)
-                    if (  # holding a text block or plain text: a possible prompt
-                        find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
-                    ) and not (
-                        starts(b"context-", pos + 24)  # {"type":"message","id":"context-
+                    holds_text = find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
+                    if holds_text and starts(b"context-", pos + 24):  # {"type":"message","id":"context-
+                        if self.model_reminder is None:
+                            self._reminder_model(data, pos, end)
+                    elif holds_text and not (  # a possible prompt
+                        starts(b"task-completion:", pos + 24)
                         or ends(b'"visibility":"llm_only"}}', pos, end)
                         or ends(b'"visibility":"user_only"}}', pos, end)
                     ):
@@ -492,6 +568,39 @@ class TranscriptReader:
                 self.model_hint = model
         self.offset += pos
         return data[pos:]
+
+    def _model_used(self, data: bytes, start: int, end: int) -> None:
+        close = data.find(b'"', start, min(end, start + 201))
+        if close > start:
+            model = data[start:close].decode("utf-8", "replace")
+            if model not in self.models:
+                self.models.append(model)
+
+    def _reminder_model(self, data: bytes, pos: int, end: int) -> None:
+        """The model named in droid's injected system info ("\nModel: Droid Core (GLM-4.6)\n"),
+        which older sessions without a `model` in their settings still carry."""
+        at = data.find(b"\\nModel: ", pos, end)
+        if at == -1:
+            return
+        start = at + 9
+        close = data.find(b"\\n", start, min(end, start + 200))
+        if close > start:
+            try:
+                name = orjson.loads(b'"' + data[start:close] + b'"')
+            except orjson.JSONDecodeError:
+                return
+            self.model_reminder = name.strip() or None
+
+    def _copied_line(self, line: bytes) -> None:
+        """A message line of a fork before (and at) `forkedAtMessageId`: the parent's,
+        copied with its ids and times; it counts for neither prompts nor dates."""
+        head = b'{"type":"message","id":"' + self.fork_at.encode() + b'"'
+        if line.startswith(head):
+            self.fork_at = None
+        elif not line.startswith(b'{"type":"message","id":"'):  # another key order: decode it
+            record = self._decode(line, tail=False)
+            if record is not None and record.get("id") == self.fork_at:
+                self.fork_at = None
 
     def _line_time(self, data: bytes, pos: int) -> int | None:
         """The timestamp of the message line starting at `pos`."""
@@ -696,15 +805,19 @@ class TranscriptReader:
 
     def _session_start(self, record: dict) -> None:
         self.has_start = True
-        title = record.get("sessionTitle")
-        if not (isinstance(title, str) and title.strip()):
-            title = record.get("title")
-        title = title if isinstance(title, str) else ""
+        title = pick_title(record.get("title"), record.get("sessionTitle"))
         self.title = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
         cwd = _text(record.get("cwd"))
-        self.cwd = cwd if cwd is None or len(cwd) <= PATH_CHARS else None
+        self.cwd = clean_path(cwd) if cwd is not None and len(cwd) <= PATH_CHARS else None
+        last_cwd = _text(record.get("lastCwd"))
+        self.last_cwd = clean_path(last_cwd) if last_cwd is not None and len(last_cwd) <= PATH_CHARS else None
         parent = _text(record.get("parent"))
         self.parent_id = parent if parent is None or len(parent) <= 200 else None
+        fork_at = _text(record.get("forkedAtMessageId"))
+        if self.parent_id and fork_at and len(fork_at) <= 200 and self.message_count == 0 and self.fork_at is None:
+            self.fork_at = fork_at  # (a session_start rewritten later never re-opens the copy)
+        calling = _text(record.get("callingSessionId"))
+        self.calling_session_id = calling.lower() if calling and _ID.fullmatch(calling) else None
 
     def _record(self, record: dict) -> None:
         kind = record.get("type")
@@ -718,6 +831,10 @@ class TranscriptReader:
             return
         if kind != "message":
             return
+        if self.fork_at is not None:
+            if record.get("id") == self.fork_at:
+                self.fork_at = None
+            return
         self.message_count += 1
         ms = self._time(record.get("timestamp"))
         self._timestamp(ms)
@@ -729,6 +846,8 @@ class TranscriptReader:
             model = message.get("modelId")
             if isinstance(model, str) and 0 < len(model) <= 200:
                 self.model_hint = model
+                if model not in self.models:
+                    self.models.append(model)
             if ms is not None:
                 quarter = ms // QUARTER_MS
                 self.activity[quarter] = self.activity.get(quarter, 0) + 1

@@ -9,8 +9,15 @@ CONFIG_DIR_NAME = "factory-dashboard"  # shared with droid-dash's config locatio
 LEGACY_CONFIG_NAME = ".factory-dashboard.toml"
 
 
+def factory_home() -> Path:
+    """The folder holding droid's `.factory`: `$FACTORY_HOME_OVERRIDE` when set (droid
+    reads it before HOME; droid 0.225.2, docs/FORMAT.md), else the home folder."""
+    override = os.environ.get("FACTORY_HOME_OVERRIDE")
+    return Path(override) if override else Path.home()
+
+
 def default_sessions_dir() -> Path:
-    return Path.home() / ".factory" / "sessions"
+    return factory_home() / ".factory" / "sessions"
 
 
 def xdg_config_home() -> Path:

@@ -107,6 +107,8 @@ class PriceBook:
         if tokens is None or tokens.total == 0:
             return Cost(0.0, "none")
         price, source, key = self.lookup(session.resolved_model or session.model)
+        if session.switched_models and any(self.lookup(m)[0] != price for m in session.models):
+            return Cost(None, "unpriced")  # several models at other prices: never all at one's price
         if price is None:
             return Cost(None, "unpriced")
         return Cost(price.cost(tokens), source, key, price)

@@ -99,8 +99,12 @@ def build_session(
         facts["activity"] = encode_activity(transcript.activity)  # kept as text: cheap to load
         facts["tool_calls"] = encode_counts(transcript.tool_counts)
         facts["files_edited"] = len(transcript.edited)
-        if facts.get("model") is None and transcript.model_hint:
-            facts["model"] = facts["resolved_model"] = transcript.model_hint
+        fallback = transcript.model_hint or transcript.model_reminder
+        if facts.get("model") is None and fallback:
+            facts["model"] = facts["resolved_model"] = fallback
+    facts["dated_by"] = "messages" if transcript is not None and transcript.first_at_ms is not None else ""
+    if transcript is None:
+        facts.update(_undated(files, facts))
     return Session(
         id=files.id,
         transcript_path=files.transcript.path if files.transcript else None,
@@ -110,3 +114,15 @@ def build_session(
         token_snapshots=token_snapshots,
         **facts,
     )
+
+
+def _undated(files: SessionFiles, facts: dict) -> dict:
+    """What dates a session without a transcript (`Session.dated_by`): the settings'
+    providerLockTimestamp (written when the session took its provider, kept
+    across copies); else the settings file's mtime, an estimate (a copied history has
+    the copy's day)."""
+    lock = facts.get("provider_lock_at_ms")
+    if lock is not None:
+        return {"dated_by": "providerLockTimestamp"}
+    return {"dated_by": "file time" if files.settings is not None else ""}
+

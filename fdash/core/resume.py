@@ -35,7 +35,9 @@ def resume_command(session: Session, droid: str = "droid") -> ResumeCommand:
     """Validate everything needed to resume; raise ResumeError with a clear message."""
     if not isinstance(session.id, str) or not UUID.fullmatch(session.id):
         raise ResumeError(f"not a valid session id: {one_line(repr(session.id), 80)}")
-    cwd = session.cwd
+    # where droid itself resumes: where the session moved to (lastCwd), if that still exists
+    moved = session.last_cwd
+    cwd = moved if moved and "\0" not in moved and os.path.isabs(moved) and os.path.isdir(moved) else session.cwd
     if not cwd:
         raise ResumeError("this session does not record its working folder")
     shown = one_line(cwd, 200)

@@ -14,7 +14,11 @@ import re
 import stat
 from typing import NamedTuple
 
+import orjson
+
+from fdash.core.models import DROID_TOKEN_KEYS
 from fdash.core.problems import Problem
+from fdash.core.regular import read_regular
 
 # A session id (a UUID, any case); used with fullmatch: `$` would also accept a name
 # ending in a newline.
@@ -100,7 +104,7 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
     for sid, places in found.items():
         if len(places) > 1:
             duplicates += 1
-        sessions.append(_choose(sid, places))
+        sessions.append(_choose(sid, places, problems))
     sessions.sort(key=lambda s: s.id)
     return ScanResult(tuple(sessions), tuple(problems), duplicates)
 
@@ -147,16 +151,21 @@ def _is_real_dir(entry: os.DirEntry[str], problems: list[Problem]) -> bool:
     return False
 
 
-def _choose(sid: str, places: dict[str, dict[str, FileStat]]) -> SessionFiles:
-    """Pick one copy of a session: a project folder over the flat root, then the newest."""
+def _choose(sid: str, places: dict[str, dict[str, FileStat]], problems: list[Problem]) -> SessionFiles:
+    """Pick one copy of a session. Evidence first: droid's token totals only grow, so of
+    copies whose settings differ, the one with the larger totals is the current one
+    (copies that contradict each other are warned about). Then a copy with a transcript,
+    a project folder over the flat root, the newest."""
     if len(places) == 1:
         (folder, files), = places.items()
         return SessionFiles(sid, folder, files.get("jsonl"), files.get("settings.json"))
+    totals = _current_by_totals(places, problems)
 
-    def rank(folder: str) -> tuple[bool, bool, int]:
+    def rank(folder: str) -> tuple[bool, bool, bool, int]:
         files = places[folder]
         transcript = files.get("jsonl")
         return (
+            folder in totals,
             transcript is not None,
             folder != "",
             transcript.mtime_ns if transcript else files["settings.json"].mtime_ns,
@@ -169,3 +178,30 @@ def _choose(sid: str, places: dict[str, dict[str, FileStat]]) -> SessionFiles:
         others = [places[f]["settings.json"] for f in places if "settings.json" in places[f]]
         settings = max(others, key=lambda s: s.mtime_ns) if others else None
     return SessionFiles(sid, best, transcript, settings)
+
+
+def _totals(st: FileStat) -> tuple[int, ...] | None:
+    """The tokenUsage of a settings copy (a few KB, read only when copies compete)."""
+    try:
+        doc = orjson.loads(read_regular(st.path, limit=1024 * 1024))
+    except (OSError, ValueError):
+        return None
+    usage = doc.get("tokenUsage") if isinstance(doc, dict) else None
+    if not isinstance(usage, dict):
+        return None
+    values = tuple(usage.get(k) for k in DROID_TOKEN_KEYS)
+    return values if all(isinstance(v, int) and not isinstance(v, bool) for v in values) else None
+
+
+def _current_by_totals(places: dict[str, dict[str, FileStat]], problems: list[Problem]) -> set[str]:
+    """The folders holding the copy whose token totals cover every other copy's, when
+    copies differ; empty when they agree or cannot be read (then the usual order decides)."""
+    found = {f: t for f in places if "settings.json" in places[f] and (t := _totals(places[f]["settings.json"]))}
+    if len(set(found.values())) < 2:
+        return set()
+    covering = {f for f, t in found.items() if all(all(a >= b for a, b in zip(t, u)) for u in found.values())}
+    if not covering:
+        paths = ", ".join(sorted(places[f]["settings.json"].path for f in found))
+        problems.append(Problem(paths, "copies of one session disagree (neither holds the other's tokens); "
+                                "the newest copy is counted"))
+    return covering

@@ -1,6 +1,7 @@
 """Which sessions folder to read, and the demo data set for people who have none.
 
-`-d/--sessions-dir` > `[paths] sessions_dir` > `~/.factory/sessions`. A folder named
+`-d/--sessions-dir` > `[paths] sessions_dir` > `~/.factory/sessions` (under
+`$FACTORY_HOME_OVERRIDE` instead of the home folder when droid is told so). A folder named
 explicitly (flag or config) must exist. When the default one does not (a new user, a
 fresh machine), fdash shows a generated demo history from its cache dir instead, and
 says so wherever it shows data.
@@ -45,6 +46,8 @@ def resolve_source(cli_dir: str | list[str] | None, config: Config, allow_demo: 
     more = tuple(check_root(paths.expand(d), "[paths] sessions_dirs") for d in config.paths.sessions_dirs)
     default = str(paths.default_sessions_dir())
     configured = config.paths.sessions_dir
+    if configured == type(config.paths)().sessions_dir:
+        configured = None  # droid's default, wherever FACTORY_HOME_OVERRIDE puts it
     if configured and paths.expand(configured) != paths.expand(default):
         return Source(check_root(paths.expand(configured), "[paths] sessions_dir"), more_roots=more)
     root = paths.expand(default)

@@ -362,7 +362,9 @@ def attribute(session: Session, day_of: Callable[[int], date | None]) -> Attribu
 def _anchored(session: Session, day_of: Callable[[int], date | None]) -> Attribution:
     snapshots = parse_snapshots(session.token_snapshots)
     stamps = [ms for ms in (session.first_at_ms, session.last_at_ms) if ms is not None]
-    if not stamps and snapshots:
+    if not stamps and session.dated_by == "providerLockTimestamp":  # no transcript: when it took its provider
+        stamps = [session.provider_lock_at_ms]
+    if not stamps and snapshots:  # else the settings file's time (an estimate)
         stamps = [snapshots[-1][0]]
     days = [d for d in (day_of(ms // QUARTER_MS) for ms in stamps) if d is not None]
     if not days:

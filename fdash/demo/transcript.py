@@ -47,6 +47,9 @@ def clean_title(text: str) -> str:
     return flat[:146].rsplit(" ", 1)[0] + " ..."
 
 
+HANDOFF = "# Task Tool Invocation"  # how droid begins a sub-agent's first message
+
+
 @dataclass
 class TranscriptInfo:
     data: bytes
@@ -187,7 +190,9 @@ class TranscriptBuilder(AssistantMessages):
             rec["forkedAtMessageId"] = self.fork_source[0]["id"]
         if first_prompt is not None and not manual and rng.random() < 0.5:
             rec["sessionTitleAutoStage"] = "first_message"
-        self.effective_title = session_title if session_title else title
+        # what droid's own list shows: title, unless empty or a handoff and sessionTitle says more
+        better = session_title and session_title != "New Session" and (not title.strip() or title.startswith(HANDOFF))
+        self.effective_title = session_title if better else title
         return rec
 
     # -- context / reminders ----------------------------------------------
@@ -250,7 +255,7 @@ class TranscriptBuilder(AssistantMessages):
         if plan.kind == "subagent" and first:
             task = fill(rng.choice(PROMPTS)[0], rng)
             return (
-                f"# Task Tool Invocation\n\nSubagent type: {rng.choice(SUBAGENT_TYPES)}\n\n"
+                f"{HANDOFF}\n\nSubagent type: {rng.choice(SUBAGENT_TYPES)}\n\n"
                 f"## Task\n{task}\n\n## Context\nWorking directory: {self.proj.cwd}\n"
                 "Return a concise report of what you found."
             )
@@ -397,8 +402,7 @@ class TranscriptBuilder(AssistantMessages):
         start_rec = self.session_start(self.first_prompt)
         if self.fork_source is not None:
             copied = self.fork_source[0]
-            self.records.append(copied)  # the parent's record, same id and timestamp
-            self.messages += 1
+            self.records.append(copied)  # the parent's record, same id and timestamp (not its own)
             self.prev_id = copied["id"]
         for t, steps in enumerate(plan.turns):
             self.turn(t, steps)
@@ -413,7 +417,6 @@ class TranscriptBuilder(AssistantMessages):
         stamps = [r["timestamp"] for r in own]
         first_context = None
         if self.fork_source is not None:
-            stamps.insert(0, self.fork_source[1])
             first_context = self.fork_source
         elif self.first_context is not None:
             first_context = (self.first_context, self.first_context["timestamp"])
@@ -424,7 +427,7 @@ class TranscriptBuilder(AssistantMessages):
         data = ("\n".join(map(dumps_compact, records)) + "\n").encode("utf-8")
         return TranscriptInfo(
             data=data,
-            prompts=self.prompts,
+            prompts=[p for p in self.prompts if not p.startswith(HANDOFF)],  # a handoff is droid's
             title=self.effective_title,
             message_count=self.messages,
             first_ms=min(stamps) if stamps else None,

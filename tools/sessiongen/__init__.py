@@ -49,14 +49,16 @@ superbased-observer). "/home/ana/projects/my-app" and
 MANIFEST (.generator-manifest.json), computed from what was generated:
   params      the arguments used
   sessions    {id: entry}; one entry per session id, even if in both layouts:
-      cwd, title (sessionTitle if non-empty else title), folder, group,
+      cwd, title (title; sessionTitle only where title is empty or a sub-agent's
+      handoff, never "New Session"), folder, group,
       model (as written in settings), resolved_model (auto -> effective model),
       tokens {inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens,
       thinkingTokens} from tokenUsage, factory_credits, inclusive_tokens,
       children (sub-agent ids named in childInclusiveTokenUsageBySessionId),
-      assistant_active_time_ms, user_prompts, prompt_texts (cleaned, <= 200
-      chars each), first_ts / last_ts (min / max record timestamp; a fork's
-      copy of its parent's first record counts), message_count, favorite, empty,
+      assistant_active_time_ms, user_prompts (a sub-agent's handoff is not one),
+      prompt_texts (cleaned, <= 200 chars each), first_ts / last_ts (min / max
+      record timestamp; a fork's copy of its parent's record does not count, nor
+      in message_count), message_count, favorite, empty (no prompt, not a sub-agent),
       has_transcript, has_settings, has_bak, archived, layout
       (flat|project|both), kind (normal|empty|subagent|fork|orphan_settings),
       parent (fork parent id), transcript_bytes, files (relative paths).

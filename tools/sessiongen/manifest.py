@@ -50,7 +50,7 @@ def manifest_entry(
         "last_ts": iso_ms(info.last_ms) if info and info.last_ms is not None else None,
         "message_count": info.message_count if info else 0,
         "favorite": plan.favorite,
-        "empty": not (info and info.prompts),
+        "empty": not (info and info.prompts) and plan.kind != "subagent",
         "has_transcript": info is not None,
         "has_settings": settings is not None,
         "has_bak": plan.has_bak and settings is not None,
