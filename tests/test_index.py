@@ -194,6 +194,7 @@ _PLAUSIBLE = {
     "int": lambda v: type(v) is int and v >= 0,
     "int | None": lambda v: v is None or type(v) is int,
     "bool": lambda v: type(v) is bool,
+    "float | None": lambda v: v is None or type(v) in (float, int),
     "tuple[str, ...]": lambda v: type(v) is tuple and all(type(x) is str for x in v),
     "TokenUsage | None": lambda v: v is None or _ints(v, 5),
     "id": lambda v: type(v) is str,
