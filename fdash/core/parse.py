@@ -326,7 +326,7 @@ def _subagent_tag(tags: object) -> tuple[bool, str | None]:
         if isinstance(tag, dict) and tag.get("name") == "subagent":
             meta = tag.get("metadata")
             parent = meta.get("callingSessionId") if isinstance(meta, dict) else None
-            return True, parent.lower() if isinstance(parent, str) and _ID.fullmatch(parent) else None
+            return True, parent.lower() if isinstance(parent, str) and UUID.fullmatch(parent) else None
     return False, None
 
 
@@ -817,7 +817,7 @@ class TranscriptReader:
         if self.parent_id and fork_at and len(fork_at) <= 200 and self.message_count == 0 and self.fork_at is None:
             self.fork_at = fork_at  # (a session_start rewritten later never re-opens the copy)
         calling = _text(record.get("callingSessionId"))
-        self.calling_session_id = calling.lower() if calling and _ID.fullmatch(calling) else None
+        self.calling_session_id = calling.lower() if calling and UUID.fullmatch(calling) else None
 
     def _record(self, record: dict) -> None:
         kind = record.get("type")
