@@ -73,9 +73,9 @@ def _tab_row() -> Key:
 
 
 EVERYWHERE = (
-    Key(("/",), "search prompts", lambda app: app.open_search()),
+    Key(("/",), "search prompts", lambda app: app.open_search(), when="browsing"),
     Key(("d",), "dark/light", lambda app: app.toggle_dark()),
-    Key(("r",), "refresh", lambda app: app.loader.reload()),
+    Key(("r",), "refresh", lambda app: app.refresh()),
     Key(("w",), "warnings", lambda app: app.toggle_overlay("warnings"), when="free"),
     Key(("?",), "help", lambda app: app.toggle_overlay("help"), when="free"),
     Key(("q",), "quit", lambda app: app.quit()),
@@ -95,8 +95,22 @@ MOVING = (
         {"home": lambda app: app.home(), "end": lambda app: app.end()}),
 )
 
+VIEW = Key(("v",), "view the transcript", lambda app: app.open_transcript())
+
+TRANSCRIPT = (
+    Key(("escape",), "back", lambda app: app.escape()),
+    Key(("/",), "find", lambda app: app.find_in_transcript()),
+    Key(("n", "N"), "next/previous",
+        {"n": lambda app: app.find_again(True), "N": lambda app: app.find_again(False)}),
+    Key(("t",), "thinking", lambda app: app.transcript.toggle("thinking")),
+    Key(("i",), "injected context", lambda app: app.transcript.toggle("context")),
+    Key(("o",), "tool input and output", lambda app: app.transcript.toggle("output")),
+    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
+)
+
 RESULTS = (
     Key(("enter",), "show in Sessions", lambda app: app.open_session()),
+    VIEW,
     Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
     Key(("f",), "favorite", lambda app: app.toggle_favorite()),
 )
@@ -130,6 +144,7 @@ def sections() -> tuple[Section, ...]:
         package = tab.package
         found.append(Section(tab.title, f"tab:{tab.name}", package.KEYS, package.MOUSE))
     found += [
+        Section("Transcript (v)", "transcript", TRANSCRIPT),
         Section("Search results (/)", "results", RESULTS),
         Section("Search bar", "search bar", SEARCH_BAR),
         Section("Help and warnings", "overlay", OVERLAY),
@@ -164,6 +179,8 @@ def footer_rows(app: AppState) -> list[Key]:
             rows = by_when["search bar"] + rows
     elif app.overlay is not None:
         rows = MOVING[:1] + OVERLAY + EVERYWHERE[-1:]
+    elif app.transcript is not None:
+        rows = by_when["transcript"] + tuple(r for r in by_when["everywhere"] if r.when != "browsing")
     elif app.search.active:
         rows = RESULTS + EVERYWHERE
     else:
@@ -184,16 +201,19 @@ def bindings(app: AppState, after: Callable[[], None] = lambda: None):
     overlay = Condition(lambda: app.input is None and app.overlay is not None)
     normal = Condition(lambda: app.input is None and app.overlay is None)
     searching = Condition(lambda: app.search.active)
+    reading = Condition(lambda: app.transcript is not None)
     filters = {
         "everywhere": normal,
+        "browsing": normal & ~reading,
+        "transcript": normal & reading,
         "free": ~typing,
-        "results": normal & searching,
+        "results": normal & searching & ~reading,
         "search bar": Condition(lambda: app.input is not None and app.input.kind == "search"),
         "overlay": overlay,
         "typing": typing,
     }
     for tab in TABS:
-        filters[f"tab:{tab.name}"] = normal & ~searching & Condition(
+        filters[f"tab:{tab.name}"] = normal & ~searching & ~reading & Condition(
             lambda name=tab.name: app.tab == name
         )
 

@@ -28,9 +28,11 @@ from fdash.tui.panes import NARROW, Lazy, columns, line, listing, separator, sid
 from fdash.tui.state import AppState
 from fdash.tui.tabs import TABS
 
-HINTS = {"filter": "  Enter keep · Esc cancel ", "search": "  ↑↓ move · Enter results · Esc close "}
+HINTS = {"filter": "  Enter keep · Esc cancel ", "search": "  ↑↓ move · Enter results · Esc close ",
+         "find": "  Enter find · Esc cancel "}
 search_view = Lazy("fdash.tui.search.view")
 overlays = Lazy("fdash.tui.overlays")
+transcript_view = Lazy("fdash.tui.transcript.view")
 
 
 def warm_up() -> None:
@@ -38,7 +40,7 @@ def warm_up() -> None:
     import importlib
 
     names = [f"fdash.tui.tabs.{tab.name}.view" for tab in TABS if tab.name != "favorites"]
-    names += ["fdash.tui.search.view", "fdash.tui.overlays"]
+    names += ["fdash.tui.search.view", "fdash.tui.overlays", "fdash.tui.transcript.view"]
     threading.Thread(
         target=lambda: [importlib.import_module(name) for name in names],
         name="fdash-imports", daemon=True,
@@ -72,6 +74,7 @@ class FdashLayout:
         self._synced = None
         self.bodies = {tab.name: tab.package.body(self, state.tabs[tab.name]) for tab in TABS}
         self.search_body = self._search_body()
+        self.transcript_body = transcript_view.body(self)
         self.loading = listing(lambda w: chrome.loading_model(state, w))
         in_bar = Condition(lambda: state.input is not None and state.input.kind in HINTS)
         dialog = Condition(lambda: state.input is not None and state.input.kind not in HINTS)
@@ -167,7 +170,8 @@ class FdashLayout:
 
     def _bar_label(self) -> str:
         request = self.state.input
-        return " Search: " if request is not None and request.kind == "search" else " / "
+        kind = request.kind if request is not None else ""
+        return {"search": " Search: ", "find": " Find: "}.get(kind, " / ")
 
     def _bar_hint(self) -> str:
         request = self.state.input
@@ -175,11 +179,14 @@ class FdashLayout:
 
     def _body(self) -> Container:
         state = self.state
-        parts = {**self.bodies, "search": self.search_body, "loading": self.loading}
+        parts = {**self.bodies, "search": self.search_body, "transcript": self.transcript_body,
+                 "loading": self.loading}
 
         def current() -> Container:
             if state.catalog is None:
                 return self.loading
+            if state.transcript is not None:
+                return self.transcript_body
             if state.search.active:
                 return self.search_body
             return self.bodies[state.tab]

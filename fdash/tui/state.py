@@ -35,6 +35,7 @@ from fdash.tui.loader import Loader
 from fdash.tui.prompts import PromptLoader
 from fdash.tui.search.state import SearchState
 from fdash.tui.tabs import NAMES, TABS
+from fdash.tui.transcript.state import TranscriptView
 
 
 @define
@@ -87,6 +88,7 @@ class AppState:
     overlay: str | None = None  # help | warnings
     overlay_scroll: Scroll = field(factory=Scroll)
     input: InputRequest | None = None
+    transcript: TranscriptView | None = None  # `v`: a session's transcript over the body
     _zone: tuple[str, Zone] | None = field(default=None, init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -202,6 +204,7 @@ class AppState:
         if tab in self.tabs:
             self.tab = tab
             self.search.active = False
+            self.transcript = None
 
     # ------------------------------------------------------------------ messages, overlays
 
@@ -222,10 +225,12 @@ class AppState:
         self.hooks.exit(None)
 
     def escape(self) -> None:
-        """Esc: close an overlay or the search, else whatever the tab does (leave the
-        prompt panel, clear the filter)."""
+        """Esc: close an overlay, the transcript (back to the row it was opened from) or
+        the search, else whatever the tab does (leave the prompt panel, clear the filter)."""
         if self.overlay is not None:
             self.overlay = None
+        elif self.transcript is not None:
+            self.transcript = None
         elif self.search.active:
             self.search.active = False
         else:
@@ -277,6 +282,8 @@ class AppState:
         """What the movement keys act on right now."""
         if self.overlay is not None:
             return self.overlay_scroll
+        if self.transcript is not None:
+            return self.transcript
         if self.search.active:
             return self.search
         return self.current.scroller()
@@ -297,7 +304,9 @@ class AppState:
 
     def selected_entry(self) -> Entry | None:
         """The session the keys act on: the selected search result, else the one the
-        tab on screen has selected."""
+        tab on screen has selected (the session whose transcript is open, first)."""
+        if self.transcript is not None:
+            return self.transcript.entry
         if self.search.active:
             return self.search.selected_entry()
         return self.current.selected_entry()
@@ -328,6 +337,51 @@ class AppState:
         self.tab = "sessions"
         if not self.tabs.sessions.show(session_id):
             self.flash("that session is no longer there; refresh with r", "error")
+
+    def open_transcript(self) -> None:
+        """`v`: the selected session's transcript (read lazily: the first screen at once)."""
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        if not entry.session.transcript_path:
+            self.flash("this session has no transcript", "error")
+            return
+        try:
+            self.transcript = TranscriptView(entry)
+        except OSError as exc:
+            self.flash(f"cannot read the transcript: {exc.strerror or exc}", "error")
+
+    def find_in_transcript(self) -> None:
+        """`/` in a transcript: find text in it (Enter goes to the next place)."""
+        view = self.transcript
+        if view is None:
+            return
+        self.ask("find", "Find", view.query, self._find, cancel=None,
+                 hint="text in the transcript, any case · Enter find · Esc cancel")
+
+    def _find(self, text: str) -> str | None:
+        view = self.transcript
+        if view is not None and text.strip():
+            view.pager.hit = None  # a new search starts from the screen's top
+            note = view.find(text)
+            if note:
+                self.flash(note, "error" if view.hit is None else "info")
+        return None
+
+    def find_again(self, forward: bool) -> None:
+        view = self.transcript
+        if view is None or not view.query:
+            self.find_in_transcript()
+            return
+        note = view.find(view.query, forward)
+        if note:
+            self.flash(note, "error" if view.hit is None else "info")
+
+    def refresh(self) -> None:
+        """`r`: read the sessions again (and the open transcript)."""
+        if self.transcript is not None:
+            self.transcript.refresh()
+        self.loader.reload()
 
     def toggle_favorite(self) -> None:
         entry = self.selected_entry()

@@ -162,10 +162,23 @@ def _assistant(blocks: list[dict], line: int, at: int | None, tool_names: dict[s
                 tool_names[block["id"]] = name
             inputs = block.get("input")
             argument = main_argument(inputs)
-            full = orjson.dumps(inputs, option=orjson.OPT_INDENT_2).decode() if inputs is not None else ""
+            full = orjson.dumps(_cleaned(inputs), option=orjson.OPT_INDENT_2).decode() if inputs is not None else ""
             body, size = _body(full)
             out.append(Record("tool", line, f"{name} {argument}".rstrip(), body, at, tool=name, size=size))
     return out
+
+
+def _cleaned(value: object, depth: int = 0) -> object:
+    """A tool's input with every text cleaned (keys too), nested at most 40 deep."""
+    if isinstance(value, str):
+        return clean(value)
+    if depth > 40:
+        return "…"
+    if isinstance(value, dict):
+        return {clean(str(k)): _cleaned(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v, depth + 1) for v in value]
+    return value
 
 
 def main_argument(inputs: object) -> str:

@@ -7,7 +7,7 @@ from prompt_toolkit.filters import Condition
 from prompt_toolkit.layout import ConditionalContainer, HSplit, VSplit
 from prompt_toolkit.layout.dimension import Dimension
 
-from fdash.tui.keys import Key
+from fdash.tui.keys import VIEW, Key
 from fdash.tui.panes import Lazy, columns, line, listing, rows, separator
 from fdash.tui.tabs.activity.state import ActivityState
 
@@ -23,7 +23,7 @@ KEYS = (
     Key(("m",), "tokens / cost", lambda app: app.current.toggle_metric()),
     Key(("p",), "per day / week / month", lambda app: app.current.cycle_unit()),
     Key(("enter",), "show in Sessions", lambda app: app.open_session()),
-    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
+    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),    VIEW,
 )
 MOUSE = (("click", "a session of the day selects it"),)
 

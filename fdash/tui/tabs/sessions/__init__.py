@@ -5,7 +5,7 @@ from __future__ import annotations
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.layout import ConditionalContainer, HSplit, VSplit
 
-from fdash.tui.keys import Key
+from fdash.tui.keys import VIEW, Key
 from fdash.tui.panes import NARROW, Lazy, columns, line, listing, separator, side_width
 from fdash.tui.tabs.sessions.state import SessionList
 
@@ -23,7 +23,7 @@ KEYS = (
     Key(("F",), "filter this list", lambda app: app.current.open_filter()),
     Key(("f",), "favorite", lambda app: app.toggle_favorite()),
     Key(("e",), "edit title", lambda app: app.edit_title()),
-    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
+    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),    VIEW,
 )
 MOUSE = (("click", "a header sorts by it, a row selects it"),)
 
