@@ -55,3 +55,19 @@ def test_excerpts_are_clean_text(observer_root):
     (hit,) = _searcher(observer_root).search("evil title")
     assert hit.where == "title" and "\x1b" not in hit.excerpt and "\x07" not in hit.excerpt
     assert [hit.excerpt[a:b] for a, b in hit.spans] == ["evil", "title"]
+
+
+def test_a_long_excerpt_is_cut_only_where_text_is_left_out():
+    """`…` replaces a character only at an end that cuts the text: a match at the start
+    keeps its first character, one at the end its last (issue 12)."""
+    from fdash.core.search import EXCERPT_CHARS, _window
+
+    text = "write docs for the parser " + "and then some more words " * 20 + "the very end"
+    head, _ = _window(text, ["write"])
+    assert head.startswith("write docs") and head.endswith("…") and len(head) <= EXCERPT_CHARS
+    tail, _ = _window(text, ["end"])
+    assert tail.startswith("…") and tail.endswith("the very end") and len(tail) <= EXCERPT_CHARS
+    middle, _ = _window(text, ["then"])
+    assert middle.startswith("write docs")  # the first match is near the start: nothing cut there
+    short, _ = _window("write docs", ["write"])
+    assert short == "write docs"

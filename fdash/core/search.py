@@ -93,4 +93,8 @@ def _window(text: str, words: list[str]) -> tuple[str, int]:
     folded = text.lower()
     first = min((i for i in (folded.find(w) for w in words) if i != -1), default=0)
     start = max(0, min(first - EXCERPT_CHARS // 4, len(text) - EXCERPT_CHARS))
-    return "…" + text[start + 1 : start + EXCERPT_CHARS - 1].strip() + "…", start
+    end = start + EXCERPT_CHARS
+    # an ellipsis stands in for the character at a cut end, never at the text's own end
+    head = "…" if start > 0 else ""
+    tail = "…" if end < len(text) else ""
+    return head + text[start + len(head) : end - len(tail)].strip() + tail, start
