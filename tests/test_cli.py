@@ -145,3 +145,28 @@ def test_every_command_is_one_function_with_its_own_flags():
 def test_a_bad_limit_is_a_usage_error(observer_root):
     result = run_cli("-d", str(observer_root), "sessions", "--limit", "-1")
     assert result.returncode == 2 and b"--limit" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_the_dashboard_without_a_terminal_says_so(observer_root):
+    """`fdash < /dev/null` (in a terminal) and `fdash | cat` need a terminal: a message
+    that suggests --print and exit 2, never an internal error (issue 12)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    piped = run_cli("-d", str(observer_root), input_bytes=b"")
+    assert piped.returncode == 2, piped.stderr
+    assert b"needs a terminal" in piped.stderr and b"--print" in piped.stderr
+    main, tty = pty.openpty()
+    try:
+        with open(os.devnull, "rb") as nothing:
+            result = subprocess.run([sys.executable, "-m", "fdash", "-d", str(observer_root)], stdin=nothing,
+                                    stdout=tty, stderr=subprocess.PIPE, cwd=REPO, timeout=60)
+    finally:
+        os.close(main)
+        os.close(tty)
+    assert result.returncode == 2 and b"needs a terminal" in result.stderr
+    assert b"internal error" not in piped.stderr + result.stderr

@@ -49,6 +49,13 @@ def _silence_stdout() -> None:
         pass
 
 
+def _terminal(stream) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # closed
+        return False
+
+
 def _main(argv: list[str]) -> int:
     from fdash.cli.context import Context, Failure
     from fdash.cli.parser import build_parser
@@ -71,6 +78,9 @@ def _main(argv: list[str]) -> int:
         raise Failure(f"config error: {exc}") from None
     for warning in loaded.warnings:
         print(f"fdash: warning: {warning}", file=sys.stderr)
+    if args.run is None and not (_terminal(sys.stdin) and _terminal(sys.stdout)):
+        raise Failure("the dashboard needs a terminal (its input and output are not one); "
+                      "for a report use `fdash --print` (or e.g. `fdash sessions --json`)")
     try:
         source = resolve_source(args.sessions_dir, loaded.config)
     except SessionsDirError as exc:
