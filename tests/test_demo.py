@@ -24,3 +24,29 @@ def test_demo_data_for_a_new_user_is_real_sessions_only(isolated_home):
     names = {p.name for p in demo.rglob("*") if p.is_file()}
     assert names and all(n.endswith((".jsonl", ".settings.json", ".settings.json.bak")) for n in
                          names - {".favorites", ".complete"}), sorted(names)
+
+
+def test_demo_data_never_passes_as_real(isolated_home, observer_root):
+    """Scripts see `"demo": true` in every --json output and export; people see DEMO on
+    the first line of a report; real data carries no such mark (issue 12)."""
+    from .conftest import run_cli
+
+    def out(*args) -> bytes:
+        result = run_cli(*args)
+        assert result.returncode == 0, result.stderr.decode()
+        return result.stdout
+
+    assert json.loads(out("stats", "--json"))["demo"] is True
+    for command in ("sessions", "tokens", "projects", "groups", "daily", "export"):
+        rows = json.loads(out(command, "--json"))
+        assert rows and all(row["demo"] is True for row in rows), command
+    assert json.loads(out("search", "the", "--json"))[0]["demo"] is True
+    header, first = out("export", "--format", "csv").decode().splitlines()[:2]
+    assert header.endswith(",demo") and first.endswith(",true")
+    sid = json.loads(out("sessions", "--json", "--limit", "1"))[0]["id"]
+    assert json.loads(out("show", sid, "--json"))["demo"] is True
+    for args in (("--print",), ("sessions",), ("daily",), ("projects",), ("show", sid)):
+        assert out(*args).decode().splitlines()[0].startswith("DEMO DATA"), args
+    real = out("-d", str(observer_root), "stats", "--json") + out("-d", str(observer_root), "sessions", "--json")
+    assert b'"demo"' not in real
+    assert not out("-d", str(observer_root), "--print").decode().startswith("DEMO")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fdash.cli import output
 from fdash.cli.context import Context, Failure
 from fdash.cli.flags import add_zone_flag
 
@@ -22,7 +21,7 @@ def budget(ctx: Context) -> int:
     if ctx.json:
         from fdash.core import export
 
-        return output.print_json([export.budget_record(b) for b in statuses])
+        return ctx.print_json([export.budget_record(b) for b in statuses])
     from fdash.cli import views
 
-    return output.show(views.budget_view(statuses))
+    return ctx.show(views.budget_view(statuses))

@@ -37,6 +37,18 @@ class Context:
         return self.args.json
 
     @property
+    def demo(self) -> bool:
+        """The data is fdash's generated demo history (there is no sessions folder)."""
+        return self.source.demo
+
+    def print_json(self, data) -> int:
+        return output.print_json(output.mark_demo(data) if self.demo else data)
+
+    def show(self, view, note: str | None = None) -> int:
+        """Print a report for people (the demo's first line says it is not theirs)."""
+        return output.show(view, note, output.DEMO_BANNER if self.demo else None)
+
+    @property
     def limit(self) -> int | None:
         return getattr(self.args, "limit", None)
 

@@ -6,6 +6,19 @@ from __future__ import annotations
 import os
 import sys
 
+DEMO_BANNER = ("DEMO DATA: generated sessions, not your history (there is no Droid sessions folder; "
+               "-d DIR reads one)")
+
+
+def mark_demo(data):
+    """Demo data never passes as real: an object gets `"demo": true`, so does each record
+    of a list."""
+    if isinstance(data, dict):
+        return {**data, "demo": True}
+    if isinstance(data, list):
+        return [mark_demo(item) if isinstance(item, dict) else item for item in data]
+    return data
+
 
 def print_json(data) -> int:
     import orjson
@@ -26,9 +39,11 @@ def console():
     return Console(highlight=False, soft_wrap=False, width=width)
 
 
-def show(view, note: str | None = None) -> int:
-    """Print a Rich renderable for people, and a dim note under it."""
+def show(view, note: str | None = None, banner: str | None = None) -> int:
+    """Print a Rich renderable for people: a banner line first, a dim note under it."""
     out = console()
+    if banner:
+        out.print(banner, style="bold reverse", markup=False)
     out.print(view)
     if note:
         out.print(note, style="dim", markup=False)

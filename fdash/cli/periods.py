@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 
-from fdash.cli import output
 from fdash.cli.context import Context
 from fdash.cli.flags import add_range_flags
 from fdash.core.models import GROUP_KEYS
@@ -51,8 +50,7 @@ def periods(ctx: Context) -> int:
     key = GROUP_KEYS[args.by] if args.by else None
     result = timeline.timeline(list(catalog.entries), spec, win.zone, win.days, key)
     if ctx.json:
-        return output.print_json([export.period_record(p, args.by) for p in result.periods])
+        return ctx.print_json([export.period_record(p, args.by) for p in result.periods])
     from fdash.cli import views
 
-    return output.show(views.PeriodsView(result, args.unit, win.zone.name, win.days.describe(), args.by,
-                                         catalog.demo))
+    return ctx.show(views.PeriodsView(result, args.unit, win.zone.name, win.days.describe(), args.by))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fdash.cli import output
 from fdash.cli.context import Context
 from fdash.cli.flags import add_limit
 
@@ -22,7 +21,7 @@ def search(ctx: Context) -> int:
     if ctx.json:
         from fdash.core import export
 
-        return output.print_json([export.search_record(h) for h in hits])
+        return ctx.print_json([export.search_record(h) for h in hits])
     from fdash.cli import views
 
-    return output.show(views.search_view(hits, query, catalog.demo))
+    return ctx.show(views.search_view(hits, query))

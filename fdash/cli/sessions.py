@@ -28,17 +28,20 @@ def sessions(ctx: Context) -> int:
     entries, time_scope = ctx.entries(whole=True)
     shown = newest_first(entries)[: ctx.limit]
     if ctx.json:
-        return output.print_json([records.session_record(e) for e in shown])
+        return ctx.print_json([records.session_record(e) for e in shown])
     from fdash.cli import views
 
-    return output.show(views.sessions_view(shown, ctx.catalog().demo), time_scope.note() if time_scope else None)
+    return ctx.show(views.sessions_view(shown), time_scope.note() if time_scope else None)
 
 
 def export(ctx: Context) -> int:
     entries, _scope = ctx.entries(whole=True)
     rows = [records.session_record(e) for e in newest_first(entries)]
+    if ctx.demo:
+        rows = output.mark_demo(rows)
     if ctx.args.format == "csv":
-        data = records.to_csv(rows).encode("utf-8")
+        fields = (*records.EXPORT_FIELDS, "demo") if ctx.demo else records.EXPORT_FIELDS
+        data = records.to_csv(rows, fields).encode("utf-8")
     else:
         import orjson
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from fdash.cli.context import Context, Failure
+from fdash.cli.output import DEMO_BANNER
 
 
 def register(command) -> None:
@@ -44,8 +45,10 @@ def show(ctx: Context) -> int:
     out = sys.stdout.buffer
     try:
         if ctx.json:
-            _write_json(out, entry, records)
+            _write_json(out, entry, records, ctx.demo)
         else:
+            if ctx.demo:
+                out.write(f"{DEMO_BANNER}\n".encode())
             _write_text(out, entry, records, ctx.args.full)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
@@ -55,12 +58,13 @@ def show(ctx: Context) -> int:
     return 0
 
 
-def _write_json(out, entry, records) -> None:
+def _write_json(out, entry, records, demo: bool) -> None:
     import orjson
 
     from fdash.core import export
 
-    out.write(b'{"session": ' + orjson.dumps(export.session_record(entry)) + b', "records": [')
+    out.write(b'{"demo": true, ' if demo else b"{")
+    out.write(b'"session": ' + orjson.dumps(export.session_record(entry)) + b', "records": [')
     for n, record in enumerate(records):
         out.write((b",\n" if n else b"\n") + orjson.dumps(record.as_dict()))
     out.write(b"\n]}\n")

@@ -3,7 +3,6 @@ project (of the days asked for with --since/--until)."""
 
 from __future__ import annotations
 
-from fdash.cli import output
 from fdash.cli.context import Context
 from fdash.cli.flags import add_limit, add_range_flags
 from fdash.core import aggregate, export
@@ -33,17 +32,17 @@ def stats(ctx: Context) -> int:
         data = export.stats_record(totals, catalog.problems)
         if time_scope:
             data.update(time_scope.record())
-        return output.print_json(data)
+        return ctx.print_json(data)
     from fdash.cli import views
 
     if time_scope:
         scope = ", ".join(filter(None, (scope, time_scope.label())))
-    output.show(views.stats_view(totals, len(catalog.problems), catalog.demo, scope))
+    ctx.show(views.stats_view(totals, len(catalog.problems), scope))
     if with_budget and not time_scope:
         from fdash.core.budget import budget_status
 
         config = ctx.config
-        output.show(views.budget_view(budget_status(catalog.entries, config.budget, config.reports,
+        ctx.show(views.budget_view(budget_status(catalog.entries, config.budget, config.reports,
                                                     ctx.window().zone)))
     return 0
 
@@ -58,30 +57,30 @@ def tokens(ctx: Context) -> int:
             row = export.bucket_record(b, "model")
             row["price_source"] = sources.get(b.key, "none")
             rows.append(row)
-        return output.print_json(rows)
+        return ctx.print_json(rows)
     from fdash.cli import views
 
-    return output.show(views.tokens_view(buckets, ctx.catalog().demo, sources), _note(time_scope))
+    return ctx.show(views.tokens_view(buckets, sources), _note(time_scope))
 
 
 def groups(ctx: Context) -> int:
     entries, time_scope = ctx.entries()
     buckets = aggregate.by_group(entries)
     if ctx.json:
-        return output.print_json([export.bucket_record(b, "group") for b in buckets])
+        return ctx.print_json([export.bucket_record(b, "group") for b in buckets])
     from fdash.cli import views
 
-    return output.show(views.groups_view(buckets, ctx.catalog().demo), _note(time_scope))
+    return ctx.show(views.groups_view(buckets), _note(time_scope))
 
 
 def projects(ctx: Context) -> int:
     entries, time_scope = ctx.entries()
     buckets = aggregate.by_project(entries)
     if ctx.json:
-        return output.print_json([export.bucket_record(b, "project") for b in buckets])
+        return ctx.print_json([export.bucket_record(b, "project") for b in buckets])
     from fdash.cli import views
 
-    return output.show(views.projects_view(buckets, ctx.catalog().demo), _note(time_scope))
+    return ctx.show(views.projects_view(buckets), _note(time_scope))
 
 
 def _note(time_scope) -> str | None:

@@ -21,10 +21,9 @@ from fdash.core.parse import QUARTER_MS, decode_activity
 from fdash.core.text import one_line
 
 
-def _table(title: str, demo: bool) -> Table:
-    marker = "  [DEMO DATA]" if demo else ""
+def _table(title: str) -> Table:
     return Table(
-        title=Text(title + marker, style="bold"),
+        title=Text(title, style="bold"),
         box=box.SIMPLE_HEAVY,
         title_justify="left",
         header_style="bold cyan",
@@ -38,8 +37,8 @@ def _cost_cell(usd: float, unpriced: int) -> Text:
     return cell
 
 
-def stats_view(totals: Totals, warnings: int, demo: bool, scope: str = "") -> Table:
-    table = _table("fdash — Droid usage" + (f" ({scope})" if scope else ""), demo)
+def stats_view(totals: Totals, warnings: int, scope: str = "") -> Table:
+    table = _table("fdash — Droid usage" + (f" ({scope})" if scope else ""))
     table.add_column("")
     table.add_column("", justify="right")
     tokens = totals.tokens
@@ -63,8 +62,8 @@ def stats_view(totals: Totals, warnings: int, demo: bool, scope: str = "") -> Ta
     return table
 
 
-def tokens_view(buckets: list[Bucket], demo: bool, sources: dict[str, str]) -> Table:
-    table = _table("Tokens by model", demo)
+def tokens_view(buckets: list[Bucket], sources: dict[str, str]) -> Table:
+    table = _table("Tokens by model")
     for name in ("Model", "Sessions", *TOKEN_LABELS.values(), "Total", "Est. cost", "Price"):
         table.add_column(name, justify="left" if name in ("Model", "Price") else "right")
     for b in buckets:
@@ -80,8 +79,8 @@ def tokens_view(buckets: list[Bucket], demo: bool, sources: dict[str, str]) -> T
     return table
 
 
-def groups_view(buckets: list[Bucket], demo: bool) -> Table:
-    table = _table("Groups", demo)
+def groups_view(buckets: list[Bucket]) -> Table:
+    table = _table("Groups")
     for name in ("Group", "Projects", "Sessions", "Tokens", "Est. cost", "Cache hit", "Active time"):
         table.add_column(name, justify="left" if name == "Group" else "right")
     for b in buckets:
@@ -97,8 +96,8 @@ def groups_view(buckets: list[Bucket], demo: bool) -> Table:
     return table
 
 
-def projects_view(buckets: list[Bucket], demo: bool) -> Table:
-    table = _table("Projects", demo)
+def projects_view(buckets: list[Bucket]) -> Table:
+    table = _table("Projects")
     for name in ("Project", "Group", "Sessions", "Tokens", "Active time", "Est. cost"):
         table.add_column(name, justify="left" if name in ("Project", "Group") else "right")
     for b in buckets:
@@ -113,8 +112,8 @@ def projects_view(buckets: list[Bucket], demo: bool) -> Table:
     return table
 
 
-def sessions_view(entries: list[Entry], demo: bool) -> Table:
-    table = _table("Sessions (newest first)", demo)
+def sessions_view(entries: list[Entry]) -> Table:
+    table = _table("Sessions (newest first)")
     for name in ("", "Last active", "Title", "Project", "Model", "Prompts", "Tokens", "Est. cost", "Active", "ID"):
         table.add_column(name, justify="right" if name in ("Prompts", "Tokens", "Est. cost", "Active") else "left")
     for e in entries:
@@ -173,8 +172,8 @@ class PeriodsView:
     (each token kind when the terminal is wide enough, cache write + read as one
     column otherwise), estimated figures marked "~", then a legend."""
 
-    def __init__(self, result, unit: str, zone_name: str, scope: str, by: str | None, demo: bool):
-        self.result, self.unit, self.by, self.demo = result, unit, by, demo
+    def __init__(self, result, unit: str, zone_name: str, scope: str, by: str | None):
+        self.result, self.unit, self.by = result, unit, by
         self.title = f"{_UNIT_TITLES[unit]} — {scope}, {one_line(zone_name, 40)}"
 
     def __rich_console__(self, console, options):
@@ -184,7 +183,7 @@ class PeriodsView:
             yield Text("No activity in this range.")
             return
         wide = options.max_width >= 108
-        table = _table(self.title, self.demo)
+        table = _table(self.title)
         table.pad_edge = False
         table.add_column({"day": "Day", "week": "Week", "month": "Month"}[self.unit], no_wrap=True)
         table.add_column("", width=1, no_wrap=True)
@@ -215,9 +214,9 @@ class PeriodsView:
             yield Text(note, style="dim")
 
 
-def search_view(hits, query: str, demo: bool) -> Table:
+def search_view(hits, query: str) -> Table:
     """Search hits, newest first, the matching words highlighted in each excerpt."""
-    table = _table(f"Sessions matching {one_line(query, 60)!r}: {len(hits)}", demo)
+    table = _table(f"Sessions matching {one_line(query, 60)!r}: {len(hits)}")
     for name in ("Last active", "Title", "Project", "Match", "ID"):
         table.add_column(name, overflow="fold" if name == "Match" else "ellipsis")
     for hit in hits:
@@ -236,7 +235,7 @@ def search_view(hits, query: str, demo: bool) -> Table:
 
 
 def budget_view(statuses) -> Table:
-    table = _table("Budget", False)
+    table = _table("Budget")
     for name in ("Period", "Spent", "Limit", "Used", "Burn / hour", "Forecast", "Runs out"):
         table.add_column(name, justify="left" if name in ("Period", "Used", "Runs out") else "right")
     for b in statuses:

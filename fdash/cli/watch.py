@@ -22,9 +22,11 @@ def register(command) -> None:
 
 
 def watch(ctx: Context) -> int:
+    from rich.console import Group
     from rich.live import Live
     from rich.text import Text
 
+    from fdash.cli.output import DEMO_BANNER
     from fdash.cli.views import today_view
     from fdash.core.catalog import SessionsDirError
 
@@ -38,7 +40,8 @@ def watch(ctx: Context) -> int:
                 except SessionsDirError as exc:
                     live.update(Text(f"fdash: {exc}", style="red"))
                 else:
-                    live.update(today_view(catalog.entries, ctx.config, zone, datetime.now().astimezone()))
+                    view = today_view(catalog.entries, ctx.config, zone, datetime.now().astimezone())
+                    live.update(Group(Text(DEMO_BANNER, style="bold reverse"), view) if ctx.demo else view)
                 time.sleep(interval)
     except KeyboardInterrupt:
         return 0

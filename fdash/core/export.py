@@ -126,12 +126,12 @@ def _csv_cell(value) -> str:
     return text
 
 
-def to_csv(records: list[dict]) -> str:
+def to_csv(records: list[dict], fields: tuple[str, ...] = EXPORT_FIELDS) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a lone \r in a cell gets quoted
-    writer.writerow(EXPORT_FIELDS)
+    writer.writerow(fields)
     for record in records:
-        writer.writerow([_csv_cell(record.get(f)) for f in EXPORT_FIELDS])
+        writer.writerow([_csv_cell(record.get(f)) for f in fields])
     return out.getvalue()
 
 
