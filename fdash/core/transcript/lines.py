@@ -17,7 +17,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
-CHUNK = 8 * 1024 * 1024
+CHUNK = 1024 * 1024  # read at a time: small, so memory stays flat (splitting copies it once)
 
 
 class TranscriptChanged(OSError):
@@ -79,6 +79,7 @@ class LineIndex:
                 next(after)
                 starts.extend(after)
                 offset += len(data)
+                del data, parts  # before the next read
             if starts[-1] != offset:
                 starts.append(offset)  # an unterminated last line
             self.inode, self.size, self.starts = st.st_ino, offset, starts

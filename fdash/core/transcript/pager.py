@@ -22,7 +22,7 @@ from fdash.core.transcript.records import Record, decode
 from fdash.core.transcript.rows import Layout, Row, rows_of
 
 READ_AROUND = 256 * 1024  # bytes read around a line that is needed
-SEARCH_CHUNK = 8 * 1024 * 1024
+SEARCH_CHUNK = 2 * 1024 * 1024  # bytes searched at once (and a lower-case copy)
 CACHE_CHARS = 16_000_000  # decoded text kept at most (least recently used dropped)
 RAW_CACHE_BYTES = 4 * READ_AROUND  # lines read around those needed, kept until decoded
 MAX_TOOL_NAMES = 100_000
