@@ -40,11 +40,14 @@ def _needle(root):
 
 
 def _doc(root) -> dict:
-    return marshal.loads(index_path(root).read_bytes())
+    """The index file, its columns decoded (each is stored as marshal data of its own)."""
+    doc = marshal.loads(index_path(root).read_bytes())
+    return dict(doc, columns={name: marshal.loads(blob) for name, blob in doc["columns"].items()})
 
 
 def _write(root, doc: dict) -> None:
-    index_path(root).write_bytes(marshal.dumps(doc))
+    columns = {name: marshal.dumps(column) for name, column in doc["columns"].items()}
+    index_path(root).write_bytes(marshal.dumps(dict(doc, columns=columns)))
 
 
 def test_second_run_opens_nothing(observer_root):
@@ -139,7 +142,8 @@ def test_removed_and_renamed_sessions(observer_root):
     assert NEEDLE not in _doc(observer_root)["columns"]["id"]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "version", "empty", "wrong-shape", "fifo", "device"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "version", "column", "empty", "wrong-shape", "fifo",
+                                    "device"])
 def test_damaged_index_is_rebuilt_silently(observer_root, damage):
     _run(observer_root)
     path = index_path(observer_root)
@@ -149,9 +153,14 @@ def test_damaged_index_is_rebuilt_silently(observer_root, damage):
     elif damage == "truncated":
         path.write_bytes(data[: len(data) // 2])
     elif damage == "version":
-        doc = marshal.loads(data)
+        doc = _doc(observer_root)
         doc["version"] = FORMAT_VERSION + 1
         _write(observer_root, doc)
+    elif damage == "column":  # one column's data is not a list of the right length
+        doc = marshal.loads(data)
+        doc["columns"]["title"] = marshal.dumps(["only one"])
+        doc["columns"]["cwd"] = b"\x00garbage"
+        path.write_bytes(marshal.dumps(doc))
     elif damage == "empty":
         path.write_bytes(b"")
     elif damage == "fifo":  # would block a plain open() forever
@@ -161,7 +170,7 @@ def test_damaged_index_is_rebuilt_silently(observer_root, damage):
         path.unlink()
         path.symlink_to("/dev/zero")
     else:
-        doc = marshal.loads(data)
+        doc = _doc(observer_root)
         columns = doc["columns"]
         columns["title"][0] = 5
         columns["tokens"][1] = (1, 2)  # tokens of the wrong length

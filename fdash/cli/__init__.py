@@ -16,10 +16,20 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        code = _quick_stats(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    if code is not None:
+        return code
     from fdash.cli.context import Failure, UsageError
 
     try:
-        return _main(sys.argv[1:] if argv is None else argv)
+        return _main(argv)
     except UsageError as exc:
         print(f"fdash: {exc} (see fdash --help)", file=sys.stderr)
         return exc.code
@@ -54,6 +64,42 @@ def _terminal(stream) -> bool:
         return stream is not None and stream.isatty()
     except (ValueError, OSError):  # closed
         return False
+
+
+def _quick_stats(argv: list[str]) -> int | None:
+    """`fdash [-d DIR] [--print] stats --json` with one sessions folder and no config file,
+    answered from the index alone without the models or argparse (fdash.core.quick). None:
+    anything else, or anything unexpected, which the full command line then handles."""
+    words = list(argv)
+    folders = []
+    while "-d" in words or "--sessions-dir" in words:
+        at = words.index("-d") if "-d" in words else words.index("--sessions-dir")
+        folders.append(words[at + 1] if at + 1 < len(words) else "-")
+        del words[at : at + 2]
+    if sorted(words) not in (["--json", "stats"], ["--json", "--print", "stats"], ["--json", "--print"]):
+        return None
+    if len(folders) > 1 or any(f.startswith("-") for f in folders):
+        return None
+    from fdash.core import paths
+
+    if any(candidate.is_file() for candidate in paths.config_candidates()):
+        return None
+    root = paths.expand(folders[0]) if folders else paths.expand(paths.default_sessions_dir())
+    if not root.is_dir():
+        return None  # the full way says why (or shows the demo data)
+    try:
+        from fdash.core.quick import dumps, stats
+
+        record, problems = stats(str(root))
+        data = dumps(record)
+    except Exception:  # noqa: BLE001 (the full way reports it properly)
+        return None
+    from fdash.cli import output
+
+    output.report_problems(problems, verbose=False)
+    sys.stdout.buffer.write(data + b"\n")
+    sys.stdout.flush()
+    return 0
 
 
 def _main(argv: list[str]) -> int:

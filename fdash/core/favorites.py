@@ -9,8 +9,7 @@ were editing it is read again (never clobbered).
 from __future__ import annotations
 
 import os
-
-import orjson
+from collections.abc import Callable
 
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.lock import LockTimeout, locked
@@ -28,9 +27,15 @@ def favorites_path(root: str | os.PathLike[str]) -> str:
     return os.path.join(os.fspath(root), FILE_NAME)
 
 
-def _parse(data: bytes | None) -> list:
+def _orjson_loads(data: bytes):
+    import orjson  # noqa: PLC0415 (a warm `stats` parses with the standard library, see fdash.core.quick)
+
+    return orjson.loads(data)
+
+
+def _parse(data: bytes | None, loads: Callable[[bytes], object] = _orjson_loads) -> list:
     """The array as written (items that are not ids are kept, and ignored)."""
-    items = orjson.loads(data) if data is not None and data.strip() else []
+    items = loads(data) if data is not None and data.strip() else []
     if not isinstance(items, list):
         raise ValueError(f"expected a JSON array, found {type(items).__name__}")
     return items
@@ -48,10 +53,14 @@ def _read(path: str) -> bytes | None:
         return None
 
 
-def load_favorites(root: str | os.PathLike[str], problems: list[Problem] | None = None) -> set[str]:
+def load_favorites(root: str | os.PathLike[str], problems: list[Problem] | None = None,
+                   loads: Callable[[bytes], object] = _orjson_loads) -> set[str]:
+    """The ids in `.favorites` (none, and a warning, when it cannot be read); `loads`
+    decodes JSON (orjson's rules: a decoder that might decide otherwise raises something
+    other than ValueError)."""
     path = favorites_path(root)
     try:
-        return _ids(_parse(_read(path)))
+        return _ids(_parse(_read(path), loads))
     except (OSError, ValueError) as exc:
         if problems is not None:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -92,6 +101,8 @@ def _set_once(path: str, session_id: str, favorite: bool) -> set[str]:
     else:
         return _ids(items)
     try:
+        import orjson  # noqa: PLC0415
+
         atomic_write(path, orjson.dumps(items), before_replace=unchanged(path, data))
     except OSError as exc:
         raise FavoritesError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -11,8 +11,10 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
-from fdash.core.config import GroupRule
+if TYPE_CHECKING:  # not imported at run time: a warm `stats` groups without the config's classes
+    from fdash.core.config import GroupRule
 
 NO_GROUP = "(none)"
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from attrs import fields
 
 from fdash.core import indexfile
-from fdash.core.indexfile import index_path, key
+from fdash.core.indexfile import index_path, key, reusable_rows
 from fdash.core.models import SESSION_FACTS, Problem, Session, TokenUsage
 from fdash.core.parse import SettingsFacts, TranscriptReader, decode_activity, encode_activity
 from fdash.core.read import FirstLine, build_session, read_settings
@@ -312,20 +312,6 @@ class Table:
         ))
 
 
-def reusable_rows(stored: indexfile.Stored, files: list[SessionFiles]) -> list[int]:
-    """Per session, its stored row when neither file changed (same folder, same keys), else -1."""
-    rows, columns = stored.rows, stored.columns
-    folders, transcripts, settings = columns["folder"], columns["transcript"], columns["settings"]
-    found = []
-    for f in files:
-        row = rows.get(f.id, -1)
-        if row >= 0 and not (folders[row] == f.folder and transcripts[row] == key(f.transcript)
-                             and settings[row] == key(f.settings)):
-            row = -1
-        found.append(row)
-    return found
-
-
 def _take(column: list, rows: list[int]) -> list:
     return list(itemgetter(*rows)(column)) if len(rows) > 1 else [column[r] for r in rows]
 
@@ -338,7 +324,7 @@ class Index:
         self.root = root
         self.fresh = fresh
         self.path = index_path(root)
-        self.stored = stored or indexfile.load(root)
+        self.stored = indexfile.checked(stored) if stored is not None else indexfile.load(root)
         if self.stored is not None and (self.stored.layout != LAYOUT or self.stored.extra != DETAIL_LAYOUT):
             self.stored = None
         self.columns: dict[str, list] | None = None  # what `save` writes

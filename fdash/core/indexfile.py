@@ -22,6 +22,7 @@ import time
 import zlib
 from collections import Counter
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -43,7 +44,8 @@ def index_path(root: str | os.PathLike[str]) -> Path:
 
 
 def key(st) -> tuple[int, int, int] | None:
-    """What identifies a file's version (a scan.FileStat or None): size, mtime, inode."""
+    """What identifies a file's version (a scan.FileStat or None): size, mtime, inode
+    (`st[1:]`, as `unchanged` takes it)."""
     return None if st is None else (st.size, st.mtime_ns, st.inode)
 
 
@@ -108,52 +110,104 @@ def bad_rows(column: list, kind: str) -> set[int]:
 
 class Stored(NamedTuple):
     layout: tuple[tuple[str, str], ...]  # (column, type) in order
-    columns: dict[str, list]
-    rows: dict[str, int]  # session id → row, for the rows that passed every check
+    columns: dict[str, list]  # the columns decoded and checked so far
+    rows: dict[str, int]  # session id → row, for the rows that passed the checks made
     scanned_ns: int  # when the scan that wrote it began (wall clock)
     extra: object  # what the writer keeps besides (fdash.core.index: the layout of the detail column)
+    blobs: dict[str, bytes]  # every column as stored (marshal data of a list), decoded when needed
 
 
-def load(root: str | os.PathLike[str]) -> Stored | None:
-    """The stored index of `root`, checked; None when there is none usable."""
+def load(root: str | os.PathLike[str], only: tuple[str, ...] | None = None) -> Stored | None:
+    """The stored index of `root`, checked; None when there is none usable. `only`: just
+    these columns (and the ids, folders, file keys and problems) are decoded and checked
+    now, for a reader that uses no other; `checked` does the rest."""
     try:
         doc = marshal.loads(read_regular(str(index_path(root)), limit=MAX_BYTES))
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if type(doc) is not dict or doc.get("version") != FORMAT_VERSION or doc.get("root") != os.path.abspath(root):
         return None
-    layout, columns, scanned = doc.get("layout"), doc.get("columns"), doc.get("scanned_ns")
-    if (type(layout) is not tuple or type(columns) is not dict or type(scanned) is not int
+    layout, blobs, scanned = doc.get("layout"), doc.get("columns"), doc.get("scanned_ns")
+    if (type(layout) is not tuple or type(blobs) is not dict or type(scanned) is not int
             or not all(type(c) is tuple and len(c) == 2 and c[1] in CHECKS for c in layout)
-            or len(layout) != len(columns) or layout[: len(FIRST)] != FIRST):
+            or len(layout) != len(blobs) or layout[: len(FIRST)] != FIRST
+            or not all(type(blobs.get(name)) is bytes for name, _kind in layout)):
         return None
-    ids = columns.get("id")
-    count = len(ids) if type(ids) is list else -1
-    bad: set[int] = set()
-    for name, kind in layout:
-        column = columns.get(name)
-        if type(column) is not list or len(column) != count:
+    wanted = [c for c in layout if only is None or c[0] in only or c in FIRST or c[0] == "problems"]
+    return _decoded(Stored(layout, {}, {}, scanned, doc.get("extra"), blobs), wanted)
+
+
+def checked(stored: Stored | None) -> Stored | None:
+    """`stored` with every column decoded and checked (rows that fail are dropped)."""
+    if stored is None or len(stored.columns) == len(stored.layout):
+        return stored
+    return _decoded(stored, [c for c in stored.layout if c[0] not in stored.columns])
+
+
+def _decoded(stored: Stored, wanted) -> Stored | None:
+    columns = dict(stored.columns)
+    for name, _kind in wanted:
+        try:
+            columns[name] = marshal.loads(stored.blobs[name])
+        except (EOFError, ValueError, TypeError):
             return None
-        bad |= bad_rows(column, kind)
+    ids = columns["id"]
+    count = len(ids) if type(ids) is list else -1
+    if not all(type(columns[name]) is list and len(columns[name]) == count for name, _kind in wanted):
+        return None
+    bad: set[int] = set()
+    for name, kind in wanted:
+        bad |= bad_rows(columns[name], kind)
+    if stored.columns:  # checked before: the rows that passed then, less those failing now
+        rows = {sid: row for sid, row in stored.rows.items() if row not in bad} if bad else stored.rows
+        return stored._replace(columns=columns, rows=rows)
     good = [(sid, i) for i, sid in enumerate(ids) if i not in bad] if bad else list(zip(ids, range(count)))
     rows = dict(good)
     if len(rows) != len(good):  # an id twice: neither row is trusted
         twice = {sid for sid, n in Counter(sid for sid, _ in good).items() if n > 1}
         rows = {sid: i for sid, i in good if sid not in twice}
-    return Stored(layout, columns, rows, scanned, doc.get("extra"))
+    return stored._replace(columns=columns, rows=rows)
 
 
 def save(root: str | os.PathLike[str], layout, columns: dict[str, list], scanned_ns: int, extra=None) -> None:
     """Write the index whole (temp file + rename: readers see the old or the new one)."""
-    doc = {"version": FORMAT_VERSION, "root": os.path.abspath(root), "scanned_ns": scanned_ns,
-           "layout": tuple(layout), "columns": columns, "extra": extra}
     path = index_path(root)
     try:
+        doc = {"version": FORMAT_VERSION, "root": os.path.abspath(root), "scanned_ns": scanned_ns,
+               "layout": tuple(layout), "columns": {name: marshal.dumps(columns[name]) for name, _ in layout},
+               "extra": extra}
         data = marshal.dumps(doc)
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data, cache=True)
     except (OSError, ValueError):
         pass  # a read-only cache, or a value marshal cannot hold: only costs speed
+
+
+def unchanged(stored: Stored, files) -> bool:
+    """Every session (scan.SessionFiles, in order) has its stored row, in the same order,
+    and neither of its files changed: whole columns compared at C speed."""
+    columns = stored.columns
+    ids = columns["id"]
+    if not len(stored.rows) == len(files) == len(ids):
+        return False
+    return (list(map(itemgetter(0), files)) == ids
+            and list(map(itemgetter(1), files)) == columns["folder"]
+            and [t and t[1:] for t in map(itemgetter(2), files)] == columns["transcript"]
+            and [t and t[1:] for t in map(itemgetter(3), files)] == columns["settings"])
+
+
+def reusable_rows(stored: Stored, files) -> list[int]:
+    """Per session, its stored row when neither file changed (same folder, same keys), else -1."""
+    rows, columns = stored.rows, stored.columns
+    folders, transcripts, settings = columns["folder"], columns["transcript"], columns["settings"]
+    found = []
+    for f in files:
+        row = rows.get(f.id, -1)
+        if row >= 0 and not (folders[row] == f.folder and transcripts[row] == key(f.transcript)
+                             and settings[row] == key(f.settings)):
+            row = -1
+        found.append(row)
+    return found
 
 
 def now_ns() -> int:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from attrs import field, fields, frozen
 
+from fdash.core.prices import usd
 from fdash.core.problems import Problem  # noqa: F401 (its home before it left attrs)
+from fdash.core.scan import DROID_TOKEN_KEYS  # noqa: F401 (a scan needs it without attrs)
 
 # The five kinds of tokens: fdash's names (TokenUsage's fields), Droid's keys in a
 # settings file's `tokenUsage`, and what people read.
 TOKEN_KINDS = ("input", "output", "cache_write", "cache_read", "thinking")
-DROID_TOKEN_KEYS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens", "thinkingTokens")
 TOKEN_LABELS = dict(zip(TOKEN_KINDS, ("Input", "Output", "Cache write", "Cache read", "Thinking")))
 SEVERAL_MODELS = "several models"
 UNKNOWN_PROJECT = "(unknown)"  # a session with neither a cwd nor a project folder: no project
@@ -198,14 +199,8 @@ class Price:
     def cost(self, tokens: TokenUsage) -> float:
         """Dollars for these tokens. Thinking is not billed on top: it is already part
         of the output droid records (docs/FORMAT.md)."""
-        cache_write = self.input if self.cache_write is None else self.cache_write
-        cache_read = self.input if self.cache_read is None else self.cache_read
-        return (
-            tokens.input * self.input
-            + tokens.output * self.output
-            + tokens.cache_write * cache_write
-            + tokens.cache_read * cache_read
-        ) / 1_000_000
+        return usd((self.input, self.output, self.cache_write, self.cache_read),
+                   (tokens.input, tokens.output, tokens.cache_write, tokens.cache_read, tokens.thinking))
 
 
 @frozen

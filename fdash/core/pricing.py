@@ -11,18 +11,15 @@ id of that model) has the same price.
 
 from __future__ import annotations
 
-import json
-import os
-import re
 from functools import lru_cache
 
 from attrs import frozen
 
 from fdash.core.models import Cost, Price, Session
+from fdash.core.prices import builtin, builtin_price, normalise
+from fdash.core.prices import find as _find
 
-_DATE_SUFFIX = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2})$")
-_BEDROCK = re.compile(r"^(?:(?:us|eu|apac|global)\.)?(?:anthropic|openai|google|meta|zai)\.")
-_BEDROCK_VERSION = re.compile(r"-v\d+(?::\d+)?$")
+__all__ = ["BuiltinTable", "PriceBook", "builtin_table", "normalise"]
 
 
 @frozen
@@ -34,42 +31,8 @@ class BuiltinTable:
 
 @lru_cache(maxsize=1)
 def builtin_table() -> BuiltinTable:
-    with open(os.path.join(os.path.dirname(__file__), "prices.json"), encoding="utf-8") as handle:
-        raw = json.load(handle)
-    prices = {
-        model.lower(): Price(p["input"], p["output"], p["cache_write"], p["cache_read"])
-        for model, p in raw["models"].items()
-        if p.get("input") is not None and p.get("output") is not None
-    }
-    return BuiltinTable(prices, raw["source"], raw["retrieved"])
-
-
-def normalise(model: str) -> str:
-    """Spellings of one model id reduced to one (never to another model)."""
-    name = model.strip().lower()
-    if "/" in name:
-        name = name.rsplit("/", 1)[1]
-    name = _BEDROCK.sub("", name)
-    name = _BEDROCK_VERSION.sub("", name)
-    return name.replace("@", "-")
-
-
-def _find(model: str, table: dict[str, Price]) -> tuple[str, Price] | None:
-    if not table:
-        return None
-    for key in (model, model.lower(), normalise(model)):
-        if key in table:
-            return key, table[key]
-    name = normalise(model)
-    undated = _DATE_SUFFIX.sub("", name)
-    if undated != name and undated in table:
-        return undated, table[undated]
-    # an undated id: accept the dated entries only if they all agree on the price
-    dated = {table[k] for k in table if _DATE_SUFFIX.sub("", k) == name and k != name}
-    if len(dated) == 1:
-        key = min(k for k in table if _DATE_SUFFIX.sub("", k) == name and k != name)
-        return key, table[key]
-    return None
+    prices, source, retrieved = builtin()
+    return BuiltinTable({model: Price(*p) for model, p in prices.items()}, source, retrieved)
 
 
 class PriceBook:
@@ -94,10 +57,9 @@ class PriceBook:
             found = _find(model, self.overrides)
             if found:
                 return found[1], "config", found[0]
-            if not model.lower().startswith("custom:"):
-                found = _find(model, self.builtin.prices)
-                if found:
-                    return found[1], "builtin", found[0]
+        found = builtin_price(model)
+        if found:
+            return self.builtin.prices[found[1]], "builtin", found[1]
         if self.default is not None:
             return self.default, "default", None
         return None, "unpriced", None

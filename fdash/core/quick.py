@@ -1,0 +1,141 @@
+"""`fdash stats --json` of one sessions folder with no config file, from the index's
+columns: no attrs, no `Session` objects, no argparse (fdash.cli tries this first).
+
+The numbers are those of `export.stats_record(aggregate.totals(entries), problems)` of
+the full path, computed from the columns with the same primitives (the project and group
+rules, `prices.builtin_price` and `prices.usd`, summed in the same order);
+tests/test_quick.py checks both give the same bytes on every fixture. A new figure in
+`stats --json` is added to both, or there (a test says so).
+
+When a session changed (or there is no usable index) the index reads what changed, as
+the full path would, and the sums are taken from the columns it returns.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from fdash.core import indexfile
+from fdash.core.favorites import load_favorites
+from fdash.core.grouping import parent_name
+from fdash.core.prices import builtin_price, usd
+from fdash.core.problems import Problem
+from fdash.core.scan import scan
+
+USED = ("cwd", "model", "resolved_model", "tokens", "active_time_ms", "user_prompts")  # what `record` reads
+UNKNOWN = "(unknown)"  # the project or model of a session that names none (as models.Session, Entry)
+
+
+def stats(root: str) -> tuple[dict, list[Problem]]:
+    """(the `stats --json` record, the warnings) of the sessions folder `root`."""
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of objects are made and all kept: nothing for the collector
+    try:
+        stored = indexfile.load(root, only=USED)
+        result = scan(root)
+        problems = list(result.problems)
+        columns = _columns(root, stored, list(result.sessions))
+        problems += [Problem(*p) for p in _flat(columns["problems"])]
+        load_favorites(root, problems, loads=_strict_loads)
+        return record(columns, len(problems)), problems
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _columns(root: str, stored, files) -> dict[str, list]:
+    if stored is not None and indexfile.unchanged(stored, files):
+        return stored.columns  # nothing changed since the index was written
+    from fdash.core.index import Index  # noqa: PLC0415 (only when something must be read)
+
+    index = Index(root, stored=stored)
+    try:
+        return index.read_table(files).columns
+    finally:
+        index.save()
+
+
+class Unsure(Exception):
+    """The standard library's JSON and orjson (which the full way uses) might read this
+    differently: the full way decides."""
+
+
+def _refuse(name: str):
+    raise Unsure(name)
+
+
+def _strict_loads(data: bytes) -> list:
+    """A `.favorites` array of ids, decoded by the standard library (orjson costs more to
+    import than the rest of a warm start) where orjson would decode it the same: UTF-8,
+    no NaN, an array of texts that are valid Unicode. Anything else raises Unsure."""
+    import json  # noqa: PLC0415
+
+    try:
+        items = json.loads(data.decode("utf-8"), parse_constant=_refuse)
+    except (ValueError, RecursionError):
+        raise Unsure("not plain JSON") from None
+    if type(items) is not list or not all(type(i) is str for i in items):
+        raise Unsure("not an array of texts")
+    try:
+        "".join(items).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: orjson refuses it
+        raise Unsure("not valid Unicode") from None
+    return items
+
+
+def dumps(data: dict) -> bytes:
+    """`orjson.dumps(data, option=OPT_INDENT_2)`, by the standard library where both write
+    the same bytes (texts, integers, lists, and floats not in exponent form)."""
+    if any(type(v) is float and "e" in repr(v) for v in data.values()):
+        import orjson  # noqa: PLC0415
+
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    import json  # noqa: PLC0415
+
+    return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def _flat(lists):
+    return [item for items in lists for item in items]
+
+
+def record(columns: dict[str, list], warnings: int) -> dict:
+    """The stats record of these sessions (all of them, as read; no filters)."""
+    folders, cwds = columns["folder"], columns["cwd"]
+    projects = {cwd or folder or UNKNOWN for cwd, folder in zip(cwds, folders)}
+    tokens = columns["tokens"]
+    present = [t for t in tokens if t is not None]
+    sums = [sum(kind) for kind in zip(*present)] if present else [0] * 5
+    cost, unpriced, unpriced_models = 0.0, 0, set()
+    prices: dict = {}
+    for t, resolved, model in zip(tokens, columns["resolved_model"], columns["model"]):
+        if t is None or not any(t):
+            continue  # no tokens: costs nothing, priced or not
+        name = resolved or model
+        if name not in prices:
+            prices[name] = builtin_price(name)
+        found = prices[name]
+        if found is None:
+            unpriced += 1
+            unpriced_models.add(name or UNKNOWN)
+        else:
+            cost += usd(found[0], t)
+    prompts = columns["user_prompts"]
+    return {
+        "sessions": len(columns["id"]),
+        "projects": len(projects),
+        "groups": len({parent_name(p) for p in projects}),
+        "input_tokens": sums[0],
+        "output_tokens": sums[1],
+        "cache_creation_tokens": sums[2],
+        "cache_read_tokens": sums[3],
+        "thinking_tokens": sums[4],
+        "total_tokens": sum(sums),
+        "cost_usd": round(cost, 6),
+        "unpriced_sessions": unpriced,
+        "unpriced_models": sorted(unpriced_models),
+        "active_time_ms": sum(columns["active_time_ms"]),
+        "user_prompts": sum(prompts),
+        "empty_sessions": prompts.count(0),
+        "warnings": warnings,
+    }
