@@ -22,6 +22,7 @@ DROID_TOKEN_KEYS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cache
 # A session id (a UUID, any case); used with fullmatch: `$` would also accept a name
 # ending in a newline.
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+SESSION_FILE = re.compile(rf"({UUID.pattern})\.(jsonl|settings\.json)")  # a session's file name (fullmatch)
 
 
 class FileStat(NamedTuple):
