@@ -146,3 +146,51 @@ def test_the_json_is_orjsons():
     for cost in (0.0, 1e-05, 0.000123, 10147.430839, 1e16, 123456789012.3457):
         record = {"sessions": 3, "cost_usd": cost, "unpriced_models": ["a\x01b", "é\u2028", '"\\'], "x": []}
         assert dumps(record) == orjson.dumps(record, option=orjson.OPT_INDENT_2)
+
+
+def test_the_names_it_shares_with_the_models_are_theirs():
+    from fdash.core import catalog, models, quick
+
+    assert (quick.UNKNOWN, quick.SEVERAL_MODELS) == (models.UNKNOWN_PROJECT, models.SEVERAL_MODELS)
+    assert models.Session("x", title=quick.HANDOFF + " y").looks_like_subagent
+    assert quick.NO_SESSIONS in open(catalog.__file__, encoding="utf-8").read()
+
+
+def _age(root, seconds=3600):
+    """Every file and folder under `root` last changed `seconds` ago."""
+    import os
+    import time
+
+    then = time.time_ns() - seconds * 1_000_000_000
+    for path in [*root.rglob("*"), root]:
+        os.utime(path, ns=(then, then), follow_symlinks=False)
+
+
+def test_nothing_changed_means_no_scan_and_any_change_is_seen(observer_root, capfd, monkeypatch):
+    import fdash.core.quick as quick
+    from fdash import cli
+
+    _age(observer_root)
+    assert cli.main(["-d", str(observer_root), "stats", "--json"]) == 0  # writes what it listed
+    first = capfd.readouterr()
+    with monkeypatch.context() as patch:
+        patch.setattr(quick, "scan", None)  # a scan now would fail: the quick way would give up,
+        patch.setattr(cli, "_main", None)  # and the full way is not there to take over
+        assert cli.main(["-d", str(observer_root), "stats", "--json"]) == 0
+        assert capfd.readouterr() == first
+    transcript = next(observer_root.rglob("11080800-*.jsonl"))
+    changes = [
+        lambda: transcript.open("ab").write(b'{"type":"message","id":"z","timestamp":"2026-07-28T19:00:00.000Z",'
+                                            b'"message":{"role":"user","content":"again"}}\n'),
+        lambda: shutil.copy(transcript, transcript.with_name("eeeeeeee-eeee-eeee-eeee-eeeeeeeeeeee.jsonl")),
+        lambda: transcript.with_name("eeeeeeee-eeee-eeee-eeee-eeeeeeeeeeee.jsonl").unlink(),
+    ]
+    for change in changes:
+        change()
+        assert cli.main(["-d", str(observer_root), "stats", "--json"]) == 0
+        quick_out = capfd.readouterr()
+        assert cli._main(["-d", str(observer_root), "stats", "--json", "--no-cache"]) == 0
+        assert quick_out == capfd.readouterr()
+        _age(observer_root)
+        assert cli.main(["-d", str(observer_root), "stats", "--json"]) == 0
+        assert capfd.readouterr() == quick_out

@@ -161,7 +161,7 @@ def _load(root, config: Config, use_index: bool, demo: bool, progress, more_root
         mine = [f for f in result.sessions if f.root == (str(path) if several else "")]
         index = indexes[path]
         try:
-            sessions += index.read_all(mine, problems, progress)
+            sessions += index.read_all(mine, problems, progress, () if several else result.listing)
         finally:
             index.save()
     favorites = set()

@@ -328,6 +328,7 @@ class Index:
         if self.stored is not None and (self.stored.layout != LAYOUT or self.stored.extra != DETAIL_LAYOUT):
             self.stored = None
         self.columns: dict[str, list] | None = None  # what `save` writes
+        self.listing: tuple = ()  # the scan they are of (scan.ScanResult.listing), written with them
         self.scanned_ns = indexfile.now_ns()
         self.dirty = False
         # what this run did, for tests and the benchmark
@@ -336,18 +337,23 @@ class Index:
 
     def save(self) -> None:
         if self.dirty and self.columns is not None:
-            indexfile.save(self.root, LAYOUT, self.columns, self.scanned_ns, DETAIL_LAYOUT)
+            indexfile.save(self.root, LAYOUT, self.columns, self.scanned_ns, DETAIL_LAYOUT, self.listing)
         self.dirty = False
 
     def read_all(self, files: Iterable[SessionFiles], problems: list[Problem],
-                 progress: Callable[[int, int], None] | None = None) -> list[Session]:
-        table = self.read_table(files, progress)
+                 progress: Callable[[int, int], None] | None = None, listing: tuple = ()) -> list[Session]:
+        table = self.read_table(files, progress, listing)
         problems.extend(table.problems())
         return table.sessions()
 
-    def read_table(self, files: Iterable[SessionFiles], progress: Callable[[int, int], None] | None = None) -> Table:
+    def read_table(self, files: Iterable[SessionFiles], progress: Callable[[int, int], None] | None = None,
+                   listing: tuple = ()) -> Table:
+        """The sessions of `files`; `listing`, the scan that found them (scan.ScanResult.
+        listing), is kept with them so that a later run may only check it (scan.still)."""
         files = list(files)
         stored = self.stored
+        self.listing = listing
+        self.dirty = indexfile.listing_news(stored, listing)
         rows = reusable_rows(stored, files) if stored is not None and not self.fresh else [-1] * len(files)
         todo = [i for i, r in enumerate(rows) if r < 0]
         self.reused = len(files) - len(todo)

@@ -29,6 +29,7 @@ from typing import NamedTuple
 from fdash.core import paths
 from fdash.core.atomic import atomic_write
 from fdash.core.regular import read_regular
+from fdash.core.scan import settled
 
 FORMAT_VERSION = 9  # bump when what is stored changes meaning (a change of fields is seen by the layout)
 MAX_BYTES = 1 << 30  # an index larger than this is not read (30,000 sessions take ~25 MB)
@@ -115,6 +116,7 @@ class Stored(NamedTuple):
     scanned_ns: int  # when the scan that wrote it began (wall clock)
     extra: object  # what the writer keeps besides (fdash.core.index: the layout of the detail column)
     blobs: dict[str, bytes]  # every column as stored (marshal data of a list), decoded when needed
+    listing: tuple = ()  # the scan these rows are of (scan.ScanResult.listing), when it had no problems
 
 
 def load(root: str | os.PathLike[str], only: tuple[str, ...] | None = None) -> Stored | None:
@@ -134,7 +136,20 @@ def load(root: str | os.PathLike[str], only: tuple[str, ...] | None = None) -> S
             or not all(type(blobs.get(name)) is bytes for name, _kind in layout)):
         return None
     wanted = [c for c in layout if only is None or c[0] in only or c in FIRST or c[0] == "problems"]
-    return _decoded(Stored(layout, {}, {}, scanned, doc.get("extra"), blobs), wanted)
+    listing = doc.get("listing")
+    return _decoded(Stored(layout, {}, {}, scanned, doc.get("extra"), blobs, listing if _is_listing(listing) else ()),
+                    wanted)
+
+
+def _is_listing(value) -> bool:
+    """A scan.ScanResult.listing: (int, ((path, mtime), ...), ((path, size, mtime, inode), ...))."""
+    if type(value) is not tuple or len(value) != 3 or type(value[0]) is not int:
+        return False
+    _began, folders, files = value
+    return (type(folders) is tuple and type(files) is tuple
+            and all(type(f) is tuple and len(f) == 2 and type(f[0]) is str and type(f[1]) is int for f in folders)
+            and all(type(f) is tuple and len(f) == 4 and type(f[0]) is str for f in files)
+            and _counts(chain.from_iterable(f[1:] for f in files)))
 
 
 def checked(stored: Stored | None) -> Stored | None:
@@ -169,13 +184,14 @@ def _decoded(stored: Stored, wanted) -> Stored | None:
     return stored._replace(columns=columns, rows=rows)
 
 
-def save(root: str | os.PathLike[str], layout, columns: dict[str, list], scanned_ns: int, extra=None) -> None:
+def save(root: str | os.PathLike[str], layout, columns: dict[str, list], scanned_ns: int, extra=None,
+         listing: tuple = ()) -> None:
     """Write the index whole (temp file + rename: readers see the old or the new one)."""
     path = index_path(root)
     try:
         doc = {"version": FORMAT_VERSION, "root": os.path.abspath(root), "scanned_ns": scanned_ns,
                "layout": tuple(layout), "columns": {name: marshal.dumps(columns[name]) for name, _ in layout},
-               "extra": extra}
+               "extra": extra, "listing": listing}
         data = marshal.dumps(doc)
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data, cache=True)
@@ -212,3 +228,13 @@ def reusable_rows(stored: Stored, files) -> list[int]:
 
 def now_ns() -> int:
     return time.time_ns()
+
+
+def listing_news(stored: Stored | None, listing: tuple) -> bool:
+    """Whether `listing` (of a scan now) is worth writing down: what the index holds is
+    of other files or folders, or not yet settled (see scan.still) where this one is."""
+    if not listing:
+        return False
+    if stored is None or not stored.listing or stored.listing[1:] != listing[1:]:
+        return True
+    return not settled(stored.listing) and settled(listing)

@@ -20,10 +20,15 @@ from fdash.core.favorites import load_favorites
 from fdash.core.grouping import parent_name
 from fdash.core.prices import builtin_price, usd
 from fdash.core.problems import Problem
-from fdash.core.scan import scan
+from fdash.core.scan import scan, still
 
-USED = ("cwd", "model", "resolved_model", "tokens", "active_time_ms", "user_prompts")  # what `record` reads
+# what `record` reads
+USED = ("cwd", "model", "resolved_model", "models", "tokens", "active_time_ms", "user_prompts", "title",
+        "calling_session_id", "subagent")
 UNKNOWN = "(unknown)"  # the project or model of a session that names none (as models.Session, Entry)
+SEVERAL_MODELS = "several models"  # as models.SEVERAL_MODELS
+NO_SESSIONS = "no droid session files (<id>.jsonl) in this folder"  # as catalog's warning
+HANDOFF = "# Task Tool Invocation"  # a sub-agent's first prompt in older droids (models.Session.looks_like_subagent)
 
 
 def stats(root: str) -> tuple[dict, list[Problem]]:
@@ -32,25 +37,32 @@ def stats(root: str) -> tuple[dict, list[Problem]]:
     gc.disable()  # thousands of objects are made and all kept: nothing for the collector
     try:
         stored = indexfile.load(root, only=USED)
-        result = scan(root)
-        problems = list(result.problems)
-        columns = _columns(root, stored, list(result.sessions))
+        if stored is not None and len(stored.rows) == len(stored.columns["id"]) and still(stored.listing):
+            # nothing changed and every row passed its checks: no scan
+            problems, columns = [], stored.columns
+        else:
+            result = scan(root)
+            problems = list(result.problems)
+            columns = _columns(root, stored, list(result.sessions), result.listing)
+        if not columns["id"] and not problems:
+            problems.append(Problem(root, NO_SESSIONS))
         problems += [Problem(*p) for p in _flat(columns["problems"])]
         load_favorites(root, problems, loads=_strict_loads)
-        return record(columns, len(problems)), problems
+        transcripts = [key is not None for key in columns["transcript"]]
+        return record(columns, transcripts, len(problems)), problems
     finally:
         if collecting:
             gc.enable()
 
 
-def _columns(root: str, stored, files) -> dict[str, list]:
-    if stored is not None and indexfile.unchanged(stored, files):
+def _columns(root: str, stored, files, listing: tuple) -> dict[str, list]:
+    if stored is not None and indexfile.unchanged(stored, files) and not indexfile.listing_news(stored, listing):
         return stored.columns  # nothing changed since the index was written
-    from fdash.core.index import Index  # noqa: PLC0415 (only when something must be read)
+    from fdash.core.index import Index  # noqa: PLC0415 (only when something must be read or written)
 
     index = Index(root, stored=stored)
     try:
-        return index.read_table(files).columns
+        return index.read_table(files, listing=listing).columns
     finally:
         index.save()
 
@@ -99,43 +111,67 @@ def _flat(lists):
     return [item for items in lists for item in items]
 
 
-def record(columns: dict[str, list], warnings: int) -> dict:
-    """The stats record of these sessions (all of them, as read; no filters)."""
+def record(columns: dict[str, list], transcripts: list[bool], warnings: int) -> dict:
+    """The stats record of these sessions (all of them, as read; no filters);
+    `transcripts`: whether each has one."""
     folders, cwds = columns["folder"], columns["cwd"]
-    projects = {cwd or folder or UNKNOWN for cwd, folder in zip(cwds, folders)}
+    adopted = _folder_cwds(folders, cwds, transcripts)
+    projects = {
+        cwd or (None if has else adopted.get(folder)) or folder or UNKNOWN
+        for cwd, folder, has in zip(cwds, folders, transcripts)
+    }
     tokens = columns["tokens"]
     present = [t for t in tokens if t is not None]
     sums = [sum(kind) for kind in zip(*present)] if present else [0] * 5
     cost, unpriced, unpriced_models = 0.0, 0, set()
     prices: dict = {}
-    for t, resolved, model in zip(tokens, columns["resolved_model"], columns["model"]):
-        if t is None or not any(t):
+
+    def price(name):
+        if name not in prices:
+            found = builtin_price(name)
+            prices[name] = found[0] if found else None
+        return prices[name]
+
+    for t, resolved, model, models in zip(tokens, columns["resolved_model"], columns["model"], columns["models"]):
+        if t is None or not any(t[:4]):
             continue  # no tokens: costs nothing, priced or not
         name = resolved or model
-        if name not in prices:
-            prices[name] = builtin_price(name)
-        found = prices[name]
-        if found is None:
+        found = price(name)
+        if found is None or (len(models) > 1 and any(price(m) != found for m in models)):
             unpriced += 1
-            unpriced_models.add(name or UNKNOWN)
+            unpriced_models.add(SEVERAL_MODELS if len(models) > 1 else name or UNKNOWN)
         else:
-            cost += usd(found[0], t)
+            cost += usd(found, t)
     prompts = columns["user_prompts"]
+    subagents = [bool(calling or tagged or title.startswith(HANDOFF)) for calling, tagged, title
+                 in zip(columns["calling_session_id"], columns["subagent"], columns["title"])]
     return {
         "sessions": len(columns["id"]),
-        "projects": len(projects),
+        "projects": len(projects - {UNKNOWN}),
         "groups": len({parent_name(p) for p in projects}),
         "input_tokens": sums[0],
         "output_tokens": sums[1],
         "cache_creation_tokens": sums[2],
         "cache_read_tokens": sums[3],
         "thinking_tokens": sums[4],
-        "total_tokens": sum(sums),
+        "total_tokens": sum(sums[:4]),  # thinking is part of output (docs/FORMAT.md)
         "cost_usd": round(cost, 6),
         "unpriced_sessions": unpriced,
         "unpriced_models": sorted(unpriced_models),
         "active_time_ms": sum(columns["active_time_ms"]),
         "user_prompts": sum(prompts),
-        "empty_sessions": prompts.count(0),
+        "empty_sessions": sum(1 for n, sub in zip(prompts, subagents) if n == 0 and not sub),
         "warnings": warnings,
     }
+
+
+def _folder_cwds(folders: list[str], cwds: list, transcripts: list[bool]) -> dict[str, str]:
+    """A project folder's most common cwd (as catalog.adopt_orphans), for the folders that
+    hold a settings file without a transcript."""
+    wanted = {folder for folder, has in zip(folders, transcripts) if folder and not has}
+    counts: dict[str, dict[str, int]] = {}
+    for folder, cwd in zip(folders, cwds):
+        if folder in wanted and cwd:
+            here = counts.setdefault(folder, {})
+            here[cwd] = here.get(cwd, 0) + 1
+    return {folder: max(c, key=lambda cwd: (c[cwd], cwd)) for folder, c in counts.items()}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
 from typing import NamedTuple
 
 from fdash.core.problems import Problem
@@ -51,10 +52,16 @@ class ScanResult(NamedTuple):
     sessions: tuple[SessionFiles, ...]
     problems: tuple[Problem, ...]
     duplicates: int  # ids seen in more than one place and counted once
+    # what a later run can check instead of scanning again (`still`): (when the scan
+    # began, each folder listed with its mtime before listing, every session file with its
+    # size, mtime and inode); () when the scan found problems
+    listing: tuple = ()
 
 
-def _list_dir(path: str, problems: list[Problem]) -> list[os.DirEntry[str]]:
+def _list_dir(path: str, problems: list[Problem], folders: list | None = None) -> list[os.DirEntry[str]]:
     try:
+        if folders is not None:
+            folders.append((path, os.stat(path).st_mtime_ns))  # before listing: a change after it shows
         with os.scandir(path) as it:
             return list(it)
     except OSError as exc:
@@ -68,7 +75,10 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
     One `stat` per session file, nothing per other file, and as little Python per file
     as can be: this runs on every start, warm ones included (6,000 sessions: ~20 ms)."""
     root = os.fspath(root)
+    began = time.time_ns()
     problems: list[Problem] = []
+    folders: list[tuple[str, int]] = []
+    files: list[tuple[str, int, int, int]] = []
     first: dict[str, list] = {}  # id -> [folder, transcript, settings] of where it was first seen
     more: dict[str, dict[str, dict[str, FileStat]]] = {}  # id -> folder -> kind -> file, when in several
     match, stat_, new = SESSION_FILE.fullmatch, os.stat, tuple.__new__  # (looked up once)
@@ -90,7 +100,9 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
             if st.st_mode & _FORMAT != _REGULAR:
                 problems.append(Problem(path, "named like a session file but is not a regular file"))
                 continue
-            found = new(FileStat, (path, st.st_size, st.st_mtime_ns, st.st_ino))
+            plain = (path, st.st_size, st.st_mtime_ns, st.st_ino)
+            files.append(plain)
+            found = new(FileStat, plain)
             sid, kind = m[1].lower(), m[2]
             seen = first.get(sid)
             if seen is None:
@@ -103,14 +115,51 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
                 places.setdefault(folder, {})[kind] = found
         return others
 
-    for entry in visit("", _list_dir(root, problems)):
+    for entry in visit("", _list_dir(root, problems, folders)):
         if _is_real_dir(entry, problems):
-            visit(entry.name, _list_dir(entry.path, problems))
+            visit(entry.name, _list_dir(entry.path, problems, folders))
     sessions = [
         _choose(sid, more[sid], problems) if sid in more else SessionFiles(sid, *first[sid])
         for sid in sorted(first)
     ]
-    return ScanResult(tuple(sessions), tuple(problems), len(more))
+    listing = () if problems else (began, tuple(folders), tuple(files))
+    return ScanResult(tuple(sessions), tuple(problems), len(more), listing)
+
+
+RACY_NS = 2_000_000_000  # a file or folder changed this close to a scan may change again unseen
+# (its mtime is as coarse as the file system's clock: up to 2 s on FAT, 1 s on some others)
+
+
+def still(listing: tuple) -> bool:
+    """Whether a scan now would find what `listing` (ScanResult.listing) says: no folder's
+    mtime moved (no file added, removed or renamed), none had changed within RACY_NS of
+    that scan, and every session file has the same size, mtime and inode. One stat per
+    file and folder, nothing else: how a warm start that finds nothing changed begins."""
+    if not listing:
+        return False
+    began, folders, files = listing
+    settled = began - RACY_NS
+    stat_ = os.stat
+    try:
+        for path, mtime in folders:
+            now = stat_(path).st_mtime_ns
+            if now != mtime or now >= settled:
+                return False
+        for path, size, mtime, inode in files:
+            st = stat_(path)
+            if st.st_mtime_ns != mtime or st.st_size != size or st.st_ino != inode or mtime >= settled:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def settled(listing: tuple) -> bool:
+    """Every folder and file of `listing` had last changed RACY_NS before its scan."""
+    if not listing:
+        return False
+    began, folders, files = listing
+    return all(m < began - RACY_NS for _p, m in folders) and all(f[2] < began - RACY_NS for f in files)
 
 
 def merge(results: list[tuple[str, ScanResult]]) -> ScanResult:
