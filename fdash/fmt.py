@@ -27,9 +27,23 @@ def money(usd: float | None) -> str:
     return f"${usd:.3f}"
 
 
+def credits(value: float | None) -> str:
+    """Factory Standard Credits as droid records them (whole or fractional): 1,234 /
+    12.5 / 1.2M; "–" when none were recorded."""
+    if value is None:
+        return "–"
+    if abs(value) >= 1e6:
+        return tokens(int(value))
+    return f"{value:,.0f}" if value == int(value) or abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 def amount(value: float, unit: str) -> str:
-    """A budget amount: dollars (unit "usd") or tokens ("1.2M tokens")."""
-    return money(value) if unit == "usd" else f"{tokens(int(value))} tokens"
+    """A budget amount: dollars (unit "usd"), credits ("1,200 credits") or tokens ("1.2M tokens")."""
+    if unit == "usd":
+        return money(value)
+    if unit == "credits":
+        return f"{credits(value)} credits"
+    return f"{tokens(int(value))} tokens"
 
 
 def duration(ms: int) -> str:

@@ -38,6 +38,20 @@ def test_spent_matches_the_daily_report(entries):
     assert month.unit == "tokens" and not month.over and month.runs_out_at is None
 
 
+def test_a_monthly_credits_budget_counts_recorded_credits(entries):
+    """[budget] monthly_credits: Factory Standard Credits as recorded, over the billing
+    month; sessions that recorded none are counted apart, never guessed."""
+    (month,) = budget_status(entries, BudgetConfig(monthly_credits=50.0), ReportsConfig(month_start_day=5), UTC, NOW)
+    usage = timeline.timeline(entries, timeline.PeriodSpec("month", month_start_day=5), UTC,
+                              timeline.DayRange(month.start, NOW.date())).total
+    assert month.unit == "credits" and month.start.isoformat() == "2026-11-05"
+    assert month.spent == pytest.approx(usage.credits) and month.spent > 0
+    assert month.unpriced_sessions == usage.no_credit_sessions
+    from fdash import fmt
+
+    assert fmt.amount(1234.0, "credits") == "1,234 credits"
+
+
 def test_over_budget_and_running_out(entries):
     tiny = BudgetConfig(daily_usd=1e-6)
     (status,) = budget_status(entries, tiny, ReportsConfig(), UTC, NOW)

@@ -12,6 +12,7 @@ STATS_KEYS = {
     "sessions", "projects", "groups", "input_tokens", "output_tokens", "cache_creation_tokens",
     "cache_read_tokens", "thinking_tokens", "total_tokens", "cost_usd", "unpriced_sessions",
     "unpriced_models", "active_time_ms", "user_prompts", "empty_sessions", "warnings",
+    "factory_credits", "sessions_without_credits",
 }
 EXPORT_KEYS = {
     "id", "title", "cwd", "project", "group", "model", "started_at", "last_activity_at",
@@ -36,6 +37,7 @@ def test_stats_json_exact(observer_root):
         "total_tokens": 157912, "cost_usd": 0.0, "unpriced_sessions": 2,
         "unpriced_models": ["custom:GPT-5.4-Mini-[OpenAI-BYOK]-0"], "active_time_ms": 27823,
         "user_prompts": 5, "empty_sessions": 1, "warnings": 0,
+        "factory_credits": 0.0, "sessions_without_credits": 0,  # BYOK: droid records 0 credits
     }
 
 

@@ -32,7 +32,7 @@ def generated(tmp_path_factory):
 KINDS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens", "thinkingTokens")
 FIELDS = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens", "thinking_tokens")
 PERIOD_KEYS = {"period", "period_end", *FIELDS, "total_tokens", "cost_usd", "unpriced_sessions", "sessions",
-               "estimated", "estimated_sessions", "partial"}
+               "estimated", "estimated_sessions", "partial", "factory_credits", "sessions_without_credits"}
 
 
 class _Stdout:
@@ -171,6 +171,11 @@ def test_daily_matches_an_independent_computation(generated, tz):
     for f in (*FIELDS, "total_tokens"):
         assert sum(r[f] for r in rows) == stats[f]
     assert sum(r["cost_usd"] for r in rows) == pytest.approx(stats["cost_usd"], abs=1e-6 * len(rows))
+    # credits too (a session's split like its tokens), and the manifest's recorded credits
+    assert sum(r["factory_credits"] for r in rows) == pytest.approx(stats["factory_credits"], abs=1e-6 * len(rows))
+    recorded = [s["factory_credits"] for s in manifest["sessions"].values()]
+    assert stats["factory_credits"] == pytest.approx(sum(c for c in recorded if c is not None), abs=1e-6)
+    assert stats["sessions_without_credits"] == sum(c is None for c in recorded)
 
 
 def test_weekly_and_monthly_add_up_to_the_days_of_a_range(generated, tmp_path):

@@ -91,3 +91,16 @@ def test_one_folder_spelled_two_ways_is_one_project(entries):
 def test_a_cut_stream_counts_what_droid_recorded(entries):
     cut = entries[BY_CASE["cut-stream"]["id"]].session
     assert cut.usage == TokenUsage(777, 0, 0, 0, 0)  # the input of message_start; no retry
+
+
+def test_credits_and_models_in_every_record(entries):
+    from fdash.core import export
+
+    records = [export.session_record(e) for e in entries.values()]
+    assert all(r["factory_credits"] == 0.0 for r in records)
+    switched = next(r for r in records if r["id"] == BY_CASE["model-switch"]["id"])
+    assert switched["models"] == BY_CASE["model-switch"]["models"] and switched["model"] == switched["models"][-1]
+    csv_text = export.to_csv(records)
+    assert "factory_credits" in csv_text.split("\r\n", 1)[0]
+    stats = export.stats_record(aggregate.totals(entries.values()), [])
+    assert stats["factory_credits"] == 0.0 and stats["sessions_without_credits"] == 0

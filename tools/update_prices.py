@@ -21,6 +21,7 @@ FIELDS = ("input", "output", "cache_write", "cache_read")
 def main(argv: list[str]) -> int:
     source = Path(argv[0] if argv else "tests/fixtures/pricing-facts.json")
     facts = json.loads(source.read_text(encoding="utf-8"))
+    renamed = facts.get("provenance", {}).get("renamed_from_litellm_key", {})
     table = {
         "source": facts["source"],
         "retrieved": facts["retrieved"],
@@ -28,7 +29,9 @@ def main(argv: list[str]) -> int:
         "note": "Generated from tests/fixtures/pricing-facts.json by tools/update_prices.py; "
         "only the base (<=200k) tier is used.",
         "models": {
-            model: {field: prices[field] for field in FIELDS}
+            # "from": the LiteLLM key it was read from, when that is not the model id itself
+            # (a first-party provider's prefix: zai/, moonshot/, xai/)
+            model: {**{field: prices[field] for field in FIELDS}, **({"from": renamed[model]} if model in renamed else {})}
             for model, prices in facts["models"].items()
         },
     }

@@ -37,7 +37,13 @@ def stats(ctx: Context) -> int:
 
     if time_scope:
         scope = ", ".join(filter(None, (scope, time_scope.label())))
-    ctx.show(views.stats_view(totals, len(catalog.problems), scope))
+    suggestions = {}
+    if any(m.lower().startswith("custom:") for m in totals.unpriced_models):
+        from fdash.core.paths import factory_home
+        from fdash.core.pricing import custom_model_suggestions
+
+        suggestions = custom_model_suggestions(factory_home() / ".factory" / "settings.json")
+    ctx.show(views.stats_view(totals, len(catalog.problems), scope, suggestions))
     if with_budget and not time_scope:
         from fdash.core.budget import budget_status
 

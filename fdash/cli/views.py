@@ -37,7 +37,16 @@ def _cost_cell(usd: float, unpriced: int) -> Text:
     return cell
 
 
-def stats_view(totals: Totals, warnings: int, scope: str = "") -> Table:
+def _credits_cell(summed) -> Text:
+    """Factory Standard Credits of a sum of sessions; "+N" sessions that recorded none."""
+    cell = Text(fmt.credits(summed.credits))
+    if summed.no_credit_sessions:
+        cell.append(f" +{summed.no_credit_sessions}", style="dim")
+    return cell
+
+
+def stats_view(totals: Totals, warnings: int, scope: str = "", suggestions: dict[str, str] | None = None) -> Table:
+    """`suggestions`: custom model id → the model droid's settings.json names for it."""
     table = _table("fdash — Droid usage" + (f" ({scope})" if scope else ""))
     table.add_column("")
     table.add_column("", justify="right")
@@ -48,15 +57,26 @@ def stats_view(totals: Totals, warnings: int, scope: str = "") -> Table:
         ("Groups", fmt.exact(totals.groups)),
         ("User prompts", fmt.exact(totals.user_prompts)),
         ("Active time", fmt.duration(totals.active_time_ms)),
-        *((f"{TOKEN_LABELS[kind]} tokens", fmt.exact(getattr(tokens, kind))) for kind in TOKEN_KINDS),
+        *((f"{TOKEN_LABELS[kind]} tokens" + (" (part of output)" if kind == "thinking" else ""),
+           fmt.exact(getattr(tokens, kind))) for kind in TOKEN_KINDS),
         ("Total tokens", fmt.exact(tokens.total)),
+        ("Cache hit (read / (read + input))", fmt.percent(tokens.cache_hit_ratio)),
     ]
     for label, value in rows:
         table.add_row(label, value)
     table.add_row(Text("Estimated cost", style="bold"), _cost_cell(totals.cost_usd, totals.unpriced_sessions))
+    credits = _credits_cell(totals)
+    if totals.no_credit_sessions:
+        credits.append(" without a record", style="dim")
+    table.add_row(Text("Factory credits", style="bold"), credits)
     if totals.unpriced_models:
         models = ", ".join(one_line(m, 60) for m in totals.unpriced_models)
         table.add_row(Text("Unpriced models", style="yellow"), Text(models, style="yellow"))
+        for model in totals.unpriced_models:
+            if model in (suggestions or {}):
+                line = Text(f'[pricing.custom] "{one_line(model, 60)}" = "{one_line(suggestions[model], 60)}"')
+                line.append("  (from droid's settings.json today: check it was that model then)", style="dim")
+                table.add_row(Text("Suggested estimate", style="dim"), line)
     if warnings:
         table.add_row(Text("Warnings", style="yellow"), Text(f"{warnings} (see --verbose)", style="yellow"))
     return table
@@ -64,7 +84,7 @@ def stats_view(totals: Totals, warnings: int, scope: str = "") -> Table:
 
 def tokens_view(buckets: list[Bucket], sources: dict[str, str]) -> Table:
     table = _table("Tokens by model")
-    for name in ("Model", "Sessions", *TOKEN_LABELS.values(), "Total", "Est. cost", "Price"):
+    for name in ("Model", "Sessions", *TOKEN_LABELS.values(), "Total", "Est. cost", "Credits", "Price"):
         table.add_column(name, justify="left" if name in ("Model", "Price") else "right")
     for b in buckets:
         t = b.tokens
@@ -74,6 +94,7 @@ def tokens_view(buckets: list[Bucket], sources: dict[str, str]) -> Table:
             *(fmt.tokens(getattr(t, kind)) for kind in TOKEN_KINDS),
             fmt.tokens(t.total),
             _cost_cell(b.cost_usd, b.unpriced_sessions),
+            _credits_cell(b),
             Text(sources.get(b.key, "")),
         )
     return table
@@ -81,7 +102,7 @@ def tokens_view(buckets: list[Bucket], sources: dict[str, str]) -> Table:
 
 def groups_view(buckets: list[Bucket]) -> Table:
     table = _table("Groups")
-    for name in ("Group", "Projects", "Sessions", "Tokens", "Est. cost", "Cache hit", "Active time"):
+    for name in ("Group", "Projects", "Sessions", "Tokens", "Est. cost", "Credits", "Cache hit", "Active time"):
         table.add_column(name, justify="left" if name == "Group" else "right")
     for b in buckets:
         table.add_row(
@@ -90,6 +111,7 @@ def groups_view(buckets: list[Bucket]) -> Table:
             fmt.exact(b.sessions),
             fmt.tokens(b.tokens.total),
             _cost_cell(b.cost_usd, b.unpriced_sessions),
+            _credits_cell(b),
             fmt.percent(b.tokens.cache_hit_ratio),
             fmt.duration(b.active_time_ms),
         )
@@ -98,7 +120,7 @@ def groups_view(buckets: list[Bucket]) -> Table:
 
 def projects_view(buckets: list[Bucket]) -> Table:
     table = _table("Projects")
-    for name in ("Project", "Group", "Sessions", "Tokens", "Active time", "Est. cost"):
+    for name in ("Project", "Group", "Sessions", "Tokens", "Active time", "Est. cost", "Credits"):
         table.add_column(name, justify="left" if name in ("Project", "Group") else "right")
     for b in buckets:
         table.add_row(
@@ -108,14 +130,17 @@ def projects_view(buckets: list[Bucket]) -> Table:
             fmt.tokens(b.tokens.total),
             fmt.duration(b.active_time_ms),
             _cost_cell(b.cost_usd, b.unpriced_sessions),
+            _credits_cell(b),
         )
     return table
 
 
 def sessions_view(entries: list[Entry]) -> Table:
     table = _table("Sessions (newest first)")
-    for name in ("", "Last active", "Title", "Project", "Model", "Prompts", "Tokens", "Est. cost", "Active", "ID"):
-        table.add_column(name, justify="right" if name in ("Prompts", "Tokens", "Est. cost", "Active") else "left")
+    for name in ("", "Last active", "Title", "Project", "Model", "Prompts", "Tokens", "Est. cost", "Credits", "Active",
+                 "ID"):
+        table.add_column(name, justify="right" if name in ("Prompts", "Tokens", "Est. cost", "Credits", "Active")
+                         else "left")
     for e in entries:
         s = e.session
         star = Text("★", style="bold yellow") if e.favorite else Text("")
@@ -128,6 +153,7 @@ def sessions_view(entries: list[Entry]) -> Table:
             fmt.exact(s.user_prompts),
             fmt.tokens(s.usage.total),
             Text(fmt.money(e.cost.usd), style="yellow" if e.cost.usd is None else ""),
+            fmt.credits(s.credits),
             fmt.duration(s.active_time_ms),
             Text(s.id, style="dim"),
         )
@@ -163,6 +189,7 @@ def _period_row(table: Table, label: Text, p, wide: bool, style: str = "") -> No
         *(fmt.tokens(n) for n in kinds),
         fmt.tokens(t.total),
         cost,
+        _credits_cell(p),
         style=style,
     )
 
@@ -188,7 +215,7 @@ class PeriodsView:
         table.add_column({"day": "Day", "week": "Week", "month": "Month"}[self.unit], no_wrap=True)
         table.add_column("", width=1, no_wrap=True)
         kinds = ("Input", "Output", "Cache w", "Cache r", "Think") if wide else ("Input", "Output", "Cache")
-        for name in ("Sess.", *kinds, "Total", "Est. cost"):
+        for name in ("Sess.", *kinds, "Total", "Est. cost", "Credits"):
             table.add_column(name, justify="right", no_wrap=True)
         for p in result.periods:
             _period_row(table, Text(_period_label(p, self.unit), style="bold" if self.by else ""), p, wide)

@@ -23,6 +23,8 @@ class Totals:
     user_prompts: int
     empty_sessions: int
     favorites: int
+    credits: float = 0.0  # Factory Standard Credits, as droid recorded them
+    no_credit_sessions: int = 0  # sessions that recorded none (counted apart, never guessed)
 
 
 @frozen
@@ -37,6 +39,8 @@ class Bucket:
     projects: int
     last_at_ms: int | None
     group: str  # the group of a project bucket ("" when mixed)
+    credits: float = 0.0
+    no_credit_sessions: int = 0
 
 
 @define
@@ -48,10 +52,16 @@ class _Sum:
     active_time_ms: int = 0
     user_prompts: int = 0
     last_at_ms: int | None = None
+    credits: float = 0.0
+    no_credits: int = 0
 
     def add(self, entry: Entry) -> None:
         session = entry.session
         self.sessions += 1
+        if session.credits is None:
+            self.no_credits += 1
+        else:
+            self.credits += session.credits
         self.tokens = self.tokens + session.usage
         if entry.cost.usd is None:
             self.unpriced += 1
@@ -91,6 +101,8 @@ def totals(entries: Iterable[Entry]) -> Totals:
         user_prompts=total.user_prompts,
         empty_sessions=empty,
         favorites=favorites,
+        credits=total.credits,
+        no_credit_sessions=total.no_credits,
     )
 
 
@@ -116,6 +128,8 @@ def bucket_by(entries: Iterable[Entry], key: Callable[[Entry], str]) -> list[Buc
             projects=len(projects[k] - {UNKNOWN_PROJECT}),
             last_at_ms=s.last_at_ms,
             group=next(iter(groups[k])) if len(groups[k]) == 1 else "",
+            credits=s.credits,
+            no_credit_sessions=s.no_credits,
         )
         for k, s in sums.items()
     ]

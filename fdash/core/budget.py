@@ -24,7 +24,7 @@ PERIOD_NAMES = {"day": "Today", "week": "This week", "month": "This month"}  # w
 @frozen
 class BudgetStatus:
     period: str  # day | week | month
-    unit: str  # usd | tokens
+    unit: str  # usd | tokens | credits
     limit: float
     spent: float
     start: date
@@ -32,7 +32,9 @@ class BudgetStatus:
     elapsed_hours: float
     period_hours: float
     estimated: bool  # part of the spending comes from splitting multi-day sessions
-    unpriced_sessions: int  # active in the period but without a price (not in a $ figure)
+    # active in the period but without a price (not in a $ figure), or, for credits,
+    # without recorded credits (not in the credits figure)
+    unpriced_sessions: int
     now: datetime
 
     @property
@@ -79,13 +81,15 @@ def budget_status(
     zone: Zone,
     now: datetime | None = None,
 ) -> list[BudgetStatus]:
-    """One status per configured limit, day before week before month, $ before tokens."""
+    """One status per configured limit, day before week before month, $ before tokens
+    before credits."""
     now = now or datetime.now(zone.tz).astimezone(zone.tz)
     today = now.astimezone(zone.tz).date() if zone.tz is not None else now.astimezone().date()
     entries = list(entries)
     found = []
     for unit, prefix in PERIODS:
-        limits = [("usd", getattr(budget, f"{prefix}_usd")), ("tokens", getattr(budget, f"{prefix}_tokens"))]
+        limits = [("usd", getattr(budget, f"{prefix}_usd")), ("tokens", getattr(budget, f"{prefix}_tokens")),
+                  ("credits", getattr(budget, f"{prefix}_credits", None))]
         if all(limit is None for _, limit in limits):
             continue
         spec = PeriodSpec.of(unit, reports)
@@ -102,10 +106,10 @@ def budget_status(
             if usage is None:
                 spent, estimated, unpriced = 0.0, False, 0
             else:
-                spent = usage.cost_usd if kind == "usd" else float(usage.tokens.total)
-                estimated, unpriced = usage.estimated, usage.unpriced_sessions
+                spent = {"usd": usage.cost_usd, "tokens": float(usage.tokens.total), "credits": usage.credits}[kind]
+                estimated = usage.estimated
+                unpriced = {"usd": usage.unpriced_sessions, "credits": usage.no_credit_sessions}.get(kind, 0)
             found.append(
-                BudgetStatus(unit, kind, float(limit), spent, start, end, elapsed, hours, estimated,
-                             unpriced if kind == "usd" else 0, now)
+                BudgetStatus(unit, kind, float(limit), spent, start, end, elapsed, hours, estimated, unpriced, now)
             )
     return found

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from attrs import evolve, frozen
 
-from fdash.core.config import Config, price_overrides
+from fdash.core.config import Config, price_book
 from fdash.core.favorites import load_favorites
 from fdash.core.grouping import Grouper
 from fdash.core.models import Entry, Problem, Session
-from fdash.core.pricing import PriceBook
 from fdash.core.scan import merge, scan
 from fdash.core.text import one_line
 
@@ -104,8 +103,7 @@ def adopt_orphans(sessions: list[Session]) -> list[Session]:
 def make_entries(sessions: list[Session], config: Config, favorites: set[str]) -> tuple[Entry, ...]:
     """Attach group, cost, favorite mark and sub-agent parent to sessions (cheap; redone
     when the config changes)."""
-    overrides, default = price_overrides(config)
-    book = PriceBook(overrides, default)
+    book = price_book(config)
     grouper = Grouper(config.grouping.rules)
     parents = subagent_parents(sessions)
     return tuple(

@@ -38,6 +38,7 @@ from fdash.core import paths
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.lock import LockTimeout, locked
 from fdash.core.models import GROUP_KEYS, Price
+from fdash.core.pricing import PriceBook
 from fdash.core.regular import read_regular
 from fdash.core.text import key_name, one_line
 
@@ -144,6 +145,9 @@ class ModelPrice:
 class PricingConfig:
     default: ModelPrice | None = None
     models: dict[str, ModelPrice] = field(factory=dict)
+    # a BYOK `custom:` model priced as a priced model, on the user's word: an estimate,
+    # labelled so ([pricing.custom] "custom:Opus-via-proxy-0" = "claude-opus-4-5")
+    custom: dict[str, str] = field(factory=dict)
 
 
 @frozen
@@ -160,7 +164,8 @@ def _limit(_instance, attribute, value):
 
 @frozen
 class BudgetConfig:
-    """Spending limits per day, week and (billing) month, in dollars and/or tokens."""
+    """Spending limits per day, week and (billing) month, in dollars and/or tokens, and
+    per month in Factory Standard Credits (what a plan's allowance is counted in)."""
 
     daily_usd: float | None = field(default=None, validator=_limit)
     weekly_usd: float | None = field(default=None, validator=_limit)
@@ -168,6 +173,7 @@ class BudgetConfig:
     daily_tokens: int | None = field(default=None, validator=_limit)
     weekly_tokens: int | None = field(default=None, validator=_limit)
     monthly_tokens: int | None = field(default=None, validator=_limit)
+    monthly_credits: float | None = field(default=None, validator=_limit)
 
     @property
     def any_limit(self) -> bool:
@@ -417,10 +423,12 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> LoadedConfig:
     return LoadedConfig(config, path, tuple(warnings))
 
 
-def price_overrides(config: Config) -> tuple[dict[str, Price], Price | None]:
+def price_book(config: Config):
+    """The prices of this config: its overrides, the built-in table, its custom-model
+    estimates, its default (see fdash.core.pricing)."""
     models = {model: p.to_price() for model, p in config.pricing.models.items()}
     default = config.pricing.default.to_price() if config.pricing.default else None
-    return models, default
+    return PriceBook(models, default, dict(config.pricing.custom))
 
 
 # --------------------------------------------------------------------------- editing

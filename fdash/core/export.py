@@ -18,10 +18,10 @@ from fdash.core.text import utf8_safe
 EXPORT_FIELDS = (
     "id", "title", "cwd", "project", "group", "model", "started_at", "last_activity_at",
     "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
-    "thinking_tokens", "total_tokens", "cost_usd", "price_source", "active_time_ms",
+    "thinking_tokens", "total_tokens", "cost_usd", "price_source", "factory_credits", "active_time_ms",
     "user_prompts", "favorite", "empty", "message_count", "settings_model", "parent_id",
     "subagent_parent_id", "subagent_ids", "source", "transcript_path", "tool_calls", "tool_errors",
-    "turn_errors", "files_edited",
+    "turn_errors", "files_edited", "last_cwd", "models", "dated_by",
 )
 
 
@@ -46,6 +46,16 @@ def token_fields(tokens) -> dict:
     }
 
 
+def _credits(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def credit_fields(summed) -> dict:
+    """Factory Standard Credits of a sum of sessions (Totals, Bucket, Period): the
+    recorded credits, and how many sessions recorded none (not guessed)."""
+    return {"factory_credits": _credits(summed.credits), "sessions_without_credits": summed.no_credit_sessions}
+
+
 def stats_record(totals: Totals, problems: list[Problem] | tuple[Problem, ...]) -> dict:
     return {
         "sessions": totals.sessions,
@@ -55,6 +65,7 @@ def stats_record(totals: Totals, problems: list[Problem] | tuple[Problem, ...]) 
         "cost_usd": _money(totals.cost_usd),
         "unpriced_sessions": totals.unpriced_sessions,
         "unpriced_models": list(totals.unpriced_models),
+        **credit_fields(totals),
         "active_time_ms": totals.active_time_ms,
         "user_prompts": totals.user_prompts,
         "empty_sessions": totals.empty_sessions,
@@ -70,6 +81,7 @@ def bucket_record(bucket: Bucket, name: str) -> dict:
         **token_fields(bucket.tokens),
         "cost_usd": _money(bucket.cost_usd),
         "unpriced_sessions": bucket.unpriced_sessions,
+        **credit_fields(bucket),
         "active_time_ms": bucket.active_time_ms,
         "user_prompts": bucket.user_prompts,
         "last_activity_at": ms_to_iso(bucket.last_at_ms),
@@ -94,6 +106,7 @@ def session_record(entry: Entry) -> dict:
         **token_fields(session.usage),
         "cost_usd": _money(entry.cost.usd),
         "price_source": entry.cost.source,
+        "factory_credits": _credits(session.credits),
         "active_time_ms": session.active_time_ms,
         "user_prompts": session.user_prompts,
         "favorite": entry.favorite,
@@ -109,6 +122,9 @@ def session_record(entry: Entry) -> dict:
         "tool_errors": session.tool_errors,
         "turn_errors": session.turn_errors,
         "files_edited": session.files_edited,
+        "last_cwd": session.last_cwd,  # where it is now, when it moved (project stays cwd)
+        "models": list(session.models),  # every model its replies name ("model" is the last)
+        "dated_by": session.dated_by or None,
     })
 
 
@@ -154,6 +170,7 @@ def _period_fields(period) -> dict:
         **token_fields(period.tokens),
         "cost_usd": _money(period.cost_usd),
         "unpriced_sessions": period.unpriced_sessions,
+        **credit_fields(period),
         "sessions": period.sessions,
         "estimated": period.estimated,
         "estimated_sessions": period.estimated_sessions,

@@ -208,7 +208,9 @@ class Cost:
     """A session's cost and where its price came from."""
 
     usd: float | None  # None: unpriced
-    source: str  # "builtin" | "config" | "default" | "unpriced" | "none" (no tokens)
+    # "builtin" | "config" | "estimate" (a custom model priced as the model [pricing.custom]
+    # names) | "default" | "unpriced" | "none" (no tokens)
+    source: str
     price_key: str | None = None  # the price-table entry used
     price: Price | None = None  # the price itself (to cost part of a session, e.g. one day)
 

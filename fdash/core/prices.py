@@ -32,6 +32,15 @@ def builtin() -> tuple[dict[str, tuple], str, str]:
     return prices, raw["source"], raw["retrieved"]
 
 
+@lru_cache(maxsize=1)
+def origins() -> dict[str, str]:
+    """Table key → the LiteLLM key its price was read from, where they differ (a
+    first-party provider's prefix: zai/, moonshot/, xai/; tools/update_prices.py)."""
+    with open(os.path.join(os.path.dirname(__file__), "prices.json"), encoding="utf-8") as handle:
+        raw = json.load(handle)
+    return {model.lower(): p["from"] for model, p in raw["models"].items() if p.get("from")}
+
+
 def usd(price, tokens) -> float:
     """Dollars of `tokens` (input, output, cache write, cache read, thinking) at `price`."""
     p_in, p_out, p_write, p_read = price

@@ -374,6 +374,15 @@ def _anchored(session: Session, day_of: Callable[[int], date | None]) -> Attribu
     return Attribution({days[0]: Share(session.usage, 0, split)}, (span,) if split else ())
 
 
+def share_credits(session: Session, tokens: TokenUsage) -> float | None:
+    """The credits of part of a session's tokens: its credits in proportion to the
+    tokens (droid records credits per session, not per call); None when none recorded."""
+    if session.credits is None:
+        return None
+    whole = session.usage.total
+    return session.credits * tokens.total / whole if whole else session.credits
+
+
 def share_cost(entry: Entry, tokens: TokenUsage) -> float | None:
     """Dollars for part of a session's tokens at the session's price (None: unpriced)."""
     cost = entry.cost
@@ -402,6 +411,8 @@ class Period:
     estimated_sessions: int  # of which figures here come from proportional splitting
     partial: bool = False  # the day range cuts the period
     breakdown: tuple[Period, ...] = ()
+    credits: float = 0.0  # Factory Standard Credits (a session's split like its tokens)
+    no_credit_sessions: int = 0  # active sessions that recorded no credits
 
     @property
     def estimated(self) -> bool:
@@ -424,10 +435,16 @@ class _Acc:
     sessions: int = 0
     estimated: int = 0
     parts: dict = field(factory=dict)
+    credits: float = 0.0
+    no_credits: int = 0
 
-    def add(self, tokens: TokenUsage, cost: float | None, estimated: bool) -> None:
+    def add(self, tokens: TokenUsage, cost: float | None, estimated: bool, credits: float | None) -> None:
         self.tokens += tokens
         self.sessions += 1
+        if credits is None:
+            self.no_credits += 1
+        else:
+            self.credits += credits
         self.estimated += estimated
         if cost is None:
             self.unpriced += 1
@@ -438,7 +455,7 @@ class _Acc:
         parts = sorted((acc.period(start, end, k) for k, acc in self.parts.items()),
                        key=lambda p: (-p.tokens.total, p.key))
         return Period(start, end, key, self.tokens, self.cost_usd, self.unpriced, self.sessions,
-                      self.estimated, partial, tuple(parts))
+                      self.estimated, partial, tuple(parts), self.credits, self.no_credits)
 
 
 def _summed(shares: Iterable[Share]) -> TokenUsage:
@@ -486,10 +503,11 @@ def timeline(
         key = by(entry) if by else ""
         for start, parts in grouped.items():
             tokens = _summed(parts)
-            _add(periods.setdefault(start, _Acc()), key, by, tokens, share_cost(entry, tokens), start in split)
+            _add(periods.setdefault(start, _Acc()), key, by, tokens, share_cost(entry, tokens), start in split,
+                 share_credits(entry.session, tokens))
         tokens = _summed(s for group in grouped.values() for s in group)
         estimated = bool(found.spans) and True in found.estimated_keys(in_days)
-        _add(total, key, by, tokens, share_cost(entry, tokens), estimated)
+        _add(total, key, by, tokens, share_cost(entry, tokens), estimated, share_credits(entry.session, tokens))
     result = []
     for start in sorted(periods):
         end = spec.end(start)
@@ -499,10 +517,11 @@ def timeline(
     return Timeline(tuple(result), whole, undated, undated_tokens)
 
 
-def _add(acc: _Acc, key: str, by, tokens: TokenUsage, cost: float | None, estimated: bool) -> None:
-    acc.add(tokens, cost, estimated)
+def _add(acc: _Acc, key: str, by, tokens: TokenUsage, cost: float | None, estimated: bool,
+         credits: float | None) -> None:
+    acc.add(tokens, cost, estimated, credits)
     if by:
-        acc.parts.setdefault(key, _Acc()).add(tokens, cost, estimated)
+        acc.parts.setdefault(key, _Acc()).add(tokens, cost, estimated, credits)
 
 
 def within(entries: Iterable[Entry], zone: Zone, days: DayRange) -> tuple[list[Entry], bool]:
@@ -525,7 +544,7 @@ def within(entries: Iterable[Entry], zone: Zone, days: DayRange) -> tuple[list[E
         session = entry.session
         if session.tokens is not None and tokens != session.tokens:
             cost = share_cost(entry, tokens)
-            entry = evolve(entry, session=evolve(session, tokens=tokens),
+            entry = evolve(entry, session=evolve(session, tokens=tokens, credits=share_credits(session, tokens)),
                            cost=Cost(cost, entry.cost.source, entry.cost.price_key, entry.cost.price))
         kept.append(entry)
     return kept, estimated
