@@ -24,7 +24,7 @@ from fdash.core.scan import scan, still
 
 # what `record` reads
 USED = ("cwd", "model", "resolved_model", "models", "tokens", "active_time_ms", "user_prompts", "title",
-        "calling_session_id", "subagent")
+        "calling_session_id", "subagent", "credits")
 UNKNOWN = "(unknown)"  # the project or model of a session that names none (as models.Session, Entry)
 SEVERAL_MODELS = "several models"  # as models.SEVERAL_MODELS
 NO_SESSIONS = "no droid session files (<id>.jsonl) in this folder"  # as catalog's warning
@@ -143,6 +143,7 @@ def record(columns: dict[str, list], transcripts: list[bool], warnings: int) -> 
         else:
             cost += usd(found, t)
     prompts = columns["user_prompts"]
+    credits = [c for c in columns["credits"] if c is not None]
     subagents = [bool(calling or tagged or title.startswith(HANDOFF)) for calling, tagged, title
                  in zip(columns["calling_session_id"], columns["subagent"], columns["title"])]
     return {
@@ -158,6 +159,8 @@ def record(columns: dict[str, list], transcripts: list[bool], warnings: int) -> 
         "cost_usd": round(cost, 6),
         "unpriced_sessions": unpriced,
         "unpriced_models": sorted(unpriced_models),
+        "factory_credits": round(float(sum(credits)), 6),  # as export.credit_fields
+        "sessions_without_credits": len(columns["id"]) - len(credits),
         "active_time_ms": sum(columns["active_time_ms"]),
         "user_prompts": sum(prompts),
         "empty_sessions": sum(1 for n, sub in zip(prompts, subagents) if n == 0 and not sub),
