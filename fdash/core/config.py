@@ -43,13 +43,16 @@ from fdash.core.regular import read_regular
 from fdash.core.text import key_name, one_line
 
 TABS = ("overview", "groups", "projects", "sessions", "favorites", "settings", "activity")
-SORTS = ("date_desc", "date_asc", "tokens_desc", "tokens_asc", "duration_desc", "duration_asc")
+# what the Sessions list sorts by: last activity, tokens, duration, tool calls, failures
+# (failed tool results + turns ended early), files edited
+SORT_FIELDS = ("date", "tokens", "duration", "tools", "errors", "files")
+SORTS = tuple(f"{name}_{order}" for name in SORT_FIELDS for order in ("desc", "asc"))
 CONFIG_LIMIT = 1024 * 1024  # a config file is a few KB; a bigger one is refused
 GROUPINGS = ("none", *GROUP_KEYS)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SESSION_COLUMNS = (
     "favorites", "date", "title", "project", "group", "model", "prompts", "tokens", "cost",
-    "duration", "id", "source",
+    "duration", "tools", "errors", "files", "id", "source",
 )
 
 
@@ -112,6 +115,9 @@ class SessionColumns:
     show_tokens: bool = True
     show_cost: bool = True
     show_duration: bool = True
+    show_tools: bool = True  # tool calls (wide screens: the narrow ones leave these out first)
+    show_errors: bool = True  # failed tool results + turns ended early
+    show_files: bool = True  # files edited
     show_id: bool = False
     show_source: bool = False  # the sessions folder (machine) a session was read from
 

@@ -174,7 +174,8 @@ class Session:
 
     @property
     def tool_call_total(self) -> int:
-        return sum(decode_counts(self.tool_calls).values())
+        text = self.tool_calls
+        return sum(int(item.rpartition(":")[2]) for item in text.split(",")) if text else 0
 
     @property
     def duration_ms(self) -> int:

@@ -19,11 +19,12 @@ from attrs import frozen
 from fdash.core import aggregate
 from fdash.core.aggregate import Bucket, Totals
 from fdash.core.catalog import Catalog
+from fdash.core.config import SORT_FIELDS
 from fdash.core.models import GROUP_KEYS, Entry
 from fdash.core.search import Searcher
 from fdash.core.timeline import Zone
 
-SESSION_SORTS = ("date", "tokens", "duration")
+SESSION_SORTS = SORT_FIELDS
 
 _serials = itertools.count(1)
 
@@ -37,6 +38,9 @@ SORT_KEYS: dict[str, Callable[[Entry], int]] = {
     "date": session_date,
     "tokens": lambda e: e.session.usage.total,
     "duration": lambda e: e.session.duration_ms,
+    "tools": lambda e: e.session.tool_call_total,
+    "errors": lambda e: e.session.tool_errors + e.session.turn_errors,
+    "files": lambda e: e.session.files_edited,
 }
 
 @frozen

@@ -152,3 +152,36 @@ def test_the_view_on_screen(small, headless):
     assert h.state.transcript.hit.start == 7  # "  link [red]x[/red]"
     h.press("escape")
     assert h.wait_for("Last active"), h.text()
+
+
+def test_sessions_sort_by_tool_calls_errors_and_files(tmp_path, headless):
+    root = tmp_path / "sessions"
+    ids = ("aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002",
+           "aaaaaaaa-0000-4000-8000-000000000003")
+    shapes = {ids[0]: (3, 0, ["/a"]), ids[1]: (1, 2, []), ids[2]: (0, 0, ["/a", "/b"])}
+    for n, (sid, (calls, failures, files)) in enumerate(shapes.items()):
+        path = write_session(root, sid, f"session {n}", day=f"2026-11-1{n}")
+        blocks = [{"type": "tool_use", "id": f"c{i}", "name": "Read", "input": {"file_path": "/r"}}
+                  for i in range(calls)]
+        blocks += [{"type": "tool_use", "id": f"e{i}", "name": "Edit", "input": {"file_path": f}}
+                   for i, f in enumerate(files)]
+        lines = [{"type": "message", "id": "x", "timestamp": f"2026-11-1{n}T11:00:00.000Z",
+                  "message": {"role": "assistant", "content": blocks}}]
+        lines += [{"type": "agent_turn_outcome", "turnId": "u0", "reason": "error"}] * failures
+        with open(path, "ab") as out:
+            out.write(b"".join(orjson.dumps(x) + b"\n" for x in lines))
+    state = loaded(root)
+    state.set_tab("sessions")
+    lst = state.tabs.sessions
+    order = {}
+    for field in ("tools", "errors", "files"):
+        lst.set_sort(field)
+        order[field] = [r.session.id for r in lst.rows]
+    assert order == {"tools": [ids[0], ids[2], ids[1]], "errors": [ids[1], ids[2], ids[0]],
+                     "files": [ids[2], ids[0], ids[1]]}
+    h = headless(make_state(root), columns=300, rows=20)  # columns a wide screen has room for
+    h.press("4")
+    header = next(line for line in h.lines() if "Last active" in line)
+    assert "Tools" in header and "Errors" in header and "Edited" in header
+    row = next(line for line in h.lines() if "session 1" in line)
+    assert row.split("session 1")[1].split("│")[0].split()[-3:] == ["1", "2", "0"]

@@ -14,7 +14,7 @@ view = Lazy("fdash.tui.tabs.sessions.view")
 
 KEYS = (
     Key(("tab", "s-tab", "enter"), "prompts pane", lambda app: app.current.next_pane()),
-    Key(("s",), "sort date/tokens/duration", lambda app: app.current.cycle_sort()),
+    Key(("s",), "sort date/tokens/duration/tools/errors/files", lambda app: app.current.cycle_sort()),
     Key(("o",), "reverse order", lambda app: app.current.reverse()),
     Key(("g",), "group by none/project/group/model", lambda app: app.current.cycle_grouping()),
     Key(("h",), "hide empty sessions (no prompt typed)",

@@ -50,6 +50,9 @@ def columns(state: AppState, width: int, lst: SessionList | None = None) -> list
         "tokens": Column("tokens", "Tokens", 8, "right", sort="tokens", priority=7),
         "cost": Column("cost", "Est. cost", 9, "right", priority=6),
         "duration": Column("duration", "Duration", 10, "right", sort="duration", priority=5),
+        "tools": Column("tools", "Tools", 6, "right", sort="tools", priority=0),
+        "errors": Column("errors", "Errors", 6, "right", sort="errors", priority=0),
+        "files": Column("files", "Edited", 6, "right", sort="files", priority=0),
         "id": Column("id", "ID", 36, priority=1),
         "source": Column("source", "Source", w["source"], priority=2),
         "family": Column("family", "+Sub-agents", 11, "right", priority=7),
@@ -99,6 +102,13 @@ def _entry_line(
             value, style = fmt.money(e.cost.usd), "fd.warn" if e.cost.usd is None else ""
         elif name == "duration":
             value = fmt.duration(s.duration_ms)
+        elif name == "tools":
+            value = fmt.exact(s.tool_call_total)
+        elif name == "errors":
+            failed = s.tool_errors + s.turn_errors
+            value, style = fmt.exact(failed), "fd.error" if failed else "fd.dim"
+        elif name == "files":
+            value = fmt.exact(s.files_edited)
         elif name == "family":
             value, style = family_text(family), "fd.accent"
         elif name == "source":
