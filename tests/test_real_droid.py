@@ -67,7 +67,7 @@ def test_a_fork_counts_only_its_own_prompts_and_time(entries):
     parent = entries[BY_CASE["multi-turn"]["id"]].session
     assert fork.user_prompts == 1 and fork.prompt_previews == ("forked question",)
     assert fork.first_at_ms > parent.last_at_ms  # the copied messages keep the parent's times
-    assert fork.message_count == 2  # its prompt and the reply (not the parent's 6 copied ones)
+    assert fork.message_count == 2  # its prompt and the reply (not the parent's 5 copied ones)
 
 
 def test_a_subagent_is_linked_from_its_own_side_and_has_no_typed_prompt(entries):
