@@ -54,7 +54,7 @@ def duration(ms: int) -> str:
     if minutes < 60:
         return f"{minutes}m {seconds:02d}s"
     hours, minutes = divmod(minutes, 60)
-    if hours < 48:
+    if hours < 24:  # one unit rule: 2d 3h, never 43h 11m
         return f"{hours}h {minutes:02d}m"
     days, hours = divmod(hours, 24)
     return f"{days}d {hours}h"

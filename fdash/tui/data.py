@@ -37,7 +37,7 @@ def session_date(entry: Entry) -> int:
 SORT_KEYS: dict[str, Callable[[Entry], int]] = {
     "date": session_date,
     "tokens": lambda e: e.session.usage.total,
-    "duration": lambda e: e.session.duration_ms,
+    "duration": lambda e: e.session.active_time_ms,  # "duration" is active time everywhere
     "tools": lambda e: e.session.tool_call_total,
     "errors": lambda e: e.session.tool_errors + e.session.turn_errors,
     "files": lambda e: e.session.files_edited,

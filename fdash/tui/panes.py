@@ -12,7 +12,8 @@ from prompt_toolkit.layout.dimension import Dimension
 
 from fdash.tui.controls import LineControl, ListControl
 
-NARROW = 80  # fewer columns: the prompt panel replaces the list instead of sitting beside it
+NARROW = 80  # fewer columns: the search's prompt panel opens over the results
+SIDE_FROM = 120  # from this width a session list has its prompt panel beside it
 
 
 class Lazy:
@@ -60,9 +61,9 @@ def separator(style="class:separator") -> Window:
     return Window(width=1, char="│", style=style)
 
 
-def side_width() -> Dimension:
-    """The prompt panel beside a list: a third of the width."""
+def side_width(beside=lambda: True, from_width: int = NARROW) -> Dimension:
+    """The prompt panel beside a list: a third of the width (else all of it)."""
     width = columns()
-    if width < NARROW:
+    if width < from_width or not beside():
         return Dimension()
     return Dimension.exact(max(28, int(width * 0.32)))

@@ -6,6 +6,7 @@ All text from session files goes through `one_line` / `clean` (fdash.core.text) 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 
 from attrs import evolve, frozen
@@ -95,16 +96,29 @@ def bar(fraction: float, width: int, style: str = "", background: str = "fd.bar.
 
 
 def short_path(path: str, width: int) -> str:
-    """A path cut from the left (`…/oss/notes`), keeping its most telling end."""
+    """A path made to fit `width` readably: the home folder as `~`, then middle folders
+    as `…` (`~/…/oss/auth-app`), the last component kept whole first; only a last
+    component wider than `width` is itself cut (at its end)."""
     text = one_line(path)
+    home = os.path.expanduser("~")
+    if home not in ("", "/", "~") and (text == home or text.startswith(home + os.sep)):
+        text = "~" + text[len(home):]
     if cell_len(text) <= width:
         return text
     if width <= 1:
         return "…"[:width]
-    tail = text
-    while cell_len(tail) > width - 1:
-        tail = tail[1:]
-    return "…" + tail
+    sep = "\\" if "\\" in text and "/" not in text else "/"
+    parts = text.split(sep)
+    head, tail = parts[0], [p for p in parts[1:] if p]
+    for keep in range(len(tail) - 1, 0, -1):  # as many last components as fit
+        candidate = sep.join([head, "…", *tail[-keep:]])
+        if cell_len(candidate) <= width:
+            return candidate
+    last = tail[-1] if tail else text
+    for candidate in ("…" + sep + last, last):
+        if cell_len(candidate) <= width:
+            return candidate
+    return set_cell_size(last, width - 1) + "…"
 
 
 def header_fragments(

@@ -184,7 +184,7 @@ def test_folded_sub_agents_on_screen(tmp_path, headless):
     lines = h.lines()
     parent = next(y for y, line in enumerate(lines) if "Parent work" in line)
     assert "└ # Task Tool Invocation one" in lines[parent + 1]
-    assert "  └ # Task Tool Invocation two" in lines[parent + 2]
+    assert "  └ # Task Tool Invocation" in lines[parent + 2]
 
 
 def test_source_column_names_the_folder_of_each_session(tmp_path, headless):

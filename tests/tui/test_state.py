@@ -83,8 +83,8 @@ def test_sort_by_date_tokens_duration_both_ways(small):
     lst.set_sort("tokens")  # the same field again reverses
     assert ids(lst.rows)[-2:] == [ALPHA, HOSTILE] and not lst.descending
     lst.cycle_sort()
-    assert lst.sort == "duration"
-    durations = [r.session.duration_ms for r in lst.rows]
+    assert lst.sort == "duration"  # active time, as everywhere
+    durations = [r.session.active_time_ms for r in lst.rows]
     assert durations == sorted(durations)
 
 
@@ -99,9 +99,10 @@ def test_group_by_adds_header_rows_with_subtotals(small):
     assert app.sessions == 2  # alpha + the empty one
     assert app.tokens == 5000 + 500 + 10000
     assert isinstance(lst.rows[0], GroupRow)
-    assert lst.selected_entry() is not None  # the selection skips headers
-    lst.home()
-    assert not isinstance(lst.rows[lst.cursor.index], GroupRow)
+    assert lst.cursor.index == 0 and lst.selected_entry() is None  # the top: a header
+    assert lst.selected_header().key == lst.rows[0].key
+    lst.move(1)
+    assert lst.selected_entry() is not None
     for grouping in ("group", "model", "none"):
         lst.cycle_grouping()
         assert lst.grouping == grouping
@@ -149,11 +150,11 @@ def test_filter_input_is_live_and_esc_restores(small):
     assert state.tabs.sessions.filter == ""
 
 
-def test_selection_follows_the_session_across_sort_and_refresh(small):
+def test_selection_follows_the_session_across_a_filter_and_refresh(small):
     state = loaded(small)
     lst = state.tabs.sessions
     select(lst, BETA)
-    lst.set_sort("tokens")
+    lst.toggle_hide_empty()
     assert lst.selected_entry().session.id == BETA
     state.reload()
     assert state.loader.loads == 2
@@ -486,3 +487,41 @@ def test_settings_bounds_and_choices_come_from_the_config_model(small, monkeypat
         (1, 52) if name == "heatmap_weeks" else real(model, name)))
     items = {item.label: item for item in settings_module.build_items(state.config, [], "x")}
     assert items["Heatmap weeks"].note == "1–52"
+
+
+def test_a_sort_or_grouping_change_shows_the_top(small):
+    state = loaded(small)
+    lst = state.tabs.sessions
+    select(lst, BETA)
+    lst.set_sort("tokens")
+    lst.rows  # noqa: B018 - as a redraw does
+    assert lst.cursor.index == 0 and lst.cursor.top == 0
+    assert lst.selected_entry().session.id == HOSTILE  # the largest under "tokens ▼"
+    select(lst, BETA)
+    lst.cycle_grouping()
+    lst.rows  # noqa: B018
+    assert lst.cursor.index == 0 and isinstance(lst.rows[0], GroupRow)
+
+
+def test_group_headers_fold_and_unfold(small):
+    state = loaded(small)
+    lst = state.tabs.sessions
+    lst.cycle_grouping()
+    before = len(lst.rows)
+    header = lst.rows[0]
+    lst.enter()  # Enter on a header folds it
+    assert len(lst.rows) == before - header.sessions and lst.rows[0] == header
+    assert not lst.side_focus
+    lst.enter()
+    assert len(lst.rows) == before
+    lst.move(1)
+    lst.enter()  # on a session: into the prompt panel
+    assert lst.side_focus
+
+
+def test_the_filter_sums_what_it_keeps(small):
+    state = loaded(small)
+    lst = state.tabs.sessions
+    lst.set_filter("alpha")
+    lst.rows  # noqa: B018
+    assert lst.subtotal == (1, 15500, lst.rows[0].cost.usd or 0.0)

@@ -6,15 +6,17 @@ from prompt_toolkit.filters import Condition
 from prompt_toolkit.layout import ConditionalContainer, HSplit, VSplit
 
 from fdash.tui.keys import VIEW, Key
-from fdash.tui.panes import NARROW, Lazy, columns, line, listing, separator, side_width
+from fdash.tui.panes import SIDE_FROM, Lazy, columns, line, listing, separator, side_width
 from fdash.tui.tabs.sessions.state import SessionList
 
 State = SessionList
 view = Lazy("fdash.tui.tabs.sessions.view")
 
 KEYS = (
-    Key(("tab", "s-tab", "enter"), "prompts pane", lambda app: app.current.next_pane()),
-    Key(("s",), "sort date/tokens/duration/tools/errors/files", lambda app: app.current.cycle_sort()),
+    Key(("enter",), "fold a group / into the prompts", lambda app: app.current.enter()),
+    Key(("tab", "s-tab"), "into the prompts and back", lambda app: app.current.next_pane()),
+    Key(("p",), "prompts pane on/off", lambda app: app.current.toggle_side()),
+    Key(("s",), "sort by date/tokens/duration/tools/errors/files", lambda app: app.current.cycle_sort()),
     Key(("o",), "reverse order", lambda app: app.current.reverse()),
     Key(("g",), "group by none/project/group/model", lambda app: app.current.cycle_grouping()),
     Key(("h",), "hide empty sessions (no prompt typed)",
@@ -23,7 +25,9 @@ KEYS = (
     Key(("F",), "filter this list", lambda app: app.current.open_filter()),
     Key(("f",), "favorite", lambda app: app.toggle_favorite()),
     Key(("e",), "edit title", lambda app: app.edit_title()),
-    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),    VIEW,
+    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
+    Key(("y",), "copy the session id", lambda app: app.copy_id()),
+    VIEW,
 )
 MOUSE = (("click", "a header sorts by it, a row selects it"),)
 
@@ -32,7 +36,7 @@ def body(screen, lst: SessionList):
     app = screen.app
     list_pane = HSplit(
         [
-            line(lambda _w: view.info(app, lst)),
+            line(lambda w: view.info(app, lst, w)),
             line(lambda w: view.header(app, lst, w)),
             listing(lambda w: view.model(app, lst, w)),
         ]
@@ -42,15 +46,15 @@ def body(screen, lst: SessionList):
             line(lambda _w: view.side_title(lst)),
             listing(lambda w: view.side_model(app, lst, w)),
         ],
-        width=side_width,
+        width=lambda: side_width(lambda: lst.show_side, SIDE_FROM),
     )
     bar = separator(lambda: "class:separator.focused" if lst.side_focus else "class:separator")
-    narrow = Condition(lambda: columns() < NARROW)
+    beside = Condition(lambda: lst.show_side and columns() >= SIDE_FROM)
     side_focus = Condition(lambda: lst.side_focus)
     return VSplit(
         [
-            ConditionalContainer(list_pane, filter=~narrow | ~side_focus),
-            ConditionalContainer(bar, filter=~narrow),
-            ConditionalContainer(side_pane, filter=~narrow | side_focus),
+            ConditionalContainer(list_pane, filter=beside | ~side_focus),
+            ConditionalContainer(bar, filter=beside),
+            ConditionalContainer(side_pane, filter=beside | side_focus),
         ]
     )

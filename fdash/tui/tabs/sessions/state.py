@@ -37,6 +37,8 @@ class View:
     hide_empty: bool
     filter: str
     fold: bool
+    scope: tuple[str, str] | None = None  # ("project" | "group", key): a drill-down
+    folded: frozenset[str] = frozenset()  # group headers folded (their sessions hidden)
 
 
 @frozen
@@ -143,6 +145,21 @@ def fold(positions: list[int], parents: list[int]) -> tuple[list[int], list[int]
     return order, depths
 
 
+def _without_folded(rows: list, places: list[int], depths: list[int], folded: frozenset[str]):
+    """The rows with the sessions under a folded header left out."""
+    out_rows, out_places, out_depths = [], [], []
+    hiding = False
+    for row, place, depth in zip(rows, places, depths):
+        if isinstance(row, GroupRow):
+            hiding = row.key in folded
+        elif hiding:
+            continue
+        out_rows.append(row)
+        out_places.append(place)
+        out_depths.append(depth)
+    return out_rows, out_places, out_depths
+
+
 class SessionList(TabState, Selection):
     """One session list (the Sessions tab, or the Favorites tab with `favorites_only`)."""
 
@@ -160,6 +177,11 @@ class SessionList(TabState, Selection):
         self.side_focus = False
         self.selected_id: str | None = None
         self.fold = False  # sub-agents under their parent session
+        self.scope: tuple[str, str] | None = None  # ("project" | "group", key): drilled into
+        self.folded: set[str] = set()  # group headers folded
+        self.show_side = True  # the prompt panel beside the list (when it is wide enough)
+        self.subtotal: tuple[int, int, float] = (0, 0, 0.0)  # sessions, tokens, cost shown
+        self._to_top = False  # after a sort or grouping change: show the first row
         self.shown = 0  # sessions (not headers) in the current rows
         self.total = 0  # sessions in the list before hiding and filtering
         self.positions: list[int] = []  # of each row in the entries (-1: a group header)
@@ -177,11 +199,14 @@ class SessionList(TabState, Selection):
         return self.side if self.side_focus else self
 
     def escape(self) -> bool:
-        """Esc: leave the prompt panel, else clear the filter."""
+        """Esc: leave the prompt panel, else clear the filter, else leave a drill-down."""
         if self.side_focus:
             self.side_focus = False
         elif self.filter:
             self.set_filter("")
+        elif self.scope is not None:
+            self.scope = None
+            self._to_top = True
         else:
             return False
         return True
@@ -189,19 +214,29 @@ class SessionList(TabState, Selection):
     # ------------------------------------------------------------------ rows
 
     def view(self) -> View:
-        return View(self.sort, self.descending, self.grouping, self.hide_empty, self.filter, self.fold)
+        return View(
+            self.sort, self.descending, self.grouping, self.hide_empty, self.filter, self.fold,
+            self.scope, frozenset(self.folded) if self.grouping in GROUP_KEYS else frozenset(),
+        )
 
     @property
     def rows(self) -> list[Row]:
         key = (self.ctx.data.serial, self.view())
         if key != self._key:
-            self._rows, self.positions, self.depths, self.total, self.shown = self._build(key[1])
+            built = self._build(key[1])
+            self._rows, self.positions, self.depths, self.total, self.shown, self.subtotal = built
             self._key = key
-            self._reselect()
+            if self._to_top:
+                self._to_top = False
+                self.cursor.index = self.cursor.top = 0
+                self._remember()
+            else:
+                self._reselect()
         return self._rows
 
     def _build(self, view: View) -> tuple:
-        """(rows, their positions, their depths, sessions in the list, sessions shown)."""
+        """(rows, their positions, their depths, sessions in the list, sessions shown,
+        what they sum to: sessions, tokens, cost)."""
         data = self.ctx.data
         entries = data.entries
         positions = data.order(view.sort)
@@ -209,6 +244,10 @@ class SessionList(TabState, Selection):
             positions = positions[::-1]
         if self.favorites_only:
             positions = [i for i in positions if entries[i].favorite]
+        if view.scope is not None:
+            kind, wanted = view.scope
+            keys = data.keys(kind)
+            positions = [i for i in positions if keys[i] == wanted]
         total = len(positions)
         if view.hide_empty:
             empty = data.empties
@@ -219,14 +258,24 @@ class SessionList(TabState, Selection):
             keep = {where[e.session.id] for e in found if e.session.id in where}
             positions = [i for i in positions if i in keep]
         shown = len(positions)
+        sums = data.sums
+        subtotal = (
+            shown,
+            sum(map(sums.tokens.__getitem__, positions)),
+            sum(map(sums.cost.__getitem__, positions)),
+        )
         arrange = (lambda members: fold(members, data.parents)) if view.fold else None
         if view.grouping in GROUP_KEYS:
             keys = data.keys(view.grouping)
-            return (*group_rows(entries, positions, keys, data.sums, arrange), total, shown)
+            rows, places, depths = group_rows(entries, positions, keys, data.sums, arrange)
+            if view.folded:
+                rows, places, depths = _without_folded(rows, places, depths, view.folded)
+            return rows, places, depths, total, shown, subtotal
         depths = [0] * len(positions)
         if arrange is not None:
             positions, depths = arrange(positions)
-        return list(map(entries.__getitem__, positions)), positions, depths, total, shown
+        rows = list(map(entries.__getitem__, positions))
+        return rows, positions, depths, total, shown, subtotal
 
     def _reselect(self) -> None:
         """Select the same session again; it stays on the same screen line when it can
@@ -247,7 +296,12 @@ class SessionList(TabState, Selection):
         self._remember()
 
     def selectable(self, index: int) -> bool:
-        return 0 <= index < len(self._rows) and isinstance(self._rows[index], Entry)
+        return 0 <= index < len(self._rows)  # a session, or a group header (Enter folds it)
+
+    def selected_header(self) -> GroupRow | None:
+        rows = self.rows
+        i = self.cursor.index
+        return rows[i] if 0 <= i < len(rows) and isinstance(rows[i], GroupRow) else None
 
     def _remember(self) -> None:
         entry = self.selected_entry()
@@ -269,20 +323,51 @@ class SessionList(TabState, Selection):
         return len(self.rows)
 
     def set_sort(self, field: str) -> None:
-        """Sort by `field`; the same field again reverses the order."""
+        """Sort by `field`; the same field again reverses the order. The list shows its
+        top after any change of order or grouping."""
         if field == self.sort:
             self.descending = not self.descending
         else:
             self.sort, self.descending = field, True
+        self._to_top = True
 
     def cycle_sort(self) -> None:
         self.sort = SESSION_SORTS[(SESSION_SORTS.index(self.sort) + 1) % len(SESSION_SORTS)]
+        self._to_top = True
 
     def reverse(self) -> None:
         self.descending = not self.descending
+        self._to_top = True
 
     def cycle_grouping(self) -> None:
         self.grouping = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]
+        self.folded.clear()
+        self._to_top = True
+
+    def toggle_group(self) -> bool:
+        """Fold or unfold the group whose header is selected; whether one was."""
+        header = self.selected_header()
+        if header is None:
+            return False
+        self.folded.symmetric_difference_update({header.key})
+        return True
+
+    def enter(self) -> None:
+        """Enter: fold a group header, else into the prompt panel."""
+        if not self.toggle_group():
+            self.next_pane()
+
+    def toggle_side(self) -> None:
+        """`p`: the prompt panel beside the list, or not (narrow: it opens over it)."""
+        self.show_side = not self.show_side
+        self.side_focus = False
+
+    def drill(self, kind: str, key: str) -> None:
+        """Only the sessions of one project or group (Enter in Projects or Groups)."""
+        self.scope = (kind, key)
+        self.filter = ""
+        self.folded.clear()
+        self._to_top = True
 
     def toggle_hide_empty(self) -> None:
         self.hide_empty = not self.hide_empty
@@ -296,8 +381,9 @@ class SessionList(TabState, Selection):
         if position < 0:
             return False
         self.rows  # noqa: B018 - brought up to date
-        if position not in self.positions:  # hidden by the filter or by "hide empty"
-            self.filter, self.hide_empty = "", False
+        if position not in self.positions:  # hidden by a filter, "hide empty", a fold
+            self.filter, self.hide_empty, self.scope = "", False, None
+            self.folded.clear()
             self.rows  # noqa: B018
         if position not in self.positions:  # not in this list at all (a favorites list)
             return False
@@ -330,16 +416,17 @@ class SessionList(TabState, Selection):
         self.side_focus = not self.side_focus
 
     def describe(self) -> str:
+        """The order and what is not the default view (grouping, hiding, filter)."""
         arrow = "▼" if self.descending else "▲"
-        parts = [
-            f"sort {self.sort} {arrow}",
-            f"group by {self.grouping}",
-            f"hide empty {'on' if self.hide_empty else 'off'}",
-        ]
+        parts = [f"sort {self.sort} {arrow}"]
+        if self.grouping != "none":
+            parts.append(f"group by {self.grouping}")
+        if self.hide_empty:
+            parts.append("hide empty on")
         if self.fold:
             parts.append("sub-agents under parents")
+        if self.scope is not None:
+            parts.insert(0, f"{self.scope[0]} {one_line(self.scope[1], 60)} (Esc: all)")
         if self.filter:
             parts.append(f"filter “{self.filter}”")
         return " · ".join(parts)
-
-

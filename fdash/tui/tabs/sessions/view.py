@@ -36,34 +36,44 @@ def _widths(state: AppState) -> dict[str, int]:
     }
 
 
-def columns(state: AppState, width: int, lst: SessionList | None = None) -> list[Column]:
+def chosen_columns(state: AppState, lst: SessionList | None = None) -> list[Column]:
+    """The columns `[columns.sessions]` turns on, before fitting them to a width.
+    Priorities (what stays when space runs out): title, date, tokens and cost first,
+    then the project, then duration, prompts and model, then the rest."""
     shown = state.config.columns.sessions
     w = _widths(state)
     spec = {
-        "favorites": Column("favorites", "★", 1, priority=8),
+        "favorites": Column("favorites", "★", 1, priority=7),
         "date": Column("date", "Last active", 16, sort="date", priority=9),
-        "title": Column("title", "Title", 24, flex=True, priority=10),
-        "project": Column("project", "Project", w["project"], priority=6),
-        "group": Column("group", "Group", w["group"], priority=3),
+        "title": Column("title", "Title", 20, flex=True, priority=10),
+        "project": Column("project", "Project", min(w["project"], 18), priority=6),
+        "group": Column("group", "Group", w["group"], priority=4),
         "model": Column("model", "Model", w["model"], priority=4),
-        "prompts": Column("prompts", "Prompts", 7, "right", priority=5),
-        "tokens": Column("tokens", "Tokens", 8, "right", sort="tokens", priority=7),
-        "cost": Column("cost", "Est. cost", 9, "right", priority=6),
+        "prompts": Column("prompts", "Prompts", 7, "right", priority=3),
+        "tokens": Column("tokens", "Tokens", 8, "right", sort="tokens", priority=8),
+        "cost": Column("cost", "Est. cost", 9, "right", priority=8),
         "duration": Column("duration", "Duration", 10, "right", sort="duration", priority=5),
         "tools": Column("tools", "Tools", 6, "right", sort="tools", priority=0),
         "errors": Column("errors", "Errors", 6, "right", sort="errors", priority=0),
         "files": Column("files", "Edited", 6, "right", sort="files", priority=0),
-        "id": Column("id", "ID", 36, priority=1),
-        "source": Column("source", "Source", w["source"], priority=2),
+        "id": Column("id", "ID", 36, priority=2),
+        "source": Column("source", "Source", w["source"], priority=1),
         "family": Column("family", "+Sub-agents", 11, "right", priority=7),
     }
     chosen = [spec[name] for name in SESSION_COLUMNS if getattr(shown, f"show_{name}", False)]
     if lst is not None and lst.fold:
         after = next((i for i, c in enumerate(chosen) if c.name == "tokens"), len(chosen) - 1)
         chosen.insert(after + 1, spec["family"])
-    if not chosen:
-        chosen = [spec["title"]]
-    return fit(chosen, width)
+    return chosen or [spec["title"]]
+
+
+def columns(state: AppState, width: int, lst: SessionList | None = None) -> list[Column]:
+    return fit(chosen_columns(state, lst), width)
+
+
+def hidden(state: AppState, lst: SessionList, width: int) -> int:
+    """How many of the chosen columns do not fit `width`."""
+    return len(chosen_columns(state, lst)) - len(columns(state, width, lst))
 
 
 def family_text(family: Family | None) -> str:
@@ -101,7 +111,7 @@ def _entry_line(
         elif name == "cost":
             value, style = fmt.money(e.cost.usd), "fd.warn" if e.cost.usd is None else ""
         elif name == "duration":
-            value = fmt.duration(s.duration_ms)
+            value = fmt.duration(s.active_time_ms)
         elif name == "tools":
             value = fmt.exact(s.tool_call_total)
         elif name == "errors":
@@ -119,8 +129,8 @@ def _entry_line(
     return fragments(cells, state.dark)
 
 
-def _group_line(g: GroupRow, width: int, dark: bool) -> list:
-    head = "▾ " + one_line(g.key)
+def _group_line(g: GroupRow, width: int, dark: bool, folded: bool) -> list:
+    head = ("▸ " if folded else "▾ ") + one_line(g.key)
     sub = f"  {fmt.exact(g.sessions)} sessions · {fmt.tokens(g.tokens)} tokens · {fmt.money(g.cost_usd)}"
     if g.unpriced:
         sub += f" (+{g.unpriced} unpriced)"
@@ -139,11 +149,12 @@ def model(state: AppState, lst: SessionList, width: int) -> ListModel:
         item = rows[index]
         depth = depths[index] if index < len(depths) else 0
         family = lst.family(index) if lst.fold else None
-        key = (id(item), cols_key, dark, w, depth, family)
+        folded = isinstance(item, GroupRow) and item.key in lst.folded
+        key = (id(item), cols_key, dark, w, depth, family, folded)
 
         def make():
             if isinstance(item, GroupRow):
-                return _group_line(item, w, dark)
+                return _group_line(item, w, dark, folded)
             return _entry_line(state, item, cols, depth, family)
 
         return _rows.owned(item, key, make)
@@ -167,20 +178,41 @@ def header(state: AppState, lst: SessionList, width: int):
     return header_fragments(columns(state, width, lst), lst.sort, lst.descending, lst.set_sort)
 
 
-def info(state: AppState, lst: SessionList) -> list[tuple[str, str]]:
+def info(state: AppState, lst: SessionList, width: int) -> list[tuple[str, str]]:
+    """The list's name, count, order, grouping and filters; what the filter keeps sums to;
+    the columns that did not fit; and where the selection is ("row 37 of 3,000")."""
     rows = lst.rows
     total = lst.total
     name = "Favorites" if lst.favorites_only else "Sessions"
     shown = (
         f"{fmt.exact(lst.shown)} of {fmt.exact(total)}" if lst.shown != total else fmt.exact(total)
     )
-    parts = [
-        ("class:pane.title", f" {name} "),
-        ("class:status", f" {shown} · {lst.describe()}"),
-    ]
+    text = f" {shown} · {lst.describe()}"
+    if lst.filter or lst.scope is not None:
+        sessions, tokens, cost = lst.subtotal
+        text += f" · Σ {fmt.tokens(tokens)} tokens {fmt.money(cost)}"
     if lst.favorites_only and not rows:
-        parts.append(("class:status", "  — mark sessions with f in the Sessions tab"))
-    return parts
+        text += " · none yet: press f on a session"
+    title = f" {name} "
+    row = f" row {fmt.exact(lst.cursor.index + 1)} of {fmt.exact(len(rows))} " if rows else " "
+    missing = hidden(state, lst, width)
+    options = [row]
+    if missing:
+        noun = "column" if missing == 1 else "columns"
+        how = " (p: prompts off)" if lst.show_side and width >= 100 else ": widen"
+        options = [f" +{missing} {noun} hidden{how} ·{row}", f" +{missing} hidden ·{row}",
+                   f" +{missing} hidden "]
+    room = width - len(title) - len(text)  # what this list says comes first
+    right = next((o for o in options if len(o) <= room), options[-1])
+    if len(right) > room:
+        keep = max(0, width - len(title) - len(right) - 1)
+        text = text[:keep] + "…"
+        room = width - len(title) - len(text)
+    return [
+        ("class:pane.title", title),
+        ("class:status", text + " " * max(0, room - len(right))),
+        ("class:status.live", right),
+    ]
 
 
 def side_model(state: AppState, lst: SessionList, width: int) -> ListModel:
