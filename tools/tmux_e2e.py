@@ -158,7 +158,7 @@ def run_scenario(root: Path, workdir: Path) -> None:
         # the Activity tab: cost per week, then a session of the selected week in Sessions
         tmux.send("7")
         tmux.wait_for("Projects × weeks")
-        tmux.send("m", "p")
+        tmux.send("m", "u")
         tmux.wait_for("cost per week")
         week = " – "  # the selected week's line: "▶ 2026-11-16 – 2026-11-22 …"
         tmux.wait_for(lambda s: any(ln.startswith(" ▶ ") and week in ln for ln in s.splitlines()))

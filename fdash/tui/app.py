@@ -10,6 +10,7 @@ replace the process with droid.
 
 from __future__ import annotations
 
+import base64
 import gc
 import os
 import sys
@@ -97,6 +98,13 @@ def build_app(
     state.hooks.spawn = _spawn
     state.prompts.debounce = PROMPT_DEBOUNCE_S
     state.hooks.exit = leave
+
+    def clipboard(text: str) -> None:  # OSC 52: the terminal (and tmux) set the clipboard
+        payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        app.output.write_raw(f"\x1b]52;c;{payload}\x07")
+        app.output.flush()
+
+    state.hooks.clipboard = clipboard
 
     def loaded(live: bool = False) -> None:
         # tens of thousands of long-lived objects: keep them out of the collector's passes

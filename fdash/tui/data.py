@@ -215,6 +215,16 @@ class Data:
         """`/` and the Sessions filter."""
         return Searcher(self.entries)
 
+    def last_day(self, zone: Zone):
+        """The local day of the last activity (None: no session has a time)."""
+        key = f"last:{zone.name}"
+        if key not in self._per_day:
+            moments = [e.session.last_at_ms for e in self.entries if e.session.last_at_ms]
+            self._per_day[key] = (
+                aggregate.local_date(max(moments), zone.tz) if moments else None  # type: ignore[assignment]
+            )
+        return self._per_day[key]
+
     def per_day(self, zone: Zone) -> dict:
         """Sessions per local day in `zone`."""
         found = self._per_day.get(zone.name)

@@ -24,3 +24,4 @@ class Hooks:
     spawn: Callable[[Callable[[], None]], None] = _run_now  # run in the background
     exit: Callable[[object], None] = _nothing  # leave the app with a result
     loaded: Callable[[bool], None] = _nothing  # new data is in (live: by the live view)
+    clipboard: Callable[[str], None] = _nothing  # put text on the terminal's clipboard

@@ -4,8 +4,8 @@ help and every row is bound).
 
 A row's `when` says where it works: `everywhere` (no overlay, no text input), `free` (also
 over the help/warnings overlay), `tab` (in the tab whose KEYS hold it, not over search
-results), `results` (the search results), `search bar`, `overlay`, `typing` (a dialog or
-the filter bar). Its action gets the app's state.
+results), `results` (the search results), `search bar`, `typing` (a dialog or the filter bar), `confirm` (a yes/no
+question). Its action gets the app's state.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ TRANSCRIPT = (
         {"n": lambda app: app.find_again(True), "N": lambda app: app.find_again(False)}),
     Key(("t",), "thinking", lambda app: app.transcript.toggle("thinking")),
     Key(("i",), "injected context", lambda app: app.transcript.toggle("context")),
-    Key(("o",), "tool input and output", lambda app: app.transcript.toggle("output")),
+    Key(("O",), "tool input and output", lambda app: app.transcript.toggle("output")),
     Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
 )
 
@@ -113,6 +113,7 @@ RESULTS = (
     VIEW,
     Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
     Key(("f",), "favorite", lambda app: app.toggle_favorite()),
+    Key(("y",), "copy the session id", lambda app: app.copy_id()),
 )
 
 SEARCH_BAR = (
@@ -120,7 +121,10 @@ SEARCH_BAR = (
         {"up": lambda app: app.search.move(-1), "down": lambda app: app.search.move(1)}),
 )
 
-OVERLAY = (Key(("q",), "close", lambda app: app.escape()),)
+CONFIRM = (
+    Key(("enter",), "yes, go", lambda app: app.answer(True)),
+    Key(("escape", "c-c"), "no, stay", lambda app: app.answer(False), eager=True),
+)
 
 TYPING = (
     Key(("enter",), "done (save, keep the filter, see the results)", lambda app: app.submit_input()),
@@ -147,7 +151,7 @@ def sections() -> tuple[Section, ...]:
         Section("Transcript (v)", "transcript", TRANSCRIPT),
         Section("Search results (/)", "results", RESULTS),
         Section("Search bar", "search bar", SEARCH_BAR),
-        Section("Help and warnings", "overlay", OVERLAY),
+        Section("A question (resume?)", "confirm", CONFIRM),
         Section("Dialogs and the filter bar", "typing", TYPING),
     ]
     return tuple(found)
@@ -173,12 +177,14 @@ def footer_rows(app: AppState) -> list[Key]:
     """The keys the footer shows now."""
     by_when = {s.when: s.rows for s in sections()}
     request = app.input
-    if request is not None:
+    if app.confirm is not None:
+        rows = CONFIRM
+    elif request is not None:
         rows = by_when["typing"]
         if request.kind == "search":
             rows = by_when["search bar"] + rows
     elif app.overlay is not None:
-        rows = MOVING[:1] + OVERLAY + EVERYWHERE[-1:]
+        rows = MOVING[:1] + EVERYWHERE[-1:]
     elif app.transcript is not None:
         rows = by_when["transcript"] + tuple(r for r in by_when["everywhere"] if r.when != "browsing")
     elif app.search.active:
@@ -197,20 +203,21 @@ def bindings(app: AppState, after: Callable[[], None] = lambda: None):
     from fdash.tui.tabs import TABS
 
     kb = KeyBindings()
-    typing = Condition(lambda: app.input is not None)
-    overlay = Condition(lambda: app.input is None and app.overlay is not None)
-    normal = Condition(lambda: app.input is None and app.overlay is None)
+    asking = Condition(lambda: app.confirm is not None)
+    typing = Condition(lambda: app.input is not None) & ~asking
+    normal = Condition(lambda: app.input is None and app.overlay is None) & ~asking
     searching = Condition(lambda: app.search.active)
     reading = Condition(lambda: app.transcript is not None)
     filters = {
         "everywhere": normal,
         "browsing": normal & ~reading,
         "transcript": normal & reading,
-        "free": ~typing,
+        "free": ~typing & ~asking,
         "results": normal & searching & ~reading,
-        "search bar": Condition(lambda: app.input is not None and app.input.kind == "search"),
-        "overlay": overlay,
+        "search bar": Condition(lambda: app.input is not None and app.input.kind == "search")
+        & ~asking,
         "typing": typing,
+        "confirm": asking,
     }
     for tab in TABS:
         filters[f"tab:{tab.name}"] = normal & ~searching & ~reading & Condition(

@@ -23,7 +23,7 @@ from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.widgets import Frame, TextArea
 
 from fdash.tui import chrome
-from fdash.tui.controls import LineControl
+from fdash.tui.controls import LineControl, ListModel
 from fdash.tui.panes import NARROW, Lazy, columns, line, listing, separator, side_width
 from fdash.tui.state import AppState
 from fdash.tui.tabs import TABS
@@ -143,11 +143,45 @@ class FdashLayout:
             floats=[
                 Float(overlay, top=2, bottom=3, left=4, right=4),
                 Float(dialog_box),
+                Float(self._confirm_box()),
             ],
         )
         self.layout = Layout(self.container, focused_element=self.tabbar)
 
     # ------------------------------------------------------------------ pieces
+
+    def _confirm_box(self):
+        """The yes/no question (resume?): what exactly will happen, Enter or Esc."""
+        state = self.state
+
+        def lines(_width):
+            confirm = state.confirm
+            if confirm is None:
+                return []
+            room = max(10, columns() - 8)  # a long folder wraps: the command is shown whole
+            title, *rest = confirm.lines
+            out = [[("class:dialog", " "), ("class:pane.title", title[:room])]]
+            for text in rest:
+                out += [[("class:dialog", " " + text[i : i + room])]
+                        for i in range(0, len(text), room)]
+            out.append([("class:dialog.hint", " Enter: yes, go · Esc: no, stay")])
+            return out
+
+        def model(width):
+            found = lines(width)
+            return ListModel(len(found), lambda i, _w: found[i], state.overlay_scroll)
+
+        return ConditionalContainer(
+            Frame(
+                listing(model, height=lambda: Dimension.exact(len(lines(0)) or 1)),
+                title=lambda: state.confirm.title if state.confirm else "",
+                style="class:dialog",
+                width=lambda: Dimension(preferred=max(
+                    [len(t) for t in (state.confirm.lines if state.confirm else ())] + [40]) + 4,
+                    max=max(20, columns() - 4)),
+            ),
+            filter=Condition(lambda: state.confirm is not None),
+        )
 
     def _search_body(self):
         state = self.state

@@ -10,8 +10,9 @@ from them is the `Data`'s; each tab's own state is built from its folder in `tab
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from attrs import define, evolve, field
@@ -58,6 +59,13 @@ class InputRequest:
     cancel: Callable[[], None] | None = None
 
 
+@define
+class Confirm:
+    title: str
+    lines: tuple[str, ...]  # what is about to happen, exactly
+    go: Callable[[], None]
+
+
 class Tabs(dict):
     """Each tab's state by name, also as attributes (`app.tabs.sessions`)."""
 
@@ -89,6 +97,8 @@ class AppState:
     overlay_scroll: Scroll = field(factory=Scroll)
     input: InputRequest | None = None
     transcript: TranscriptView | None = None  # `v`: a session's transcript over the body
+    confirm: Confirm | None = None  # a question Enter answers yes, Esc no
+    back: str | None = None  # the tab a drill-down came from (Esc returns to it)
     _zone: tuple[str, Zone] | None = field(default=None, init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -183,6 +193,16 @@ class AppState:
         moment = self.now()
         return moment.astimezone(self.zone.tz).date() if self.zone.tz else moment.date()
 
+    def window_end(self) -> date:
+        """The last day of the heatmaps and charts: today, or the last activity when it
+        is older than the window (a history months old is still shown)."""
+        today = self.today()
+        last = self.data.last_day(self.zone)
+        weeks = self.config.display.heatmap_weeks
+        if last is not None and last < today - timedelta(weeks=weeks):
+            return last
+        return today
+
     # ------------------------------------------------------------------ tabs
 
     @property
@@ -203,6 +223,7 @@ class AppState:
     def set_tab(self, tab: str) -> None:
         if tab in self.tabs:
             self.tab = tab
+            self.back = None
             self.search.active = False
             self.transcript = None
 
@@ -234,7 +255,10 @@ class AppState:
         elif self.search.active:
             self.search.active = False
         else:
-            self.current.escape()
+            state = self.current
+            drilled = getattr(state, "scope", None) is not None
+            if state.escape() and drilled and state.scope is None and self.back:
+                self.tab, self.back = self.back, None  # out of a drill-down: where it began
 
     # ------------------------------------------------------------------ text input
 
@@ -450,7 +474,8 @@ class AppState:
         self._set(evolve(self.catalog, entries=entries))
 
     def connect(self) -> None:
-        """Leave the app and resume the selected session in droid (run() does the exec)."""
+        """Ask, then leave the app and resume the selected session in droid (run() does
+        the exec): nothing irreversible on one key press."""
         entry = self.selected_entry()
         if entry is None:
             return
@@ -459,7 +484,39 @@ class AppState:
         except ResumeError as exc:
             self.flash(f"cannot resume: {exc}", "error")
             return
-        self.hooks.exit(command)
+        shell = f"cd {shlex.quote(command.cwd)} && droid --resume {command.session_id}"
+        self.confirm = Confirm(
+            "Resume in droid?",
+            (
+                one_line(entry.session.title, 200) or "(untitled)",
+                f"in {one_line(command.cwd, 300)}",
+                shell,
+            ),
+            lambda: self.hooks.exit(command),
+        )
+
+    def answer(self, yes: bool) -> None:
+        """Enter (yes) or Esc (no) to the confirmation on screen."""
+        confirm, self.confirm = self.confirm, None
+        if yes and confirm is not None:
+            confirm.go()
+
+    def copy_id(self) -> None:
+        """`y`: the selected session's id to the clipboard (OSC 52), and on screen, since
+        a terminal may ignore OSC 52."""
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        self.hooks.clipboard(entry.session.id)
+        self.flash(f"copied {entry.session.id} (if the clipboard did not get it: copy it from here)")
+
+    def drill(self, kind: str, key: str | None) -> None:
+        """Enter on a project or group: its sessions in the Sessions tab; Esc comes back."""
+        if key is None:
+            return
+        self.back = self.tab
+        self.tabs.sessions.drill(kind, key)
+        self.tab = "sessions"
 
     # ------------------------------------------------------------------ config
 

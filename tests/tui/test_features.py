@@ -333,9 +333,9 @@ def test_activity_tab_on_screen(small, headless):
     assert "Alpha refactor" in h.text() and "15.5K" in h.text()
     h.press("m")
     assert "cost per day" in h.text()
-    h.press("p")
+    h.press("u")
     assert h.wait_for("Sessions of the week"), h.text()
-    h.press("p", "p", "enter")
+    h.press("u", "u", "enter")
     assert h.wait_for("Last active"), h.text()
     assert h.state.tab == "sessions" and h.state.tabs.sessions.selected_entry().session.id == ALPHA
 

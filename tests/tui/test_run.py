@@ -60,7 +60,7 @@ def test_c_leaves_the_app_then_run_execs_droid(tmp_path, monkeypatch, fake_droid
     write_session(root, SESSION, "resume me", cwd=str(project))
     execs = []
     monkeypatch.setattr(app_module, "exec_resume", execs.append)
-    code, _state = _run_with_keys(root, "4c", monkeypatch)
+    code, _state = _run_with_keys(root, "4c\r", monkeypatch)  # c, then Enter: yes
     assert code == 0
     assert execs == [ResumeCommand(str(project), (str(droid), "--resume", SESSION), SESSION)]
 

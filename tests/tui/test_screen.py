@@ -114,7 +114,7 @@ def test_help_and_warnings_overlays(sessions, headless):
     h.press("w")
     screen = h.text()
     assert "Warnings (" in screen and str(sessions) in screen
-    h.press("j", "pagedown", "q")  # q closes an overlay, it does not quit
+    h.press("j", "pagedown", "escape")
     assert h.running and "Warnings (" not in h.text()
 
 
@@ -155,8 +155,8 @@ def test_a_click_on_a_projects_header_sorts_by_it(small, headless):
     assert "Sessions ▼" in h.lines()[y]
     h.click(x + 1, y)
     assert not h.state.tabs.projects.descending and "Sessions ▲" in h.lines()[y]
-    h.press("p")
-    assert h.state.tabs.projects.column == "project" and "Project ▲" in h.text()
+    h.press("s")  # the next column (no letter per column: one meaning per key)
+    assert h.state.tabs.projects.column == "tokens" and "Tokens ▼" in h.text()
 
 
 def test_filter_typed_in_the_filter_bar(small, headless):

@@ -254,6 +254,13 @@ def test_connect_leaves_with_a_resume_command(tmp_path, monkeypatch, fake_droid)
     exits = []
     state.hooks.exit = exits.append
     state.connect()
+    assert exits == [] and state.confirm is not None  # it asks first
+    assert state.confirm.lines == ("resume me", f"in {project}",
+                                   f"cd {project} && droid --resume {ALPHA}")
+    state.answer(False)  # Esc: stay
+    assert exits == [] and state.confirm is None
+    state.connect()
+    state.answer(True)  # Enter: go
     assert len(exits) == 1 and isinstance(exits[0], ResumeCommand)
     assert exits[0].argv == (str(droid), "--resume", ALPHA) and exits[0].cwd == str(project)
 

@@ -72,3 +72,16 @@ def test_the_footer_shows_rows_of_the_table(small):
     shown = keys.footer_rows(state)
     projects = TABS[2].package.KEYS
     assert shown[: len(projects)] == list(projects)
+
+
+def test_every_letter_means_one_thing():
+    """A letter does the same thing in every tab (issue 12: `c` resumed in Sessions but
+    sorted by cost in Projects)."""
+    meanings: dict[str, set[str]] = {}
+    for section in keys.sections():
+        for row in section.rows:
+            for key in row.keys:
+                if len(key) == 1 and key.isalpha():
+                    meanings.setdefault(key, set()).add(row.what.split()[0])
+    assert {k: m for k, m in meanings.items() if len(m) > 1} == {}
+    assert meanings["c"] == {"connect"} and meanings["y"] == {"copy"}

@@ -48,7 +48,7 @@ def test_every_list_of_sessions_has_the_key():
     by_when = {s.when: {k for row in s.rows for k in row.keys} for s in sections()}
     for where in ("tab:sessions", "tab:favorites", "tab:activity", "results"):
         assert "v" in by_when[where], where
-    assert {"/", "n", "N", "t", "i", "o", "c", "escape"} <= by_when["transcript"]
+    assert {"/", "n", "N", "t", "i", "O", "c", "escape"} <= by_when["transcript"]
 
 
 def test_find_moves_and_tells_when_nothing_is_there(small):
@@ -131,7 +131,7 @@ def hostile_root(tmp_path):
 
 def test_escapes_and_markup_render_inert(tmp_path, headless):
     h = headless(make_state(hostile_root(tmp_path)), columns=100, rows=30)
-    h.press("4", "v", "o", "t", "i")
+    h.press("4", "v", "O", "t", "i")
     assert h.wait_for("▸ Execute"), h.text()
     text = h.text()
     assert "[bold]markup[/bold]" in text  # shown as typed, never interpreted

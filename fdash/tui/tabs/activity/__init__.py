@@ -16,14 +16,15 @@ view = Lazy("fdash.tui.tabs.activity.view")
 WIDE = 110  # from this width the heatmap sits beside the day's sessions
 
 KEYS = (
-    Key(("left", "h", "right", "l"), "previous / next day", {
-        "left": lambda app: app.current.step(-1), "h": lambda app: app.current.step(-1),
-        "right": lambda app: app.current.step(1), "l": lambda app: app.current.step(1),
+    Key(("left", "right"), "previous / next day", {
+        "left": lambda app: app.current.step(-1), "right": lambda app: app.current.step(1),
     }),
-    Key(("m",), "tokens / cost", lambda app: app.current.toggle_metric()),
-    Key(("p",), "per day / week / month", lambda app: app.current.cycle_unit()),
+    Key(("m",), "metric: tokens / cost / active time", lambda app: app.current.toggle_metric()),
+    Key(("u",), "unit: day / week / month", lambda app: app.current.cycle_unit()),
     Key(("enter",), "show in Sessions", lambda app: app.open_session()),
-    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),    VIEW,
+    Key(("c",), "connect (resume in droid)", lambda app: app.connect()),
+    Key(("y",), "copy the session id", lambda app: app.copy_id()),
+    VIEW,
 )
 MOUSE = (("click", "a session of the day selects it"),)
 
@@ -53,6 +54,7 @@ def body(screen, activity: ActivityState):
                 height=lambda: Dimension.exact(chart_height()),
             ),
             line(lambda w: view.period_line(app, w)),
+            line(lambda w: view.projects_line(app, w)),
             VSplit(
                 [
                     day,

@@ -25,7 +25,7 @@ from fdash.tui.deferred import Failed, Job
 
 CHUNK = 25  # sessions per piece of deferred work (a few milliseconds)
 UNITS = ("day", "week", "month")
-METRICS = ("tokens", "cost")
+METRICS = ("tokens", "cost", "active")  # active: active time, split like the tokens (~)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -84,6 +84,14 @@ def merged(parts: list[Period]) -> Period:
         sum(p.unpriced_sessions for p in parts), sum(p.sessions for p in parts),
         sum(p.estimated_sessions for p in parts), first.partial, tuple(breakdown),
     )
+
+
+def active_share(entry: Entry, part: Period) -> float:
+    """A session's active time in one period: its active time in proportion to its
+    tokens there (all of it when it used none: it then has one day)."""
+    total = entry.session.usage.total
+    active = entry.session.active_time_ms
+    return active * part.tokens.total / total if total else float(active)
 
 
 def chunks(entries: list[Entry]):
@@ -162,7 +170,7 @@ class ActivityState(TabState, Selection):
 
     def days(self) -> DayRange:
         ctx = self.ctx
-        return last_weeks(ctx.config.display.heatmap_weeks, ctx.today(), ctx.config.reports)
+        return last_weeks(ctx.config.display.heatmap_weeks, ctx.window_end(), ctx.config.reports)
 
     def chart(self) -> Chart | Failed | None:
         """The chart for the current unit: computed, being computed (the previous one, if
@@ -217,6 +225,8 @@ class ActivityState(TabState, Selection):
             ]
             if self.metric == "cost":
                 rows.sort(key=lambda r: (r[1].unpriced_sessions > 0, -r[1].cost_usd, r[1].key))
+            elif self.metric == "active":
+                rows.sort(key=lambda r: (-active_share(r[0], r[1]), r[1].key))
             else:
                 rows.sort(key=lambda r: (-r[1].tokens.total, r[1].key))
             self._rows = rows
@@ -256,6 +266,38 @@ class ActivityState(TabState, Selection):
 
     def end(self) -> None:
         self.step(10**6)
+
+    def value(self, period: Period, metric: str | None = None) -> float:
+        """The chart's number for `period`: tokens, cost, or active time (ms)."""
+        metric = metric or self.metric
+        if metric == "cost":
+            return period.cost_usd
+        if metric == "tokens":
+            return period.tokens.total
+        data = self.ctx.data
+        where, entries = data.where, data.entries
+        return sum(
+            active_share(entries[where[part.key]], part)
+            for part in period.breakdown
+            if part.key in where
+        )
+
+    def projects(self, period: Period) -> list[tuple[str, float]]:
+        """The selected period per project (biggest first), in the chart's metric."""
+        data = self.ctx.data
+        where, entries = data.where, data.entries
+        found: dict[str, float] = {}
+        for part in period.breakdown:
+            if part.key in where:
+                entry = entries[where[part.key]]
+                if self.metric == "cost":
+                    amount = part.cost_usd
+                elif self.metric == "tokens":
+                    amount = part.tokens.total
+                else:
+                    amount = active_share(entry, part)
+                found[entry.session.project] = found.get(entry.session.project, 0) + amount
+        return sorted(((k, v) for k, v in found.items() if v), key=lambda kv: (-kv[1], kv[0]))
 
     def toggle_metric(self) -> None:
         self.metric = METRICS[(METRICS.index(self.metric) + 1) % len(METRICS)]

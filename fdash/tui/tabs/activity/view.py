@@ -37,11 +37,9 @@ def heat_width(state: AppState) -> int:
     return HEAT_NAME + 2 * state.config.display.heatmap_weeks + 12
 
 
-def value(period: Period, metric: str) -> float:
-    return period.cost_usd if metric == "cost" else period.tokens.total
-
-
 def amount(number: float, metric: str) -> str:
+    if metric == "active":
+        return fmt.duration(int(number))
     return fmt.money(number) if metric == "cost" else fmt.tokens(int(number))
 
 
@@ -89,7 +87,7 @@ def chart_model(state: AppState, width: int, height: int) -> ListModel:
 
 def _chart_lines(chart: Chart, act, height: int, slot: int, first: int, visible: int, dark: bool):
     rows = max(1, height - 2)
-    values = [value(p, act.metric) for p in chart.periods]
+    values = [act.value(p) for p in chart.periods]
     bar = slot - 1 if slot >= 3 else slot
     shown = range(first, min(len(values), first + visible))
     selected = act.columns.index
@@ -137,6 +135,35 @@ def _date_label(chart: Chart, i: int) -> str:
     return ""
 
 
+def projects_line(state: AppState, width: int) -> list:
+    """The selected period per project: `auth-app 62% · api 30% · 2 more`."""
+    act = state.tabs.activity
+    period = act.period()
+    if period is None:
+        return []
+    found = act.projects(period)
+    total = sum(v for _k, v in found) or 1
+    styles = theme_styles(state.dark)
+    line = [(styles["fd.dim"], " by project: ")]
+    used = len(line[0][1])
+    for n, (project, number) in enumerate(found):
+        piece = f"{short_path(project, 24)} {amount(number, act.metric)} ({number / total:.0%})"
+        rest = len(found) - n - 1
+        more = f" · {rest} more" if rest else ""
+        if used + len(piece) + len(more) + 3 > width and n:
+            line.append((styles["fd.dim"], f" · {len(found) - n} more"))
+            break
+        if n:
+            line.append((styles["fd.dim"], " · "))
+            used += 3
+        line += [(styles["fd.accent"], short_path(project, 24)),
+                 (styles["fd.text"], piece[len(short_path(project, 24)):])]
+        used += len(piece)
+    if not found:
+        line.append((styles["fd.dim"], "no sessions"))
+    return line
+
+
 def period_line(state: AppState, width: int) -> list:
     """The selected period: its numbers, and whether they are estimated."""
     act = state.tabs.activity
@@ -144,9 +171,10 @@ def period_line(state: AppState, width: int) -> list:
     chart = act.chart()
     if period is None or not isinstance(chart, Chart):
         return []
+    active = fmt.duration(int(act.value(period, "active")))
     text = (
         f" ▶ {label(period, chart.unit)}   {fmt.tokens(period.tokens.total)} tokens · "
-        f"{fmt.money(period.cost_usd)} · {fmt.exact(period.sessions)} sessions"
+        f"{fmt.money(period.cost_usd)} · ~{active} active · {fmt.exact(period.sessions)} sessions"
     )
     parts = [(text, "fd.title")]
     if period.unpriced_sessions:
@@ -224,8 +252,9 @@ def heat_model(state: AppState, width: int) -> ListModel:
     if not isinstance(heat, Heat):
         lines = [_waiting(heat, "heatmap", dark)]
         return ListModel(len(lines), lambda i, _w: lines[i], act.heat_scroll)
-    key = (id(heat), width, act.metric, dark)
-    lines = _heats.owned(heat, key, lambda: _heat_lines(heat, width, act.metric, dark))
+    metric = "cost" if act.metric == "cost" else "tokens"  # (active time: by tokens)
+    key = (id(heat), width, metric, dark)
+    lines = _heats.owned(heat, key, lambda: _heat_lines(heat, width, metric, dark))
     return ListModel(
         len(lines), lambda i, _w: lines[i], act.heat_scroll, on_scroll=act.heat_scroll.by
     )
@@ -272,8 +301,11 @@ def _months(weeks: tuple[date, ...], name: int, styles: dict) -> list:
 def info(state: AppState) -> list[tuple[str, str]]:
     act = state.tabs.activity
     weeks = state.config.display.heatmap_weeks
-    what = "cost" if act.metric == "cost" else "tokens"
+    what = {"cost": "cost", "active": "active time"}.get(act.metric, "tokens")
     where = one_line(state.zone.name)
-    hint = "m tokens/cost · p day/week/month · ← → select"
-    text = f" {what} per {act.unit} · last {weeks} weeks · {where} · {hint}"
+    hint = "m metric · u day/week/month · ← → select"
+    end = state.window_end()
+    span = f"last {weeks} weeks" if end == state.today() else (
+        f"nothing in the last {weeks} weeks, last activity {end}")
+    text = f" {what} per {act.unit} · {span} · {where} · {hint}"
     return [("class:pane.title", " Activity "), ("class:status", text)]

@@ -75,17 +75,20 @@ def _cells(b: Bucket, totals: tuple[float, float, float]) -> list[str]:
     ]
 
 
-def lines(state: AppState, width: int) -> list[list]:
-    buckets = state.data.by_group
-    dark = state.dark
-    p = palette(dark)
-    styles = theme_styles(dark)
-    colors = _colors(state, buckets)
-    totals = (
+def _totals(buckets: list[Bucket]) -> tuple[float, float, float]:
+    return (
         sum(b.tokens.total for b in buckets) or 1,
         sum(b.cost_usd for b in buckets) or 1.0,
         sum(b.active_time_ms for b in buckets) or 1,
     )
+
+
+def bars(state: AppState, width: int) -> list[list]:
+    """The title and one share bar per measure (tokens, cost, active time)."""
+    buckets = state.data.by_group
+    dark = state.dark
+    styles = theme_styles(dark)
+    colors = _colors(state, buckets)
     bar_width = max(10, width - 14)
     out = [fragments([(f"Groups ({len(buckets)}) — share of the total", "fd.header")], dark)]
     for label, value in (
@@ -94,34 +97,71 @@ def lines(state: AppState, width: int) -> list[list]:
         ("Active time", lambda b: b.active_time_ms),
     ):
         values = [(b.key, value(b)) for b in buckets]
-        out.append(share_bar(label, values, colors, p.dim, bar_width, styles))
-    out.append([])
-    rows = [_cells(b, totals) for b in buckets]
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(HEADERS)]
-    widths[1] = min(widths[1], GROUP_WIDTH)
-    out.append(fragments([(fixed(h, w, "left" if i < 2 else "right"), "fd.header")
-                          for i, (h, w) in enumerate(zip(HEADERS, widths))], dark))
-    for b, row in zip(buckets, rows):
-        line = [(colors.get(b.key, p.dim), "■")]
-        for i in range(1, len(row)):
-            text = fixed(row[i], widths[i], "left" if i < 2 else "right")
-            style = styles["fd.warn"] if i == 5 and b.unpriced_sessions else ""
-            line += [("", " "), (style, text)]
-        out.append(line)
-    out.append([])
-    legend = "Cache hit = cache read / (cache read + cache write)"
-    if len(buckets) > len(colors):
-        legend += f" · grey: {len(buckets) - len(colors)} smaller groups"
-    out.append(fragments([(legend, "fd.dim")], dark))
+        out.append(share_bar(label, values, colors, palette(dark).dim, bar_width, styles))
     return out
 
 
+BAR_LINES = 5  # the title, three bars, a blank line
+
+
+def table(state: AppState, width: int) -> tuple[list, list[list]]:
+    """The table's header and one line per group. Columns that do not fit are left out
+    from the right (the shares first), never cut inside a number."""
+    buckets = state.data.by_group
+    dark = state.dark
+    styles = theme_styles(dark)
+    colors = _colors(state, buckets)
+    totals = _totals(buckets)
+    rows = [_cells(b, totals) for b in buckets]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(HEADERS)]
+    widths[1] = min(widths[1], GROUP_WIDTH)
+    count = len(HEADERS)
+    while count > 3 and sum(widths[:count]) + count - 1 > width:
+        count -= 1
+    widths[1] = max(6, min(widths[1], width - sum(widths[2:count]) - count))
+    header = fragments([(fixed(h, w, "left" if i < 2 else "right"), "fd.header")
+                        for i, (h, w) in enumerate(zip(HEADERS[:count], widths))], dark)
+    lines = []
+    for b, row in zip(buckets, rows):
+        line = [(colors.get(b.key, palette(dark).dim), "■")]
+        for i in range(1, count):
+            text = fixed(row[i], widths[i], "left" if i < 2 else "right")
+            style = styles["fd.warn"] if i == 5 and b.unpriced_sessions else ""
+            line += [("", " "), (style, text)]
+        lines.append(line)
+    return header, lines
+
+
+def legend(state: AppState, width: int) -> list:
+    buckets = state.data.by_group
+    colors = _colors(state, buckets)
+    text = "Enter: a group's sessions · Cache hit = cache read / (cache read + cache write)"
+    rest = len(buckets) - len(colors)
+    if rest > 0:
+        text += f" · grey: {rest} smaller group" + ("s" if rest > 1 else "")
+    return fragments([(text, "fd.dim")], state.dark)
+
+
+def bars_model(state: AppState, width: int) -> ListModel:
+    key = ("bars", state.data.serial, width, state.dark)
+    found = _cache.get(key, lambda: [*bars(state, width - 1), []])
+    return ListModel(len(found), lambda i, _w: [("", " ")] + found[i], state.tabs.groups.scroll)
+
+
+def header(state: AppState, width: int) -> list:
+    head, _lines = _cache.get(("table", state.data.serial, width, state.dark),
+                              lambda: table(state, width - 1))
+    return [("", " ")] + head
+
+
 def model(state: AppState, width: int) -> ListModel:
-    key = (state.data.serial, width, state.dark)
-    found = _cache.get(key, lambda: lines(state, width - 1))
+    groups = state.tabs.groups
+    _head, lines = _cache.get(("table", state.data.serial, width, state.dark),
+                              lambda: table(state, width - 1))
     return ListModel(
-        len(found),
-        lambda i, _w: [("", " ")] + found[i],
-        state.tabs.groups.scroll,
-        on_scroll=state.tabs.groups.scroll.by,
+        len(lines),
+        lambda i, _w: [("", " ")] + lines[i],
+        groups.cursor,
+        on_click=groups.select,
+        on_scroll=groups.move,
     )

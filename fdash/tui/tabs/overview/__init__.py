@@ -12,6 +12,7 @@ class State(TabState):
     def __init__(self, ctx: Context):
         super().__init__(ctx)
         self.budget = ctx.deferred("overview")  # computed piece by piece while shown
+        self.daily = ctx.deferred("overview")  # every day's spend: today, week, month, peak
 
 
 KEYS = ()

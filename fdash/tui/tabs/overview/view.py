@@ -12,9 +12,10 @@ from rich.text import Text
 
 from fdash import fmt
 from fdash.core.budget import PERIOD_NAMES, BudgetStatus, budget_status
+from fdash.core.config import ReportsConfig
 from fdash.core.models import TOKEN_KINDS, TOKEN_LABELS
 from fdash.core.text import one_line
-from fdash.core.timeline import PeriodSpec
+from fdash.core.timeline import PeriodSpec, Zone, timeline
 from fdash.tui.controls import ListModel
 from fdash.tui.deferred import Failed
 from fdash.tui.richbridge import LineCache, render_lines
@@ -79,7 +80,7 @@ def heatmap(state: AppState, width: int, today: date | None = None) -> Renderabl
     weeks = state.config.display.heatmap_weeks
     fitting = max(1, (width - 5) // 2)
     shown = min(weeks, fitting)
-    today = today or state.today()
+    today = today or state.window_end()
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=shown - 1)
     days = [first + timedelta(days=i) for i in range(shown * 7)]
     counts = [per_day.get(d, 0) if d <= today else -1 for d in days]
@@ -122,6 +123,9 @@ def heatmap(state: AppState, width: int, today: date | None = None) -> Renderabl
     if shown < weeks:
         legend.append(f" (of {weeks}; widen the window for more)", style="fd.dim")
     title = f"Activity — sessions per day, last {shown} weeks ({one_line(state.zone.name)})"
+    if today != state.today():
+        title = (f"Activity — nothing in the last {weeks} weeks, last activity {today} "
+                 f"({one_line(state.zone.name)})")
     return Group(Text(title, style="fd.header"), *lines, legend)
 
 
@@ -234,8 +238,75 @@ def budget_part(state: AppState, width: int) -> list[RenderableType]:
     return [head, budget_table(found, width), *notes, Text("")]
 
 
+def daily_job(entries, zone: Zone):
+    """Cost and tokens of every local day of the history (`timeline` per day over ~25
+    sessions at a time, summed: a session's day shares add up)."""
+    spec = PeriodSpec.of("day", ReportsConfig())
+    found: dict[date, list] = {}
+    yield
+    for part in chunks(list(entries)):
+        for period in timeline(part, spec, zone).periods:
+            acc = found.setdefault(period.start, [0.0, 0, False])
+            acc[0] += period.cost_usd
+            acc[1] += period.tokens.total
+            acc[2] = acc[2] or period.estimated
+        yield
+    return found
+
+
+def daily(state: AppState) -> dict | Failed | None:
+    """Every day's cost and tokens (computed in the background)."""
+    entries, zone = state.entries, state.zone
+    key = (state.data.content, zone.name)
+    value, _fresh = state.tabs.overview.daily.get(key, lambda: daily_job(entries, zone))
+    return value
+
+
+def spend(state: AppState, width: int) -> list[RenderableType]:
+    """Spend today, this week and this (billing) month, and the history's date range,
+    median and peak day: with or without a [budget]."""
+    days = daily(state)
+    head = Text("Spend", style="fd.header")
+    if isinstance(days, Failed):
+        return [head, Text(f"cannot compute: {one_line(days.message)}", style="fd.error"), Text("")]
+    if days is None:
+        return [head, Text("computing…", style="fd.dim"), Text("")]
+    today, reports = state.today(), state.config.reports
+    periods = (
+        ("Today", today),
+        ("This week", PeriodSpec.of("week", reports).start(today)),
+        ("This month", PeriodSpec.of("month", reports).start(today)),
+    )
+    line = Text()
+    for label, since in periods:
+        cost = sum(v[0] for d, v in days.items() if since <= d <= today)
+        tokens = sum(v[1] for d, v in days.items() if since <= d <= today)
+        mark = "~" if any(v[2] for d, v in days.items() if since <= d <= today) else ""
+        line.append(f"{label} ", style="fd.dim")
+        line.append(f"{mark}{fmt.money(cost)}", style="fd.title")
+        line.append(f" {fmt.tokens(tokens)} tokens   ", style="fd.dim")
+    busy = sorted(d for d, v in days.items() if v[0] or v[1])
+    history = Text()
+    if busy:
+        costs = sorted(days[d][0] for d in busy)
+        middle = len(costs) // 2
+        median = costs[middle] if len(costs) % 2 else (costs[middle - 1] + costs[middle]) / 2
+        peak = max(busy, key=lambda d: (days[d][0], days[d][1]))
+        history.append("History ", style="fd.dim")
+        history.append(f"{busy[0]} → {busy[-1]}", style="fd.title")
+        history.append(f" ({fmt.exact(len(busy))} active days)   median day ", style="fd.dim")
+        history.append(fmt.money(median), style="fd.title")
+        history.append("   peak ", style="fd.dim")
+        history.append(f"{fmt.money(days[peak][0])} on {peak}", style="fd.title")
+    month = f" (billing month from day {reports.month_start_day})" if reports.month_start_day > 1 else ""
+    note = Text(f"days in {one_line(state.zone.name)}{month}; ~ includes estimated day shares",
+                style="fd.dim") if width >= 100 else Text("")
+    return [head, line, history, note, Text("")]
+
+
 def renderable(state: AppState, width: int) -> RenderableType:
     parts: list[RenderableType] = [summary(state), Text("")]
+    parts += spend(state, width)
     parts += budget_part(state, width)
     if state.loader.demo:
         parts.insert(0, Text(" DEMO DATA — generated sessions, not your history ", style="fd.demo"))
@@ -276,6 +347,7 @@ def model(state: AppState, width: int) -> ListModel:
         state.today(),
         state.zone.name,
         id(budget(state)),
+        id(daily(state)),
     )
     lines = _cache.get(
         key, lambda: render_lines(renderable(state, width - 1), width - 1, state.dark)

@@ -11,13 +11,11 @@ from fdash.tui.tabs.projects.state import ProjectList
 State = ProjectList
 view = Lazy("fdash.tui.tabs.projects.view")
 
-SORT_KEYS = {"p": "project", "g": "group", "n": "sessions", "t": "tokens", "a": "active", "c": "cost"}
 KEYS = (
-    Key(("s",), "next sort column", lambda app: app.current.cycle_sort()),
-    Key(("o",), "reverse", lambda app: app.current.reverse()),
-    Key(tuple(SORT_KEYS), "sort by project/group/sessions/tokens/active time/cost (again: reverse)",
-        {key: (lambda app, column=column: app.current.sort_by(column))
-         for key, column in SORT_KEYS.items()}),
+    Key(("enter",), "its sessions (Esc: back)",
+        lambda app: app.drill("project", app.current.selected_key)),
+    Key(("s",), "sort by the next column", lambda app: app.current.cycle_sort()),
+    Key(("o",), "reverse order", lambda app: app.current.reverse()),
 )
 MOUSE = (("click", "a header sorts by it (again: reverse)"),)
 

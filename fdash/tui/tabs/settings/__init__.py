@@ -15,7 +15,7 @@ KEYS = (
     Key(("enter", "space"), "toggle / next value / edit", lambda app: app.current.activate()),
     Key(("left", "right"), "previous / next value",
         {"left": lambda app: app.current.cycle(-1), "right": lambda app: app.current.cycle(1)}),
-    Key(("a",), "add a model price", lambda app: app.current.add_model()),
+    Key(("+",), "add a model price", lambda app: app.current.add_model()),
     Key(("x", "delete"), "remove a model price", lambda app: app.current.delete()),
 )
 MOUSE = (("click", "a setting selects it"),)
