@@ -94,6 +94,7 @@ def test_toggles_and_connect(tmp_path, fake_droid):
     exits = []
     state.hooks.exit = exits.append
     state.connect()
+    state.answer(True)  # resume asks first (issue 12)
     assert len(exits) == 1 and isinstance(exits[0], ResumeCommand) and exits[0].argv[-1] == ALPHA
 
 
