@@ -71,3 +71,37 @@ def test_a_long_excerpt_is_cut_only_where_text_is_left_out():
     assert middle.startswith("write docs")  # the first match is near the start: nothing cut there
     short, _ = _window("write docs", ["write"])
     assert short == "write docs"
+
+
+def _one_prompt_root(tmp_path, prompt: str):
+    import orjson  # noqa: PLC0415
+
+    folder = tmp_path / "sessions" / "-w"
+    folder.mkdir(parents=True)
+    lines = [{"type": "session_start", "title": "t", "cwd": "/w"},
+             {"type": "message", "id": "u", "timestamp": "2026-01-01T00:00:00Z",
+              "message": {"role": "user", "content": [{"type": "text", "text": prompt}]}}]
+    (folder / "cccccccc-0000-4000-8000-000000000001.jsonl").write_bytes(
+        b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    return tmp_path / "sessions"
+
+
+def test_highlights_stay_on_the_match_when_case_folding_changes_length(tmp_path):
+    """"İ".lower() is two characters ("i" + a combining dot): the spans must still cover
+    the matched characters of the excerpt as shown (issue 15, case 7)."""
+    root = _one_prompt_root(tmp_path, "İİİ İstanbul ve İzmir DAİRE")
+    hit = _searcher(root).search("izmir daire")[0]
+    assert [hit.excerpt[a:b] for a, b in hit.spans] == ["İzmir", "DAİRE"]
+    hit = _searcher(root).search("İstanbul")[0]
+    assert [hit.excerpt[a:b] for a, b in hit.spans] == ["İstanbul"]
+
+
+def test_the_excerpt_window_is_placed_by_the_original_text(tmp_path):
+    prompt = "İ" * 400 + " the needle is here " + "x" * 400
+    hit = _searcher(_one_prompt_root(tmp_path, prompt)).search("needle")[0]
+    assert [hit.excerpt[a:b] for a, b in hit.spans] == ["needle"]
+
+
+def test_a_decomposed_dot_does_not_shift_the_highlight(tmp_path):
+    hit = _searcher(_one_prompt_root(tmp_path, "I\u0307I\u0307 i\u0307zmir and the needle")).search("izmir needle")[0]
+    assert [hit.excerpt[a:b] for a, b in hit.spans] == ["i\u0307zmir", "needle"]

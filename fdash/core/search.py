@@ -24,8 +24,14 @@ class Hit:
     spans: tuple[tuple[int, int], ...]  # (start, end) of each match inside `excerpt`
 
 
+def fold(text: str) -> str:
+    """Text as it is compared: lower case, and "İ" as the "i" a user types (its lower case
+    is "i" + U+0307, a combining dot no one types)."""
+    return text.lower().replace("\u0307", "")
+
+
 def words_of(query: str) -> list[str]:
-    return [w for w in query.lower().split() if w]
+    return [w for w in fold(query).split() if w]
 
 
 class Searcher:
@@ -65,7 +71,7 @@ def hit(entry: Entry, query: str) -> Hit:
 
 def _haystack(entry: Entry) -> str:
     s = entry.session
-    return "\n".join((s.title, s.project, *s.prompt_previews)).lower()
+    return fold("\n".join((s.title, s.project, *s.prompt_previews)))
 
 
 def _hit(entry: Entry, words: list[str]) -> Hit:
@@ -74,24 +80,39 @@ def _hit(entry: Entry, words: list[str]) -> Hit:
     # spans are measured, so every view can show the excerpt as it is
     candidates = [("prompt", p) for p in s.prompt_previews] + [
         ("title", one_line(s.title)), ("project", one_line(s.project))]
-    where, text = max(candidates, key=lambda c: sum(w in c[1].lower() for w in words))
+    where, text = max(candidates, key=lambda c: sum(w in fold(c[1]) for w in words))
     excerpt, offset = _window(text, words)
-    folded = excerpt.lower()
+    folded, origin = _fold(excerpt)
     spans = []
     for word in words:
         start = folded.find(word)
         while start != -1:
-            spans.append((start, start + len(word)))
-            start = folded.find(word, start + len(word))
-    return Hit(entry, where, excerpt, tuple(sorted(spans)))
+            end = start + len(word)
+            spans.append((origin[start], origin[end - 1] + 1) if origin else (start, end))
+            start = folded.find(word, end)
+    return Hit(entry, where, excerpt, tuple(sorted(set(spans))))
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """`fold(text)`, and where each of its characters came from in `text` when folding
+    changed the length (a lone combining dot is dropped; lower case can be longer): a
+    match found in the folded text is highlighted on the characters it covers."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded, None
+    origin = []
+    for i, ch in enumerate(text):
+        origin.extend([i] * len(fold(ch)))
+    return folded, origin
 
 
 def _window(text: str, words: list[str]) -> tuple[str, int]:
     """A stretch of `text` around the first match, at most EXCERPT_CHARS long."""
     if len(text) <= EXCERPT_CHARS:
         return text, 0
-    folded = text.lower()
+    folded, origin = _fold(text)
     first = min((i for i in (folded.find(w) for w in words) if i != -1), default=0)
+    first = origin[first] if origin and first < len(origin) else first
     start = max(0, min(first - EXCERPT_CHARS // 4, len(text) - EXCERPT_CHARS))
     end = start + EXCERPT_CHARS
     # an ellipsis stands in for the character at a cut end, never at the text's own end
