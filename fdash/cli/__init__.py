@@ -27,14 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     if code is not None:
         return code
     from fdash.cli.context import Failure, UsageError
+    from fdash.core.text import notice
 
     try:
         return _main(argv)
     except UsageError as exc:
-        print(f"fdash: {exc} (see fdash --help)", file=sys.stderr)
+        print(notice(f"{exc} (see fdash --help)"), file=sys.stderr)
         return exc.code
     except Failure as exc:
-        print(f"fdash: {exc}", file=sys.stderr)
+        print(notice(str(exc)), file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         return 130
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line; FDASH_DEBUG=1 shows the traceback
         if os.environ.get("FDASH_DEBUG"):
             raise
-        print(f"fdash: internal error: {type(exc).__name__}: {exc} (FDASH_DEBUG=1 for details)",
+        print(notice(f"internal error: {type(exc).__name__}: {exc} (FDASH_DEBUG=1 for details)"),
               file=sys.stderr)
         return 1
 
@@ -108,6 +109,7 @@ def _main(argv: list[str]) -> int:
     from fdash.core.catalog import SessionsDirError
     from fdash.core.config import ConfigError, load_config
     from fdash.core.source import resolve_source
+    from fdash.core.text import notice
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -123,7 +125,7 @@ def _main(argv: list[str]) -> int:
     except ConfigError as exc:
         raise Failure(f"config error: {exc}") from None
     for warning in loaded.warnings:
-        print(f"fdash: warning: {warning}", file=sys.stderr)
+        print(notice(f"warning: {warning}"), file=sys.stderr)
     if args.run is None and not (_terminal(sys.stdin) and _terminal(sys.stdout)):
         raise Failure("the dashboard needs a terminal (its input and output are not one); "
                       "for a report use `fdash --print` (or e.g. `fdash sessions --json`)")

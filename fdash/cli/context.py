@@ -12,6 +12,7 @@ from fdash.cli.timerange import TimeScope, Window, restrict, window
 from fdash.core.catalog import Catalog, SessionsDirError
 from fdash.core.config import Config
 from fdash.core.source import Source
+from fdash.core.text import notice
 
 
 class Failure(Exception):
@@ -68,7 +69,7 @@ class Context:
         it could not be read."""
         if self._catalog is None:
             if self.source.note:
-                print(f"fdash: {self.source.note}", file=sys.stderr)
+                print(notice(self.source.note), file=sys.stderr)
             progress = None if self.json else output.progress_reporter()
             try:
                 self._catalog = self.source.load(self.config, use_index=not self.args.no_cache, progress=progress)

@@ -71,10 +71,10 @@ def report_problems(problems, verbose: bool) -> None:
     if not problems:
         return
     if verbose:
-        from fdash.core.text import one_line
+        from fdash.core.text import notice
 
         for p in problems:
-            print(f"fdash: warning: {one_line(p.path)}: {one_line(p.reason)}", file=sys.stderr)
+            print(notice(f"warning: {p.path}: {p.reason}"), file=sys.stderr)
     else:
         noun = "warning" if len(problems) == 1 else "warnings"
         print(f"fdash: {len(problems)} {noun} about unreadable data (--verbose lists them)", file=sys.stderr)

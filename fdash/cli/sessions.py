@@ -8,6 +8,7 @@ from fdash.cli import output
 from fdash.cli.context import Context
 from fdash.cli.flags import add_limit, add_range_flags
 from fdash.core import export as records
+from fdash.core.text import notice
 
 
 def register(command) -> None:
@@ -54,7 +55,7 @@ def export(ctx: Context) -> int:
     try:
         output.write_file(target, data)
     except OSError as exc:
-        print(f"fdash: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+        print(notice(f"cannot write {target}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
-    print(f"fdash: wrote {len(rows)} sessions to {target}", file=sys.stderr)
+    print(notice(f"wrote {len(rows)} sessions to {target}"), file=sys.stderr)
     return 0

@@ -14,10 +14,27 @@ from datetime import datetime
 from fdash.cli.context import Context
 from fdash.cli.flags import add_zone_flag
 
+MIN_INTERVAL, MAX_INTERVAL = 0.5, 86400.0
+
+
+def seconds(text: str) -> float:
+    """An --interval: a number of seconds a refresh can wait (`inf`, `nan`, `-1` are not)."""
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not MIN_INTERVAL <= value <= MAX_INTERVAL:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds from {MIN_INTERVAL:g} to {MAX_INTERVAL:g}, got {text!r}")
+    return value
+
 
 def register(command) -> None:
     p = command("watch", "a compact summary of today that refreshes itself (Ctrl-C to stop)", watch)
-    p.add_argument("--interval", type=float, default=5.0, metavar="SECONDS", help="refresh every (default 5)")
+    p.add_argument("--interval", type=seconds, default=5.0, metavar="SECONDS",
+                   help=f"refresh every (default 5; {MIN_INTERVAL:g} to {MAX_INTERVAL:g})")
     add_zone_flag(p)
 
 
@@ -29,16 +46,17 @@ def watch(ctx: Context) -> int:
     from fdash.cli.output import DEMO_BANNER
     from fdash.cli.views import today_view
     from fdash.core.catalog import SessionsDirError
+    from fdash.core.text import notice
 
     zone = ctx.window().zone
-    interval = max(0.5, ctx.args.interval)
+    interval = ctx.args.interval
     try:
         with Live(Text("reading sessions…"), refresh_per_second=4, screen=False) as live:
             while True:
                 try:
                     catalog = ctx.source.load(ctx.config, use_index=not ctx.args.no_cache)
                 except SessionsDirError as exc:
-                    live.update(Text(f"fdash: {exc}", style="red"))
+                    live.update(Text(notice(str(exc)), style="red"))
                 else:
                     view = today_view(catalog.entries, ctx.config, zone, datetime.now().astimezone())
                     live.update(Group(Text(DEMO_BANNER, style="bold reverse"), view) if ctx.demo else view)

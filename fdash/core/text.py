@@ -66,6 +66,12 @@ def clean(text: str | None) -> str:
     return text
 
 
+def notice(message: str) -> str:
+    """A message for the terminal (`fdash: …` on stderr): it names paths, titles, keys
+    and errors that come from files, so it is made inert and kept on one line."""
+    return "fdash: " + one_line(message)
+
+
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 

@@ -25,6 +25,7 @@ from prompt_toolkit.styles import DynamicStyle
 from fdash.core.config import LoadedConfig
 from fdash.core.resume import ResumeCommand, ResumeError, exec_resume
 from fdash.core.source import Source
+from fdash.core.text import notice
 from fdash.tui import ptk_screen_diff_patch
 from fdash.tui.keys import bindings
 from fdash.tui.layout import FdashLayout, warm_up
@@ -178,14 +179,14 @@ def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
     finally:
         gc.set_threshold(*thresholds)
     if isinstance(result, ResumeCommand):
-        print(f"fdash: resuming session {result.session_id} in {result.cwd}", file=sys.stderr)
+        print(notice(f"resuming session {result.session_id} in {result.cwd}"), file=sys.stderr)
         sys.stderr.flush()
         sys.stdout.flush()
         try:
             exec_resume(result)  # returns only if droid could not be started
         except (ResumeError, OSError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            print(f"fdash: cannot start droid: {reason}", file=sys.stderr)
+            print(notice(f"cannot start droid: {reason}"), file=sys.stderr)
             return 1
     if state.loader.loading:
         # A scan still running (a cold one reads in worker processes) would hold the exit
