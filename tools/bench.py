@@ -526,6 +526,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     load_before = load_average()
+    # bytecode as `pip install` leaves it (with PYTHONDONTWRITEBYTECODE set, as here, every
+    # run would compile fdash's sources again)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "fdash")], stdout=subprocess.DEVNULL,
+                   check=False)
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
     params = QUICK if args.quick else CORPORA
