@@ -409,3 +409,28 @@ def test_an_index_of_another_layout_is_rebuilt(observer_root):
     _write(observer_root, doc)
     again, _, _ = _run(observer_root)
     assert again.reused == 0 and again.reread == 3
+
+
+def test_a_file_changed_within_its_mtimes_grain_is_not_served_from_the_index(observer_root, capfd):
+    """A settings file rewritten in place to the same size within the same mtime tick as
+    the last scan (a coarse clock: FAT, some network file systems) has the same key: since
+    it had changed so close to that scan, it is read again, not taken from the index."""
+    from fdash import cli
+
+    settings = next(observer_root.rglob(f"{NEEDLE}.settings.json"))
+    os.utime(settings)  # changed just now, as droid does while a session runs
+    _run(observer_root)
+    before = settings.stat()
+    text = settings.read_bytes()
+    changed = text.replace(b'"outputTokens": 203', b'"outputTokens": 204', 1)
+    assert changed != text and len(changed) == len(text)
+    settings.write_bytes(changed)
+    os.utime(settings, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same tick
+    now = settings.stat()
+    assert (now.st_size, now.st_mtime_ns, now.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    _index, sessions, _ = _run(observer_root)
+    assert next(s for s in sessions if s.id == NEEDLE).tokens.output == 204
+    assert cli.main(["-d", str(observer_root), "stats", "--json"]) == 0  # the quick way too
+    quick = capfd.readouterr()
+    assert cli._main(["-d", str(observer_root), "stats", "--json", "--no-cache"]) == 0
+    assert quick == capfd.readouterr()

@@ -39,8 +39,8 @@ from fdash.core.indexfile import index_path, key, reusable_rows
 from fdash.core.models import SESSION_FACTS, Problem, Session, TokenUsage
 from fdash.core.parse import SettingsFacts, TranscriptReader, decode_activity, encode_activity
 from fdash.core.read import FirstLine, build_session, read_settings
-from fdash.core.regular import chunks_of, open_regular, read_at, read_chunks
-from fdash.core.scan import FileStat, SessionFiles
+from fdash.core.regular import chunks_of, open_regular, read_at
+from fdash.core.scan import RACY_NS, FileStat, SessionFiles
 
 __all__ = ["Index", "Table", "index_path", "read_entry"]
 
@@ -123,23 +123,25 @@ def _problems(pairs) -> list[Problem]:
 # --------------------------------------------------------------------------- reading one session
 
 
-def read_entry(files: SessionFiles, stored: list | None, counters: dict | None = None) -> list:
+def read_entry(files: SessionFiles, stored: list | None, counters: dict | None = None,
+               settled_ns: int | None = None) -> list:
     """Read what changed of one session and return its new index row (a list in LAYOUT's
     order). A stored row whose resumable state is damaged is ignored: everything is read again."""
     counters = counters if counters is not None else {}
     if stored is not None:
         try:
             detail = marshal.loads(stored[DETAIL])
-            return _read_entry(files, stored, detail, counters)
+            return _read_entry(files, stored, detail, counters, settled_ns)
         except (TypeError, ValueError, IndexError, KeyError, AttributeError, EOFError):
             pass
     return _read_entry(files, None, None, counters)
 
 
-def _read_entry(files: SessionFiles, stored: list | None, detail: list | None, counters: dict) -> list:
+def _read_entry(files: SessionFiles, stored: list | None, detail: list | None, counters: dict,
+                settled_ns: int | None = None) -> list:
     transcript_problems: list[Problem] = []
     reader, tail, head, previews = _read_transcript(files, stored, detail, transcript_problems, counters)
-    settings, settings_problems = _read_settings(files, stored, detail, counters)
+    settings, settings_problems = _read_settings(files, stored, detail, counters, settled_ns)
     finished = reader.finished(tail) if reader else None
     if finished is not None:
         transcript_problems += finished.problems()
@@ -189,11 +191,13 @@ def add_snapshot(previous: str, snapshot: str) -> str:
     return f"{previous};{snapshot}" if previous else snapshot
 
 
-def _read_settings(files: SessionFiles, stored: list | None, detail: list | None, counters: dict):
+def _read_settings(files: SessionFiles, stored: list | None, detail: list | None, counters: dict,
+                   settled_ns: int | None = None):
     """(SettingsFacts or None, problems), reusing the stored facts of an unchanged file."""
     if files.settings is None:
         return None, []
-    if stored is not None and stored[SETTINGS] == key(files.settings):
+    settled = settled_ns is None or files.settings.mtime_ns < settled_ns  # else it may have changed unseen
+    if stored is not None and stored[SETTINGS] == key(files.settings) and settled:
         return _settings_from_list(detail[SETTINGS_FACTS]), _problems(detail[SETTINGS_PROBLEMS])
     problems: list[Problem] = []
     counters["bytes_read"] = counters.get("bytes_read", 0) + files.settings.size
@@ -228,7 +232,8 @@ def _read_transcript(
 
 
 def _resume(st: FileStat, stored: list, detail: list, counters: dict):
-    """Continue the stored reader over the new bytes, if the file provably only grew."""
+    """Continue the stored reader over the new bytes, if the file provably only grew (or
+    is the same: a file changed close to the last scan is checked so, see scan.RACY_NS)."""
     old = stored[TRANSCRIPT]
     if not detail[READER] or not old:
         return None
@@ -238,15 +243,6 @@ def _resume(st: FileStat, stored: list, detail: list, counters: dict):
     head_len, head_crc, seam_crc = detail[HEAD]
     offset = state["offset"]
     reader = TranscriptReader(st.path, **state)
-    if old == key(st):  # unchanged: at most a partial last line to read again
-        tail = b""
-        if offset < st.size:
-            try:
-                tail = reader.feed_chunks(read_chunks(st.path, offset))
-            except OSError:
-                return None
-            counters["bytes_read"] = counters.get("bytes_read", 0) + st.size - offset
-        return reader, tail, detail[HEAD], len(state["previews"])
     old_size, _mtime, old_inode = old
     if old_inode != st.inode or st.size < old_size or offset < head_len:
         return None
@@ -269,10 +265,10 @@ def _seam_at(fd: int, end: int) -> bytes:
     return read_at(fd, max(0, end - SEAM), min(SEAM, end))
 
 
-def _read_batch(batch: list[tuple[SessionFiles, list | None]]) -> tuple[list[list], dict]:
+def _read_batch(batch: list[tuple[SessionFiles, list | None, int | None]]) -> tuple[list[list], dict]:
     """Read a batch of sessions (in this process or a worker)."""
     counters: dict = {}
-    return [read_entry(files, stored, counters) for files, stored in batch], counters
+    return [read_entry(files, stored, counters, settled) for files, stored, settled in batch], counters
 
 
 _FORKED_WORK: list = []  # the work list a forked worker inherits instead of receiving it pickled
@@ -396,8 +392,9 @@ class Index:
         done_before = len(files) - len(todo)
         if progress is not None:
             progress(done_before, len(files))
-        work = [(files[i], self._stored(files[i])) for i in todo]
-        size = sum(f.transcript.size for f, _ in work if f.transcript is not None)
+        settled = self.stored.scanned_ns - RACY_NS if self.stored is not None else None
+        work = [(files[i], self._stored(files[i]), settled) for i in todo]
+        size = sum(f.transcript.size for f, _stored, _settled in work if f.transcript is not None)
         big = size >= PARALLEL_MIN_BYTES or len(work) >= PARALLEL_MIN_FILES
         results = self._parallel(work, size) if big else None
         if results is None:

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from fdash.core import paths
 from fdash.core.atomic import atomic_write
 from fdash.core.regular import read_regular
-from fdash.core.scan import settled
+from fdash.core.scan import RACY_NS, settled
 
 FORMAT_VERSION = 9  # bump when what is stored changes meaning (a change of fields is seen by the layout)
 MAX_BYTES = 1 << 30  # an index larger than this is not read (30,000 sessions take ~25 MB)
@@ -206,21 +206,27 @@ def unchanged(stored: Stored, files) -> bool:
     ids = columns["id"]
     if not len(stored.rows) == len(files) == len(ids):
         return False
+    keys = chain(columns["transcript"], columns["settings"])
     return (list(map(itemgetter(0), files)) == ids
             and list(map(itemgetter(1), files)) == columns["folder"]
             and [t and t[1:] for t in map(itemgetter(2), files)] == columns["transcript"]
-            and [t and t[1:] for t in map(itemgetter(3), files)] == columns["settings"])
+            and [t and t[1:] for t in map(itemgetter(3), files)] == columns["settings"]
+            and max((k[1] for k in keys if k), default=0) < stored.scanned_ns - RACY_NS)
 
 
 def reusable_rows(stored: Stored, files) -> list[int]:
-    """Per session, its stored row when neither file changed (same folder, same keys), else -1."""
+    """Per session, its stored row when neither file changed (same folder, same keys, and
+    neither had changed within RACY_NS of the scan that stored it), else -1."""
     rows, columns = stored.rows, stored.columns
     folders, transcripts, settings = columns["folder"], columns["transcript"], columns["settings"]
+    settled = stored.scanned_ns - RACY_NS  # a file changed after this may have changed again unseen
     found = []
     for f in files:
         row = rows.get(f.id, -1)
         if row >= 0 and not (folders[row] == f.folder and transcripts[row] == key(f.transcript)
-                             and settings[row] == key(f.settings)):
+                             and settings[row] == key(f.settings)
+                             and (f.transcript is None or f.transcript.mtime_ns < settled)
+                             and (f.settings is None or f.settings.mtime_ns < settled)):
             row = -1
         found.append(row)
     return found
