@@ -114,7 +114,8 @@ def main(root: str) -> dict:
         "cache_creation_tokens": tokens["cacheCreationTokens"],
         "cache_read_tokens": tokens["cacheReadTokens"],
         "thinking_tokens": tokens["thinkingTokens"],
-        "total_tokens": sum(tokens.values()),
+        # droid's outputTokens already hold the thinking tokens (docs/FORMAT.md)
+        "total_tokens": sum(tokens.values()) - tokens["thinkingTokens"],
         "active_time_ms": stats["active_time_ms"],
         "user_prompts": stats["user_prompts"],
         "empty_sessions": stats["empty_sessions"],
