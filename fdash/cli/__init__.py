@@ -134,7 +134,12 @@ def _main(argv: list[str]) -> int:
     except SessionsDirError as exc:
         raise Failure(str(exc)) from None
     if args.run is None:
+        from fdash.core.catalog import Preload
+
+        # the sessions are read while the app's modules (prompt_toolkit) are imported
+        use_index = not args.no_cache
+        first = Preload(lambda progress: source.load(loaded.config, use_index=use_index, progress=progress))
         from fdash.tui.app import run
 
-        return run(loaded, source, use_index=not args.no_cache)
+        return run(loaded, source, use_index=use_index, first=first)
     return args.run(Context(args, loaded.config, source))

@@ -49,6 +49,43 @@ class Catalog:
         return None
 
 
+class Preload:
+    """A catalog read started at once on its own thread (the app's first read runs while
+    prompt_toolkit is being imported); `result()` waits for it. The reader may take over
+    its progress reports (`forward`) and stop it (`cancel`)."""
+
+    def __init__(self, read: Callable[[Progress], Catalog]) -> None:
+        self.forward: Progress | None = None
+        self._cancelled = threading.Event()
+        self._done = threading.Event()
+        self._outcome: tuple[Catalog | None, BaseException | None] = (None, None)
+        threading.Thread(target=self._run, args=(read,), name="fdash-preload", daemon=True).start()
+
+    def _run(self, read: Callable[[Progress], Catalog]) -> None:
+        try:
+            self._outcome = (read(self._progress), None)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
+            self._outcome = (None, exc)
+        finally:
+            self._done.set()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._cancelled.is_set():
+            raise Cancelled()
+        if self.forward is not None:
+            self.forward(done, total)
+
+    def result(self) -> Catalog:
+        self._done.wait()
+        catalog, error = self._outcome
+        if error is not None:
+            raise error
+        return catalog
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+
 def check_root(root: str | os.PathLike[str], origin: str = "") -> Path:
     """`root` if it is a folder fdash can list; else SessionsDirError saying why (missing,
     not a folder and unreadable are the same kind of answer: exit code 2)."""

@@ -22,6 +22,7 @@ from prompt_toolkit.input import Input
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import DynamicStyle
 
+from fdash.core.catalog import Preload
 from fdash.core.config import LoadedConfig
 from fdash.core.resume import ResumeCommand, ResumeError, exec_resume
 from fdash.core.source import Source
@@ -165,13 +166,15 @@ def _live(app: Application, state: AppState) -> None:
                 waited = -60.0
 
 
-def create_state(loaded: LoadedConfig, source: Source, *, use_index: bool = True) -> AppState:
-    return AppState(loaded, source, use_index=use_index)
+def create_state(loaded: LoadedConfig, source: Source, *, use_index: bool = True,
+                 first: Preload | None = None) -> AppState:
+    return AppState(loaded, source, use_index=use_index, first=first)
 
 
-def run(loaded: LoadedConfig, source: Source, use_index: bool = True) -> int:
-    """Show the dashboard until `q`; resume a session in droid when asked to (`c`)."""
-    state = create_state(loaded, source, use_index=use_index)
+def run(loaded: LoadedConfig, source: Source, use_index: bool = True, first: Preload | None = None) -> int:
+    """Show the dashboard until `q`; resume a session in droid when asked to (`c`).
+    `first`: the first read, when the caller started it already (fdash.cli)."""
+    state = create_state(loaded, source, use_index=use_index, first=first)
     app = build_app(state)
     thresholds = no_full_collections()
     try:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fdash.core.catalog import Cancelled, SessionsDirError, load_catalog
+from fdash.core.catalog import Cancelled, Preload, SessionsDirError, load_catalog
 from fdash.core.config import Config
 from fdash.core.source import Source
 from fdash.tui.data import Data
@@ -38,6 +38,7 @@ class Loader:
         now: Callable[[], datetime],
         deliver: Callable[[Data, Config, bool], None],
         failed: Callable[[str], None],
+        first: Preload | None = None,
     ):
         self.root = Path(source.root)
         self.more_roots = tuple(Path(p) for p in getattr(source, "more_roots", ()))
@@ -63,6 +64,7 @@ class Loader:
         self._pending: tuple | None = None  # a reload asked for during one
         self._last_progress = 0.0
         self._roots: tuple = ()  # (roots, root) of the data on screen
+        self._first = first  # the first read, started before the app (fdash.cli)
 
     def reload(
         self,
@@ -88,12 +90,19 @@ class Loader:
         started_ns = time.time_ns()
         self._idle.clear()
 
+        first, self._first = self._first, None
+        if first is not None:
+            first.forward = self._progress
+
         def work() -> None:
             try:
-                catalog = load_catalog(
-                    root, config, use_index=use_index, demo=demo,
-                    progress=self._progress, more_roots=more,
-                )
+                if first is not None:
+                    catalog = first.result()
+                else:
+                    catalog = load_catalog(
+                        root, config, use_index=use_index, demo=demo,
+                        progress=self._progress, more_roots=more,
+                    )
             except Cancelled:  # the app is closing
                 hooks.call_soon(self._cancelled)
             except SessionsDirError as exc:
@@ -127,6 +136,8 @@ class Loader:
     def cancel(self, timeout: float = 5.0) -> None:
         """Stop a scan that is running (the app is closing) and wait for it to end."""
         self._cancel = True
+        if self._first is not None:  # started before the app, never taken over
+            self._first.cancel()
         self._idle.wait(timeout)
 
     def _loaded(

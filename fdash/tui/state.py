@@ -17,7 +17,7 @@ from pathlib import Path
 
 from attrs import define, evolve, field
 
-from fdash.core.catalog import Catalog, SessionsDirError, with_config
+from fdash.core.catalog import Catalog, Preload, SessionsDirError, with_config
 from fdash.core.config import Config, LoadedConfig
 from fdash.core.favorites import FavoritesError, set_favorite
 from fdash.core.models import Entry
@@ -84,6 +84,7 @@ class AppState:
     hooks: Hooks = field(factory=Hooks)
     today_is: date | None = field(default=None, alias="today")  # None: the real today
     clock: Callable[[], datetime] | None = None  # "now" for the budget (None: the real now)
+    first: Preload | None = None  # the first read, when it was started before the app
 
     tab: str = field(init=False)  # from [display] default_tab
     dark: bool = field(init=False)  # from [display] dark_mode; `d` flips it (not saved)
@@ -108,7 +109,7 @@ class AppState:
         self.data = Data(None)
         self.loader = Loader(
             self.source, self.use_index, self.hooks, lambda: self.config, self.now,
-            self._deliver, lambda error: self.flash(error, "error"),
+            self._deliver, lambda error: self.flash(error, "error"), self.first,
         )
         self.tabs = Tabs({tab.name: tab.package.State(self) for tab in TABS})
         self.search = SearchState(self)
