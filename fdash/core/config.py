@@ -52,7 +52,7 @@ GROUPINGS = ("none", *GROUP_KEYS)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SESSION_COLUMNS = (
     "favorites", "date", "title", "project", "group", "model", "prompts", "tokens", "cost",
-    "duration", "tools", "errors", "files", "id", "source",
+    "credits", "duration", "tools", "errors", "files", "id", "source",
 )
 
 
@@ -114,6 +114,7 @@ class SessionColumns:
     show_prompts: bool = True
     show_tokens: bool = True
     show_cost: bool = True
+    show_credits: bool = True  # Factory Standard Credits (a narrow screen leaves them out first)
     show_duration: bool = True
     show_tools: bool = True  # tool calls (wide screens: the narrow ones leave these out first)
     show_errors: bool = True  # failed tool results + turns ended early

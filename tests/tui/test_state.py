@@ -298,7 +298,10 @@ def test_projects_sort_by_any_column(small):
     projects.sort_by("project")
     keys = [b.key.lower() for b in projects.rows]
     assert keys == sorted(keys) and not projects.descending
-    for _ in range(6):
+    from fdash.tui.tabs.projects.state import COLUMNS
+
+    assert "credits" in COLUMNS  # Factory credits sort like any column
+    for _ in range(len(COLUMNS)):  # a full cycle comes back
         projects.cycle_sort()
     assert projects.column == "project"
 
@@ -532,3 +535,30 @@ def test_the_filter_sums_what_it_keeps(small):
     lst.set_filter("alpha")
     lst.rows  # noqa: B018
     assert lst.subtotal == (1, 15500, lst.rows[0].cost.usd or 0.0)
+
+
+def test_factory_credits_are_shown_beside_cost(small):
+    from fdash import fmt
+    from fdash.tui.tabs.groups.view import HEADERS, _cells
+    from fdash.tui.tabs.overview.view import summary
+
+    state = loaded(small)
+    totals = state.data.totals
+    assert f"Credits {fmt.credits(totals.credits)}" in summary(state).plain
+    bucket = state.data.by_group[0]
+    assert _cells(bucket, (1, 1, 1))[HEADERS.index("Credits")].startswith(fmt.credits(bucket.credits))
+
+
+def test_activity_periods_keep_their_credits(small):
+    """The Activity chart sums its groups' periods: credits are summed too (and shown)."""
+    from datetime import date
+
+    from fdash.core.models import ZERO_TOKENS
+    from fdash.core.timeline import Period
+    from fdash.tui.tabs.activity.state import merged
+
+    d = date(2026, 11, 2)
+    a = Period(d, d, "", ZERO_TOKENS, 1.0, 0, 1, 0, credits=2.5, no_credit_sessions=1)
+    b = Period(d, d, "", ZERO_TOKENS, 2.0, 0, 2, 0, credits=4.0)
+    both = merged([a, b])
+    assert (both.credits, both.no_credit_sessions, both.sessions) == (6.5, 1, 3)

@@ -83,6 +83,7 @@ def merged(parts: list[Period]) -> Period:
         first.start, first.end, first.key, tokens, sum(p.cost_usd for p in parts),
         sum(p.unpriced_sessions for p in parts), sum(p.sessions for p in parts),
         sum(p.estimated_sessions for p in parts), first.partial, tuple(breakdown),
+        sum(p.credits for p in parts), sum(p.no_credit_sessions for p in parts),
     )
 
 

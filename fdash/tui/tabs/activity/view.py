@@ -174,7 +174,8 @@ def period_line(state: AppState, width: int) -> list:
     active = fmt.duration(int(act.value(period, "active")))
     text = (
         f" ▶ {label(period, chart.unit)}   {fmt.tokens(period.tokens.total)} tokens · "
-        f"{fmt.money(period.cost_usd)} · ~{active} active · {fmt.exact(period.sessions)} sessions"
+        f"{fmt.money(period.cost_usd)} · {fmt.credits(period.credits)} credits · ~{active} active · "
+        f"{fmt.exact(period.sessions)} sessions"
     )
     parts = [(text, "fd.title")]
     if period.unpriced_sessions:

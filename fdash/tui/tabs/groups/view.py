@@ -18,7 +18,7 @@ from fdash.tui.widgets import fixed
 
 _cache = LineCache(8)
 GROUP_WIDTH = 28
-HEADERS = ("", "Group", "Projects", "Sessions", "Tokens", "Est. cost", "Cache hit",
+HEADERS = ("", "Group", "Projects", "Sessions", "Tokens", "Est. cost", "Credits", "Cache hit",
            "Active time", "Tokens %", "Cost %", "Time %")
 
 
@@ -67,6 +67,7 @@ def _cells(b: Bucket, totals: tuple[float, float, float]) -> list[str]:
         fmt.exact(b.sessions),
         fmt.tokens(b.tokens.total),
         cost,
+        fmt.credits(b.credits) + (f" +{b.no_credit_sessions}" if b.no_credit_sessions else ""),
         fmt.percent(b.tokens.cache_hit_ratio),
         fmt.duration(b.active_time_ms),
         fmt.percent(b.tokens.total / totals[0]),

@@ -46,6 +46,10 @@ def summary(state: AppState) -> Text:
     if t.unpriced_sessions:
         noun = "session" if t.unpriced_sessions == 1 else "sessions"
         text.append(f"  ({fmt.exact(t.unpriced_sessions)} {noun} unpriced)", style="fd.warn")
+    text.append("   Credits ", style="fd.dim")  # Factory Standard Credits, their own unit
+    text.append(fmt.credits(t.credits), style="fd.title")
+    if t.no_credit_sessions:
+        text.append(f"  ({fmt.exact(t.no_credit_sessions)} without a record)", style="fd.dim")
     return text
 
 
@@ -63,7 +67,7 @@ def tokens_table(state: AppState, width: int) -> Table:
     for kind, color in zip(TOKEN_KINDS, colors):
         n = getattr(t, kind)
         table.add_row(
-            Text(TOKEN_LABELS[kind]),
+            Text("  of which thinking" if kind == "thinking" else TOKEN_LABELS[kind]),  # inside output
             Text(fmt.tokens(n)),
             Text(fmt.percent(n / total), style="fd.dim"),
             bar(n / biggest, bar_width, style=color),

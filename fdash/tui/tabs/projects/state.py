@@ -9,7 +9,7 @@ from fdash.core.aggregate import Bucket
 from fdash.tui.context import Context, TabState
 from fdash.tui.cursor import Cursor, Selection
 
-COLUMNS = ("project", "group", "sessions", "tokens", "active", "cost")
+COLUMNS = ("project", "group", "sessions", "tokens", "active", "cost", "credits")
 
 
 class ProjectList(TabState, Selection):
@@ -75,4 +75,5 @@ SORT_KEYS: dict[str, Callable[[Bucket], object]] = {
     "tokens": lambda b: b.tokens.total,
     "active": lambda b: b.active_time_ms,
     "cost": lambda b: (b.cost_usd, b.unpriced_sessions),
+    "credits": lambda b: (b.credits, b.no_credit_sessions),
 }

@@ -1,4 +1,4 @@
-"""Projects: Project, Group, Sessions, Tokens, Active Time, Est. Cost — sortable by any
+"""Projects: Project, Group, Sessions, Tokens, Active Time, Est. Cost, Credits — sortable by any
 column (keys or a click on its header; the same column again reverses)."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def columns(state: AppState, width: int) -> list[Column]:
             Column("tokens", "Tokens", 8, "right", priority=9, sort="tokens"),
             Column("active", "Active Time", 13, "right", priority=6, sort="active"),
             Column("cost", "Est. Cost", 18, "right", priority=8, sort="cost"),
+            Column("credits", "Credits", 10, "right", priority=3, sort="credits"),
         ],
         width,
     )
@@ -43,6 +44,8 @@ def _line(b: Bucket, cols: list[Column], dark: bool) -> list:
             value = fmt.tokens(b.tokens.total)
         elif col.name == "active":
             value = fmt.duration(b.active_time_ms)
+        elif col.name == "credits":  # Factory Standard Credits; +N sessions that recorded none
+            value = fmt.credits(b.credits) + (f" +{b.no_credit_sessions}" if b.no_credit_sessions else "")
         else:
             value = fmt.money(b.cost_usd)
             if b.unpriced_sessions:

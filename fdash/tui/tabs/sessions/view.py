@@ -52,6 +52,7 @@ def chosen_columns(state: AppState, lst: SessionList | None = None) -> list[Colu
         "prompts": Column("prompts", "Prompts", 7, "right", priority=3),
         "tokens": Column("tokens", "Tokens", 8, "right", sort="tokens", priority=8),
         "cost": Column("cost", "Est. cost", 9, "right", priority=8),
+        "credits": Column("credits", "Credits", 8, "right", priority=1),
         "duration": Column("duration", "Duration", 10, "right", sort="duration", priority=5),
         "tools": Column("tools", "Tools", 6, "right", sort="tools", priority=0),
         "errors": Column("errors", "Errors", 6, "right", sort="errors", priority=0),
@@ -110,6 +111,8 @@ def _entry_line(
             value = fmt.tokens(s.usage.total)
         elif name == "cost":
             value, style = fmt.money(e.cost.usd), "fd.warn" if e.cost.usd is None else ""
+        elif name == "credits":
+            value, style = fmt.credits(s.credits), "fd.dim" if s.credits is None else ""
         elif name == "duration":
             value = fmt.duration(s.active_time_ms)
         elif name == "tools":
