@@ -172,3 +172,33 @@ def test_the_dashboard_without_a_terminal_says_so(observer_root):
         os.close(tty)
     assert result.returncode == 2 and b"needs a terminal" in result.stderr
     assert b"internal error" not in piped.stderr + result.stderr
+
+
+def test_sessions_and_search_print_whole_ids_dates_and_money_at_any_width(generated):
+    """Ids are copied into `droid --resume`: never cut; dates and money neither; titles and
+    paths shrink first, then columns go, then a session takes two lines (issue 12)."""
+    from fdash import fmt
+
+    root, _ = generated
+    rows = _json("-d", str(root), "sessions", "--json", "--limit", "15")
+    hits = _json("-d", str(root), "search", "the", "--json", "--limit", "8")
+    for width in (50, 60, 80, 100, 120, 140, 200):
+        env = {"COLUMNS": str(width)}
+        listing = run_cli("-d", str(root), "sessions", "--limit", "15", env_extra=env).stdout.decode()
+        found = run_cli("-d", str(root), "search", "the", "--limit", "8", env_extra=env).stdout.decode()
+        for text, records in ((listing, rows), (found, hits)):
+            lines = text.splitlines()
+            assert max(len(line.rstrip()) for line in lines) <= width, width
+            for r in records:
+                assert sum(r["id"] in line for line in lines) == 1, (width, r["id"])
+                when = fmt.when(int(_ms(r["last_activity_at"])))
+                assert when in text, (width, when)
+        for r in rows:
+            assert fmt.money(r["cost_usd"]) in listing, (width, r["cost_usd"])
+        assert "$…" not in listing and "…$" not in listing
+
+
+def _ms(iso: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000

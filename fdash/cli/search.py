@@ -24,4 +24,4 @@ def search(ctx: Context) -> int:
         return ctx.print_json([export.search_record(h) for h in hits])
     from fdash.cli import views
 
-    return ctx.show(views.search_view(hits, query))
+    return ctx.show(views.SearchView(hits, query))

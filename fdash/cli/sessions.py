@@ -32,7 +32,7 @@ def sessions(ctx: Context) -> int:
         return ctx.print_json([records.session_record(e) for e in shown])
     from fdash.cli import views
 
-    return ctx.show(views.sessions_view(shown), time_scope.note() if time_scope else None)
+    return ctx.show(views.SessionsView(shown), time_scope.note() if time_scope else None)
 
 
 def export(ctx: Context) -> int:

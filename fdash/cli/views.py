@@ -6,9 +6,12 @@ and into a `rich.text.Text`, so it can neither move the cursor nor be read as ma
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
+from attrs import frozen
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -135,29 +138,154 @@ def projects_view(buckets: list[Bucket]) -> Table:
     return table
 
 
-def sessions_view(entries: list[Entry]) -> Table:
-    table = _table("Sessions (newest first)")
-    for name in ("", "Last active", "Title", "Project", "Model", "Prompts", "Tokens", "Est. cost", "Credits", "Active",
-                 "ID"):
-        table.add_column(name, justify="right" if name in ("Prompts", "Tokens", "Est. cost", "Credits", "Active")
-                         else "left")
-    for e in entries:
-        s = e.session
-        star = Text("★", style="bold yellow") if e.favorite else Text("")
-        table.add_row(
-            star,
-            fmt.when(s.last_at_ms),
-            Text(one_line(s.title, 48) or "(untitled)", style="bold yellow" if e.favorite else ""),
-            Text(one_line(s.project, 40)),
-            Text(one_line(e.model, 28)),
-            fmt.exact(s.user_prompts),
-            fmt.tokens(s.usage.total),
-            Text(fmt.money(e.cost.usd), style="yellow" if e.cost.usd is None else ""),
-            fmt.credits(s.credits),
-            fmt.duration(s.active_time_ms),
-            Text(s.id, style="dim"),
-        )
+@frozen
+class Col:
+    """A column of a width-fitted table: `shrink` columns (titles, paths) give way first,
+    down to `least` cells; `drop` > 0 columns are left out, highest first, while the
+    shrinking ones would get less than `comfort` cells. The others (dates, money, counts,
+    ids) are never cut."""
+
+    name: str
+    cells: list
+    justify: str = "left"
+    shrink: bool = False
+    least: int = 0
+    comfort: int = 0
+    drop: int = 0
+    path: bool = False  # a path: cut from the left, its last component kept
+
+    def natural(self) -> int:
+        return max([cell_len(self.name), *(cell_len(_plain(c)) for c in self.cells)])
+
+
+def _plain(cell) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def _fitted(title: str, columns: list[Col], width: int) -> Table | None:
+    """A table of `columns` no wider than `width`, or None when the ones that must be
+    shown whole (and the shrinking ones at their least) do not fit."""
+    shown = list(columns)
+    while True:
+        fixed = sum(c.natural() for c in shown if not c.shrink)
+        least = sum(min(c.least, c.natural()) for c in shown if c.shrink)
+        comfort = sum(min(max(c.least, c.comfort), c.natural()) for c in shown if c.shrink)
+        room = width - (3 * len(shown) + 1) - fixed  # 3 cells of padding and rule per column
+        optional = [c for c in shown if c.drop]
+        if room >= comfort or (room >= least and not optional):
+            break
+        if not optional:
+            return None
+        shown.remove(max(optional, key=lambda c: c.drop))
+    # the shrinking columns get their least, then share what is left by what they lack
+    shrinking = [c for c in shown if c.shrink]
+    widths = {c.name: min(c.least, c.natural()) for c in shrinking}
+    lacking = {c.name: c.natural() - widths[c.name] for c in shrinking}
+    extra, wanted = room - least, sum(lacking.values())
+    for c in shrinking:
+        if wanted:
+            widths[c.name] += min(lacking[c.name], extra * lacking[c.name] // wanted)
+    table = _table(title)
+    for c in shown:
+        table.add_column(c.name, justify=c.justify, no_wrap=True, width=widths.get(c.name),
+                         overflow="ellipsis")
+    for row in zip(*(c.cells for c in shown)):
+        table.add_row(*(_cut(cell, widths[c.name], c.path) if c.name in widths else cell
+                        for c, cell in zip(shown, row)))
     return table
+
+
+def _cut(cell, width: int, path: bool):
+    """A cell of a shrinking column cut to `width` cells: a path from the left (…/auth-app)."""
+    text = cell if isinstance(cell, Text) else Text(str(cell))
+    if not path or cell_len(text.plain) <= width:
+        return text
+    plain = text.plain
+    while plain and cell_len(plain) > width - 1:
+        plain = plain[1:]
+    return Text("…" + plain, style=text.style)
+
+
+TITLE_CELLS = 48  # at most, however wide the terminal (a 5,000-character title stays a title)
+PATH_CELLS = 48
+
+
+def _project(e: Entry) -> Text:
+    """The session's project, `~` for the home folder, at most PATH_CELLS (cut from the left)."""
+    return _cut(Text(_home(one_line(e.session.project))), PATH_CELLS, path=True)
+
+
+def _home(path: str) -> str:
+    home = os.path.expanduser("~")
+    return "~" + path[len(home):] if home not in ("", "/", "~") and path.startswith(home + "/") else path
+
+
+class SessionsView:
+    """Sessions, newest first: the full id (what `droid --resume` takes), the date, tokens
+    and cost always whole; titles and projects shorten, then columns go, to fit the width;
+    narrower still, two lines a session."""
+
+    def __init__(self, entries: list[Entry]):
+        self.entries = entries
+
+    def __rich_console__(self, console, options):
+        entries = self.entries
+        favorite = [e.favorite for e in entries]
+        columns = [
+            Col("", [Text("★", style="bold yellow") if f else "" for f in favorite], drop=1),
+            Col("Last active", [fmt.when(e.session.last_at_ms) for e in entries]),
+            Col("Title", [_title(e) for e in entries], shrink=True, least=16, comfort=40),
+            Col("Project", [_project(e) for e in entries], shrink=True, least=12,
+                comfort=24, drop=2, path=True),
+            Col("Model", [Text(one_line(e.model, 28)) for e in entries], drop=3),
+            Col("Prompts", [fmt.exact(e.session.user_prompts) for e in entries], "right", drop=5),
+            Col("Tokens", [fmt.tokens(e.session.usage.total) for e in entries], "right"),
+            Col("Cost", [_money(e.cost.usd) for e in entries], "right"),
+            Col("Credits", [fmt.credits(e.session.credits) for e in entries], "right", drop=4),
+            Col("Active", [fmt.duration(e.session.active_time_ms) for e in entries], "right", drop=6),
+            Col("ID", [Text(e.session.id, style="dim") for e in entries]),
+        ]
+        title = "Sessions (newest first)"
+        width = options.max_width
+        table = _fitted(title, columns, width)
+        if table is not None:
+            yield table
+            return
+        yield Text(title, style="bold")
+        for e in entries:
+            s = e.session
+            yield _stacked([fmt.when(s.last_at_ms), fmt.tokens(s.usage.total), _money(e.cost.usd)], _title(e),
+                           width)
+            yield _id_line(e, width)
+
+
+def _id_line(e: Entry, width: int) -> Text:
+    """The full id, then the project shortened from the left to what is left."""
+    return Text.assemble("  ", Text(e.session.id, style="dim"), "  ", _cut(_project(e), max(2, width - 40), path=True))
+
+
+def _title(e: Entry) -> Text:
+    return Text(one_line(e.session.title, TITLE_CELLS) or "(untitled)", style="bold yellow" if e.favorite else "")
+
+
+def _money(usd: float | None) -> Text:
+    return Text(fmt.money(usd), style="yellow" if usd is None else "")
+
+
+def _stacked(whole: list, rest: Text, width: int) -> Text:
+    """One line: the cells that are never cut, then `rest` shortened to what is left."""
+    line = Text("  ").join(Text(c) if isinstance(c, str) else c for c in whole)
+    room = width - cell_len(line.plain) - 2
+    if room > 1:
+        line.append("  ")
+        line.append_text(rest if cell_len(rest.plain) <= room else _ellipsis(rest, room))
+    return line
+
+
+def _ellipsis(text: Text, width: int) -> Text:
+    cut = text.copy()
+    cut.truncate(width, overflow="ellipsis")
+    return cut
 
 
 ESTIMATED = "~"
@@ -241,24 +369,46 @@ class PeriodsView:
             yield Text(note, style="dim")
 
 
-def search_view(hits, query: str) -> Table:
-    """Search hits, newest first, the matching words highlighted in each excerpt."""
-    table = _table(f"Sessions matching {one_line(query, 60)!r}: {len(hits)}")
-    for name in ("Last active", "Title", "Project", "Match", "ID"):
-        table.add_column(name, overflow="fold" if name == "Match" else "ellipsis")
-    for hit in hits:
-        s = hit.entry.session
-        excerpt = Text(hit.excerpt)  # clean, one line (fdash.core.search)
-        for start, end in hit.spans:
-            excerpt.stylize("bold black on yellow", start, end)
-        table.add_row(
-            fmt.when(s.last_at_ms),
-            Text(one_line(s.title, 40) or "(untitled)", style="bold yellow" if hit.entry.favorite else ""),
-            Text(one_line(s.project, 36)),
-            Text.assemble(Text(f"{hit.where}: ", style="dim"), excerpt),
-            Text(s.id, style="dim"),
-        )
-    return table
+class SearchView:
+    """Search hits, newest first, the matching words highlighted in each excerpt; the
+    full id and the date always whole (titles and projects shorten first); narrower
+    still, three lines a hit."""
+
+    def __init__(self, hits, query: str):
+        self.hits, self.query = hits, query
+
+    def __rich_console__(self, console, options):
+        hits, width = self.hits, options.max_width
+        title = f"Sessions matching {one_line(self.query, 60)!r}: {len(hits)}"
+        matches = [_match(h) for h in hits]
+        columns = [
+            Col("Last active", [fmt.when(h.entry.session.last_at_ms) for h in hits]),
+            Col("Title", [_title(h.entry) for h in hits], shrink=True, least=16, comfort=24),
+            Col("Project", [_project(h.entry) for h in hits], shrink=True,
+                least=12, comfort=20, drop=1, path=True),
+            Col("Match", matches, shrink=True, least=24, comfort=48),
+            Col("ID", [Text(h.entry.session.id, style="dim") for h in hits]),
+        ]
+        table = _fitted(title, columns, width)
+        if table is not None:
+            for column in table.columns:  # the excerpt wraps rather than lose its words
+                if column.header == "Match":
+                    column.no_wrap, column.overflow = False, "fold"
+            yield table
+            return
+        yield Text(title, style="bold")
+        for h, match in zip(hits, matches):
+            s = h.entry.session
+            yield _stacked([fmt.when(s.last_at_ms)], _title(h.entry), width)
+            yield _id_line(h.entry, width)
+            yield Text.assemble("  ", match)
+
+
+def _match(hit) -> Text:
+    excerpt = Text(hit.excerpt)  # clean, one line (fdash.core.search)
+    for start, end in hit.spans:
+        excerpt.stylize("bold black on yellow", start, end)
+    return Text.assemble(Text(f"{hit.where}: ", style="dim"), excerpt)
 
 
 def budget_view(statuses) -> Table:
