@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from fdash.core import aggregate, timeline
@@ -208,6 +208,7 @@ def test_session_without_assistant_messages_belongs_to_its_first_day():
 
 
 @settings(max_examples=60, deadline=None)
+@example([(0, 1), (88, 1)], [0, 0, 0, 0, 1], [(0, [0, 0, 0, 0, 0])], "Europe/Warsaw")  # only thinking grew
 @given(
     st.lists(st.tuples(st.integers(0, 30 * 96), st.integers(1, 9)), max_size=30),
     st.lists(st.integers(0, 10**9), min_size=5, max_size=5),

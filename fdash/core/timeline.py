@@ -319,7 +319,7 @@ def _segments(session: Session, quarters: list[int]) -> list[_Segment]:
     for seg in raw:
         if not seg.quarters:
             pending += seg.tokens
-        elif seg.tokens.total == 0 and pending.total == 0 and merged:
+        elif seg.tokens == ZERO_TOKENS and pending == ZERO_TOKENS and merged:
             merged[-1].quarters += seg.quarters
         else:
             merged.append(_Segment(seg.quarters, seg.tokens + pending))
@@ -352,7 +352,7 @@ def attribute(session: Session, day_of: Callable[[int], date | None]) -> Attribu
             slot[0] += part
             slot[1] += weights[d]
         touched = frozenset(weights)
-        if len(touched) > 1 and seg.tokens.total != 0:
+        if len(touched) > 1 and seg.tokens != ZERO_TOKENS:
             spans.append(touched)
     split = frozenset().union(*spans)
     shares = {d: Share(tokens, n, d in split) for d, (tokens, n) in sorted(days.items())}
@@ -370,7 +370,7 @@ def _anchored(session: Session, day_of: Callable[[int], date | None]) -> Attribu
     if not days:
         return Attribution({})
     span = frozenset(days)
-    split = len(span) > 1 and session.usage.total != 0
+    split = len(span) > 1 and session.usage != ZERO_TOKENS
     return Attribution({days[0]: Share(session.usage, 0, split)}, (span,) if split else ())
 
 
