@@ -104,3 +104,34 @@ def test_credits_and_models_in_every_record(entries):
     assert "factory_credits" in csv_text.split("\r\n", 1)[0]
     stats = export.stats_record(aggregate.totals(entries.values()), [])
     assert stats["factory_credits"] == 0.0 and stats["sessions_without_credits"] == 0
+
+
+COMPACTION = REPO / "tests" / "fixtures" / "real-droid-compaction"
+
+
+def test_compress_starts_a_session_that_inherits_its_parents_tokens_counted_once():
+    """droid's /compress (its app) starts a session whose tokenUsage begins at the
+    parent's totals: each token is counted once, in the session whose call made it."""
+    truth = json.loads((COMPACTION / "ground-truth.json").read_text())
+    catalog = load_catalog(COMPACTION / "sessions", Config(), use_index=False)
+    assert catalog.problems == ()
+    entries = {e.session.id: e for e in catalog.entries}
+    for case in truth["sessions"]:
+        own = case["own_tokens"]
+        s = entries[case["id"]].session
+        assert (s.usage.input, s.usage.output, s.usage.cache_write, s.usage.cache_read) == (
+            own["inputTokens"], own["outputTokens"], own["cacheCreationTokens"], own["cacheReadTokens"])
+        assert s.inherits_tokens == (case["case"] == "compaction-child")
+    child = next(c for c in truth["sessions"] if c["case"] == "compaction-child")
+    assert child["droid_token_usage"]["inputTokens"] > child["own_tokens"]["inputTokens"]  # what droid wrote
+    billed = sum(c["own_tokens"]["inputTokens"] for c in truth["sessions"])
+    assert aggregate.totals(entries.values()).tokens.input == billed
+
+
+def test_the_quick_stats_counts_compaction_once_too(capfd):
+    from .test_quick import _both
+
+    quick, full = _both(capfd, COMPACTION / "sessions", "stats", "--json")
+    assert quick == full
+    truth = json.loads((COMPACTION / "ground-truth.json").read_text())
+    assert json.loads(quick.out)["input_tokens"] == sum(c["own_tokens"]["inputTokens"] for c in truth["sessions"])

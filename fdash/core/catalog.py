@@ -14,7 +14,7 @@ from attrs import evolve, frozen
 from fdash.core.config import Config, price_book
 from fdash.core.favorites import load_favorites
 from fdash.core.grouping import Grouper
-from fdash.core.models import Entry, Problem, Session
+from fdash.core.models import TOKEN_KINDS, Entry, Problem, Session, TokenUsage
 from fdash.core.scan import merge, scan
 from fdash.core.text import one_line
 
@@ -119,6 +119,26 @@ def subagent_parents(sessions: list[Session]) -> dict[str, str]:
     return parents
 
 
+def subtract_inherited(sessions: list[Session]) -> list[Session]:
+    """A session droid's /compress started carries its parent's totals in its own
+    `tokenUsage` (and credits): each is counted once, in the parent. Its own part is its
+    totals less its parent's as recorded (never below 0; if the parent went on after the
+    compaction, its later tokens are subtracted too: a warning-free under-count, rare)."""
+    raw = {s.id: s for s in sessions}
+    fixed = []
+    for s in sessions:
+        parent = raw.get(s.parent_id) if s.inherits_tokens and s.parent_id else None
+        if parent is None or parent.tokens is None or s.tokens is None:
+            fixed.append(s)
+            continue
+        own = TokenUsage(*(max(0, getattr(s.tokens, k) - getattr(parent.tokens, k)) for k in TOKEN_KINDS))
+        credits = s.credits
+        if credits is not None and parent.credits is not None:
+            credits = max(0.0, credits - parent.credits)
+        fixed.append(evolve(s, tokens=own, credits=credits))
+    return fixed
+
+
 def adopt_orphans(sessions: list[Session]) -> list[Session]:
     """A settings file without a transcript in a project folder names no cwd: it belongs
     to the cwd its folder's other sessions carry (the most common one), not to a
@@ -202,7 +222,7 @@ def _load(root, config: Config, use_index: bool, demo: bool, progress, more_root
     favorites = set()
     for path in paths:
         favorites |= load_favorites(path, problems)
-    entries = make_entries(adopt_orphans(sessions), config, favorites)
+    entries = make_entries(adopt_orphans(subtract_inherited(sessions)), config, favorites)
     return Catalog(paths[0], entries, tuple(problems), result.duplicates, demo, tuple(paths) if several else ())
 
 

@@ -130,6 +130,9 @@ class Session:
     subagent: bool = fact(False, SETTINGS)  # its settings carry droid's `subagent` tag
     tagged_parent_id: str | None = fact(None, SETTINGS)  # that tag's callingSessionId
     models: tuple[str, ...] = fact((), TRANSCRIPT)  # every assistant modelId, in order of first use
+    # started by /compress: droid began its tokenUsage at its parent's totals (catalog
+    # subtracts them: see fdash.core.catalog.subtract_inherited)
+    inherits_tokens: bool = fact(False, TRANSCRIPT)
     credits: float | None = fact(None, SETTINGS)  # tokenUsage.factoryCredits; None: not recorded
     # what dates it: "messages", "providerLockTimestamp" (no transcript) or "file time"
     # (no transcript, no lock time: the settings file's mtime, an estimate)

@@ -438,6 +438,8 @@ class TranscriptReader:
     last_cwd: str | None = None  # where the session moved (/cwd, --cwd, --worktree), if it did
     parent_id: str | None = None
     fork_at: str | None = None  # a fork's forkedAtMessageId, until that message has passed
+    forked: bool = False  # its session_start names a fork point
+    inherits_tokens: bool = False  # started by /compress: its tokenUsage includes its parent's
     calling_session_id: str | None = None  # a sub-agent's parent (session_start.callingSessionId)
     first_at_ms: int | None = None
     last_at_ms: int | None = None
@@ -543,6 +545,8 @@ class TranscriptReader:
                     reason = find(b'"reason":"', pos, end)
                     if reason != -1 and not starts(b'completed"', reason + 10):
                         self.turn_errors += 1
+                elif not (messages or self.message_count) and starts(b'{"type":"compaction_state"', pos):
+                    self._compaction_start()
             else:
                 self.lines = base + lines
                 self._decode_line(data[pos:end])
@@ -590,6 +594,13 @@ class TranscriptReader:
             except orjson.JSONDecodeError:
                 return
             self.model_reminder = name.strip() or None
+
+    def _compaction_start(self) -> None:
+        """A session whose first record is a compaction summary and that names a `parent`
+        (no fork point) was started by droid's /compress: its `tokenUsage` began at the
+        parent's totals (docs/FORMAT.md)."""
+        if self.parent_id and self.fork_at is None and not self.forked:
+            self.inherits_tokens = True
 
     def _copied_line(self, line: bytes) -> None:
         """A message line of a fork before (and at) `forkedAtMessageId`: the parent's,
@@ -816,6 +827,7 @@ class TranscriptReader:
         fork_at = _text(record.get("forkedAtMessageId"))
         if self.parent_id and fork_at and len(fork_at) <= 200 and self.message_count == 0 and self.fork_at is None:
             self.fork_at = fork_at  # (a session_start rewritten later never re-opens the copy)
+        self.forked = self.forked or bool(fork_at)
         calling = _text(record.get("callingSessionId"))
         self.calling_session_id = calling.lower() if calling and UUID.fullmatch(calling) else None
 
@@ -828,6 +840,9 @@ class TranscriptReader:
             reason = record.get("reason")
             if isinstance(reason, str) and reason != "completed":
                 self.turn_errors += 1
+            return
+        if kind == "compaction_state" and not self.message_count:
+            self._compaction_start()
             return
         if kind != "message":
             return

@@ -24,7 +24,7 @@ from fdash.core.scan import scan, still
 
 # what `record` reads
 USED = ("cwd", "model", "resolved_model", "models", "tokens", "active_time_ms", "user_prompts", "title",
-        "calling_session_id", "subagent", "credits")
+        "calling_session_id", "subagent", "credits", "parent_id", "inherits_tokens")
 UNKNOWN = "(unknown)"  # the project or model of a session that names none (as models.Session, Entry)
 SEVERAL_MODELS = "several models"  # as models.SEVERAL_MODELS
 NO_SESSIONS = "no droid session files (<id>.jsonl) in this folder"  # as catalog's warning
@@ -120,7 +120,7 @@ def record(columns: dict[str, list], transcripts: list[bool], warnings: int) -> 
         cwd or (None if has else adopted.get(folder)) or folder or UNKNOWN
         for cwd, folder, has in zip(cwds, folders, transcripts)
     }
-    tokens = columns["tokens"]
+    tokens, credits_of = _own(columns)
     present = [t for t in tokens if t is not None]
     sums = [sum(kind) for kind in zip(*present)] if present else [0] * 5
     cost, unpriced, unpriced_models = 0.0, 0, set()
@@ -143,7 +143,7 @@ def record(columns: dict[str, list], transcripts: list[bool], warnings: int) -> 
         else:
             cost += usd(found, t)
     prompts = columns["user_prompts"]
-    credits = [c for c in columns["credits"] if c is not None]
+    credits = [c for c in credits_of if c is not None]
     subagents = [bool(calling or tagged or title.startswith(HANDOFF)) for calling, tagged, title
                  in zip(columns["calling_session_id"], columns["subagent"], columns["title"])]
     return {
@@ -166,6 +166,21 @@ def record(columns: dict[str, list], transcripts: list[bool], warnings: int) -> 
         "empty_sessions": sum(1 for n, sub in zip(prompts, subagents) if n == 0 and not sub),
         "warnings": warnings,
     }
+
+
+def _own(columns: dict[str, list]) -> tuple[list, list]:
+    """Each session's tokens and credits less what /compress made it inherit from its
+    parent (as catalog.subtract_inherited)."""
+    tokens, credits = list(columns["tokens"]), list(columns["credits"])
+    row = {sid: i for i, sid in enumerate(columns["id"])}
+    for i, (inherits, parent) in enumerate(zip(columns["inherits_tokens"], columns["parent_id"])):
+        p = row.get(parent) if inherits and parent else None
+        if p is None or columns["tokens"][p] is None or tokens[i] is None:
+            continue
+        tokens[i] = tuple(max(0, a - b) for a, b in zip(columns["tokens"][i], columns["tokens"][p]))
+        if credits[i] is not None and columns["credits"][p] is not None:
+            credits[i] = max(0.0, columns["credits"][i] - columns["credits"][p])
+    return tokens, credits
 
 
 def _folder_cwds(folders: list[str], cwds: list, transcripts: list[bool]) -> dict[str, str]:
