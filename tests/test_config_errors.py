@@ -95,7 +95,7 @@ def test_an_unreadable_sessions_folder_is_like_a_missing_one(tmp_path, monkeypat
     monkeypatch.setattr(os, "scandir", denied)
     with pytest.raises(SessionsDirError, match="cannot read sessions folder .*: Permission denied"):
         check_root(root)
-    for command in (["stats"], ["sessions", "--json"], ["export"]):
+    for command in (["stats"], ["stats", "--json"], ["sessions", "--json"], ["export"]):
         assert cli.main([*command, "-d", str(root)]) == 2
         err = capsys.readouterr().err
         assert f"fdash: cannot read sessions folder {root} (--sessions-dir): Permission denied" in err

@@ -86,7 +86,7 @@ def _quick_stats(argv: list[str]) -> int | None:
     if any(candidate.is_file() for candidate in paths.config_candidates()):
         return None
     root = paths.expand(folders[0]) if folders else paths.expand(paths.default_sessions_dir())
-    if not root.is_dir():
+    if not root.is_dir() or paths.unreadable(root) is not None:
         return None  # the full way says why (or shows the demo data)
     try:
         from fdash.core.quick import dumps, stats

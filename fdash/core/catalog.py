@@ -15,6 +15,7 @@ from fdash.core.config import Config, price_book
 from fdash.core.favorites import load_favorites
 from fdash.core.grouping import Grouper
 from fdash.core.models import TOKEN_KINDS, Entry, Problem, Session, TokenUsage
+from fdash.core.paths import unreadable
 from fdash.core.scan import merge, scan
 from fdash.core.text import one_line
 
@@ -95,12 +96,9 @@ def check_root(root: str | os.PathLike[str], origin: str = "") -> Path:
         raise SessionsDirError(f"sessions folder {shown} does not exist")
     if not path.is_dir():
         raise SessionsDirError(f"sessions folder {shown} is not a folder")
-    try:
-        with os.scandir(path):  # listing needs read permission,
-            pass
-        os.stat(os.path.join(path, "."))  # going in needs search permission
-    except OSError as exc:
-        raise SessionsDirError(f"cannot read sessions folder {shown}: {exc.strerror or exc}") from None
+    why = unreadable(path)
+    if why is not None:
+        raise SessionsDirError(f"cannot read sessions folder {shown}: {why}")
     return path
 
 

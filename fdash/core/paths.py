@@ -46,3 +46,15 @@ def cache_dir() -> Path:
 
 def expand(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.expandvars(os.path.expanduser(str(path))))
+
+
+def unreadable(folder: str | os.PathLike[str]) -> str | None:
+    """Why fdash cannot read the folder (listing needs read permission, going in needs
+    search permission), or None when it can."""
+    try:
+        with os.scandir(folder):
+            pass
+        os.stat(os.path.join(folder, "."))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
