@@ -9,7 +9,7 @@ were editing it is read again (never clobbered).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from fdash.core.atomic import ChangedUnderneath, atomic_write, unchanged
 from fdash.core.lock import LockTimeout, locked
@@ -81,6 +81,25 @@ def set_favorite(root: str | os.PathLike[str], session_id: str, favorite: bool, 
     except LockTimeout as exc:
         raise FavoritesError(f"{path}: {exc.strerror}; try again") from None
     raise FavoritesError(f"{path} kept changing while saving; try again")
+
+
+def set_favorite_in(
+    roots: Sequence[str | os.PathLike[str]], home: str | os.PathLike[str], session_id: str, favorite: bool
+) -> set[str]:
+    """Star or un-star a session of several merged sessions folders, where a mark in any
+    folder's `.favorites` counts: a star goes to the session's own folder (`home`); a
+    removal is made in every folder that holds the id (else the next read would bring
+    it back). Returns the favorites of all the folders after the change."""
+    if favorite:
+        set_favorite(home, session_id, True)
+    else:
+        for root in roots:
+            if os.fspath(root) == os.fspath(home) or session_id.lower() in load_favorites(root):
+                set_favorite(root, session_id, False)
+    found: set[str] = set()
+    for root in roots:
+        found |= load_favorites(root)
+    return found
 
 
 def _set_once(path: str, session_id: str, favorite: bool) -> set[str]:

@@ -19,7 +19,7 @@ from attrs import define, evolve, field
 
 from fdash.core.catalog import Catalog, Preload, SessionsDirError, with_config
 from fdash.core.config import Config, LoadedConfig
-from fdash.core.favorites import FavoritesError, set_favorite
+from fdash.core.favorites import FavoritesError, set_favorite_in
 from fdash.core.models import Entry
 from fdash.core.paths import expand
 from fdash.core.resume import ResumeError, resume_command
@@ -413,25 +413,25 @@ class AppState:
         if entry is None:
             return
         session_id = entry.session.id
-        root = self.catalog.root_of(entry) if self.catalog is not None else self.loader.root
+        catalog = self.catalog
+        root = catalog.root_of(entry) if catalog is not None else self.loader.root
+        roots = (catalog.roots or (catalog.root,)) if catalog is not None else (root,)
         try:
-            favorites = set_favorite(root, session_id, not entry.favorite)
+            favorites = set_favorite_in(roots, root, session_id, not entry.favorite)
         except FavoritesError as exc:
             self.flash(str(exc), "error")
             return
-        self._apply_favorites(favorites, root)
+        self._apply_favorites(favorites)
         name = one_line(entry.session.title, 60) or session_id
         self.flash(f"★ {name} is a favorite" if not entry.favorite else f"{name}: favorite removed")
 
-    def _apply_favorites(self, favorites: set[str], root: Path) -> None:
-        """The favorite marks of the sessions kept in `root` (each folder has its own)."""
+    def _apply_favorites(self, favorites: set[str]) -> None:
+        """The favorite marks of every session, as the folders' `.favorites` now say."""
         catalog = self.catalog
         if catalog is None:
             return
         entries = tuple(
-            e
-            if (e.session.id.lower() in favorites) == e.favorite or catalog.root_of(e) != root
-            else evolve(e, favorite=not e.favorite)
+            e if (e.session.id.lower() in favorites) == e.favorite else evolve(e, favorite=not e.favorite)
             for e in catalog.entries
         )
         self._set(evolve(catalog, entries=entries), content=False)

@@ -562,3 +562,35 @@ def test_activity_periods_keep_their_credits(small):
     b = Period(d, d, "", ZERO_TOKENS, 2.0, 0, 2, 0, credits=4.0)
     both = merged([a, b])
     assert (both.credits, both.no_credit_sessions, both.sessions) == (6.5, 1, 3)
+
+
+def test_unstarring_a_session_kept_in_two_merged_folders_stays_unstarred(small, tmp_path):
+    """The same session synced to two machines' folders, starred in both `.favorites`:
+    un-starring removes it from both, so a refresh does not bring it back (issue 15)."""
+    import shutil
+
+    from fdash.core.config import Config, LoadedConfig
+    from fdash.core.source import Source
+    from fdash.tui.state import AppState
+
+    laptop = tmp_path / "laptop"
+    shutil.copytree(small, laptop)
+    for root in (small, laptop):
+        (root / ".favorites").write_bytes(orjson.dumps([BETA, "not-a-session"]))
+    state = AppState(LoadedConfig(Config(), None), Source(small, more_roots=(laptop,)))
+    state.reload()
+    assert state.catalog is not None and state.catalog.by_id(BETA).favorite
+    state.set_tab("sessions")
+    select(state.tabs.sessions, BETA)
+    state.toggle_favorite()
+    assert not state.catalog.by_id(BETA).favorite
+    for root in (small, laptop):  # removed from both files; what else they hold stays
+        assert orjson.loads((root / ".favorites").read_bytes()) == ["not-a-session"]
+    state.reload()
+    assert not state.catalog.by_id(BETA).favorite
+    state.toggle_favorite()  # a star goes to the session's own folder only
+    assert state.catalog.by_id(BETA).favorite
+    home = state.catalog.root_of(state.catalog.by_id(BETA))
+    other = laptop.resolve() if home == small.resolve() else small.resolve()
+    assert BETA in orjson.loads((home / ".favorites").read_bytes())
+    assert orjson.loads((other / ".favorites").read_bytes()) == ["not-a-session"]
