@@ -153,3 +153,14 @@ def test_a_subagent_handoff_and_a_task_notice_are_not_prompts():
     reader.feed(data)
     assert reader.user_prompts == 0 and reader.calling_session_id == B
     assert Session(A, calling_session_id=B).looks_like_subagent and not Session(A, calling_session_id=B).empty
+
+
+def test_where_a_moved_session_is_now_is_shown(tmp_path):
+    from fdash.core.export import session_record
+
+    first = {"type": "session_start", "id": A, "title": "t", "cwd": "/a/start", "lastCwd": "/a/moved/"}
+    _write(tmp_path / "-a-start", A, _lines(first, _msg(1, "user", "hi")))
+    entry = _catalog(tmp_path).entries[0]
+    assert entry.session.moved_to == "/a/moved" and entry.session.project == "/a/start"
+    assert session_record(entry)["last_cwd"] == "/a/moved"
+    assert Session(A, cwd="/a", last_cwd="/a").moved_to is None

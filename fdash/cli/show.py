@@ -79,7 +79,8 @@ def _write_text(out, entry, records, full: bool) -> None:
     session = entry.session
     head = [
         one_line(session.title) or "(untitled)",
-        f"id {session.id} · {one_line(session.project)} · {one_line(entry.model)}",
+        f"id {session.id} · {one_line(session.project)}"
+        + (f" (now in {one_line(session.moved_to)})" if session.moved_to else "") + f" · {one_line(entry.model)}",
         f"{ms_to_iso(session.first_at_ms) or '?'} … {ms_to_iso(session.last_at_ms) or '?'}",
         tools_line(session),
         outcome_line(session),

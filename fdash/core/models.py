@@ -163,6 +163,11 @@ class Session:
         return bool(self.calling_session_id or self.subagent or self.title.startswith("# Task Tool Invocation"))
 
     @property
+    def moved_to(self) -> str | None:
+        """Where the session is now when it moved from where it started (`lastCwd`)."""
+        return self.last_cwd if self.last_cwd and self.last_cwd != self.cwd else None
+
+    @property
     def switched_models(self) -> bool:
         """Its assistant messages name more than one model (`-s … -m other`)."""
         return len(self.models) > 1

@@ -62,8 +62,9 @@ def _prompt_panel(state: AppState, entry: Entry | None, width: int) -> list:
     parts.append(title)
     meta = Text(style="fd.dim")
     meta.append(
-        f"{one_line(s.project)}\n{one_line(entry.model)} · {fmt.tokens(s.usage.total)} tokens · "
-        f"{fmt.money(entry.cost.usd)} · {fmt.duration(s.active_time_ms)} active"
+        f"{one_line(s.project)}" + (f"  → now in {one_line(s.moved_to)}" if s.moved_to else "") +
+        f"\n{one_line(entry.model)} · {fmt.tokens(s.usage.total)} tokens · "
+        f"{fmt.money(entry.cost.usd)} · {fmt.credits(s.credits)} credits · {fmt.duration(s.active_time_ms)} active"
         f" · span {fmt.duration(s.duration_ms)}\n"
         f"{fmt.when(s.first_at_ms)} → {fmt.when(s.last_at_ms)}\n{s.id}{_family_note(state, entry)}"
     )
