@@ -27,7 +27,8 @@ NEW_TITLE = "E2E renamed title"
 
 
 class Tmux:
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, columns: int = COLUMNS, rows: int = ROWS):
+        self.columns, self.rows = columns, rows
         self.socket = f"fdash-e2e-{os.getpid()}-{int(time.time() * 1000) % 100000}"
         self.workdir = workdir
         self.target = "e2e"
@@ -46,7 +47,7 @@ class Tmux:
 
     def start(self, command: list[str], env: dict[str, str]) -> None:
         env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", self.target, "-x", str(COLUMNS), "-y", str(ROWS),
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", self.target, "-x", str(self.columns), "-y", str(self.rows),
                   "-c", str(REPO), *env_args, *command)
         self.tmux("set-option", "-t", self.target, "remain-on-exit", "on")
 
@@ -91,6 +92,24 @@ def transcripts(root: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in root.rglob("*.jsonl") if p.is_file() and not p.is_symlink()}
 
 
+def _environment(home: Path) -> dict[str, str]:
+    return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_CACHE_HOME": str(home / ".cache"), "PYTHONPATH": str(REPO),
+            "TERM": "xterm-256color", "TZ": "UTC", "LANG": "C.UTF-8"}
+
+
+def sessions_screen(root: Path, workdir: Path, columns: int, rows: int) -> str:
+    """The Sessions tab of the real fdash in a tmux window of that size."""
+    tmux = Tmux(workdir, columns, rows)
+    try:
+        tmux.start([sys.executable, "-m", "fdash", "-d", str(root)], _environment(workdir / "home"))
+        tmux.wait_for("sessions from")  # the data is in
+        tmux.send("4")
+        return tmux.wait_for("Last active ▼")
+    finally:
+        tmux.stop()
+
+
 def run_scenario(root: Path, workdir: Path) -> None:
     """Drive all seven tabs, the Activity tab's toggles, a search, a favorite toggle, a
     title edit and a settings change."""
@@ -106,8 +125,7 @@ def run_scenario(root: Path, workdir: Path) -> None:
     favorites = root / ".favorites"
     favorites_before = favorites.read_bytes() if favorites.exists() else b""
 
-    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache"),
-           "PYTHONPATH": str(REPO), "TERM": "xterm-256color", "TZ": "UTC", "LANG": "C.UTF-8"}
+    env = _environment(home)
     tmux = Tmux(workdir)
     try:
         exit_file = workdir / "exit-status"

@@ -16,36 +16,49 @@ from fdash.tui.state import AppState
 _cache = LineCache(8)
 
 
-def _key_table(sections: list[Section]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="fd.key", no_wrap=True)
-    table.add_column()
+def _key_table(sections: list[Section]) -> Group:
+    """Each section: its title, then its keys in a column as wide as the widest."""
+    widest = max([len(r.label) for s in sections for r in s.rows]
+                 + [len(m[0]) for s in sections for m in s.mouse] + [1])
+    parts: list = []
     for section in sections:
-        table.add_row(Text(section.title, style="fd.header"), "")
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="fd.key", no_wrap=True, width=widest)
+        table.add_column()
         for row in section.rows:
             table.add_row(row.label, row.what)
         for what, does in section.mouse:
             table.add_row(Text(what, style="fd.dim"), Text(does, style="fd.dim"))
-        table.add_row("", "")
-    return table
+        parts += [Text(section.title, style="fd.header"), table, Text("")]
+    return Group(*parts)
+
+
+def _balanced(sections: list[Section], count: int) -> list[list[Section]]:
+    """The sections in `count` columns of about the same height, in order."""
+    sizes = [len(s.rows) + len(s.mouse) + 2 for s in sections]
+    target = sum(sizes) / count
+    columns: list[list[Section]] = [[]]
+    height = 0
+    for section, size in zip(sections, sizes):
+        if columns[-1] and height + size / 2 > target and len(columns) < count:
+            columns.append([])
+            height = 0
+        columns[-1].append(section)
+        height += size
+    return columns
 
 
 def help_model(state: AppState, width: int) -> ListModel:
     def make():
         sections = help_sections()
-        if width < 100:
+        count = 3 if width >= 150 else 2 if width >= 100 else 1  # 160×48: all of it at once
+        if count == 1:
             return render_lines(_key_table(sections), width, state.dark)
-        sizes = [len(s.rows) + len(s.mouse) + 2 for s in sections]
-        half, acc, split = sum(sizes) / 2, 0, len(sections)
-        for i, size in enumerate(sizes):  # two columns of about the same height
-            if acc + size / 2 > half:
-                split = i
-                break
-            acc += size
-        grid = Table.grid(padding=(0, 4))
-        grid.add_column(width=(width - 4) // 2)
-        grid.add_column()
-        grid.add_row(_key_table(sections[:split]), _key_table(sections[split:]))
+        columns = _balanced(sections, count)
+        grid = Table.grid(padding=(0, 3))
+        for _ in columns:
+            grid.add_column(width=(width - 3 * (count - 1)) // count)
+        grid.add_row(*(_key_table(part) for part in columns))
         return render_lines(grid, width, state.dark)
 
     lines = _cache.get(("help", width, state.dark), make)

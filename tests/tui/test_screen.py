@@ -361,3 +361,19 @@ def test_the_raw_output_check_catches_a_leaked_escape(small, headless):
     assert h.foreign_controls() == []
     h._out.write("\x1b]0;pwned\x07")
     assert "pwned" not in h.text() and h.foreign_controls() == ["\x1b]0;pwned\x07"]
+
+
+def test_the_help_fits_160_by_48_and_scrolls_below(small, headless):
+    from fdash.tui.keys import help_sections
+
+    h = headless(make_state(small), columns=160, rows=48)
+    h.press("?")
+    screen = h.text()
+    for section in help_sections():  # every section at once, in columns
+        assert section.title in screen, section.title
+    assert "cancel" in screen  # the last row of the last section
+    small_screen = headless(make_state(small), columns=100, rows=30)
+    small_screen.press("?")
+    assert "Dialogs and the filter bar" not in small_screen.text()
+    small_screen.press("end")
+    assert "Dialogs and the filter bar" in small_screen.text()

@@ -16,7 +16,7 @@ KEYS = (
     Key(("enter",), "fold a group / into the prompts", lambda app: app.current.enter()),
     Key(("tab", "s-tab"), "into the prompts and back", lambda app: app.current.next_pane()),
     Key(("p",), "prompts pane on/off", lambda app: app.current.toggle_side()),
-    Key(("s",), "sort by date/tokens/duration/tools/errors/files", lambda app: app.current.cycle_sort()),
+    Key(("s",), "sort by date / tokens / duration / tools / errors / files", lambda app: app.current.cycle_sort()),
     Key(("o",), "reverse order", lambda app: app.current.reverse()),
     Key(("g",), "group by none/project/group/model", lambda app: app.current.cycle_grouping()),
     Key(("h",), "hide empty sessions (no prompt typed)",
