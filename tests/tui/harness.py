@@ -326,7 +326,8 @@ class Headless:
         can only come from file text: OSC (title, links), DCS, APC/PM, BEL and C1
         controls. An escape that reaches the terminal is found here; the emulated
         screen (`text`) would have swallowed it."""
-        found = re.findall(r"\x1b[\]P_^X].{0,20}|\x07|[\x80-\x9f]", self.raw())
+        found = re.findall(r"\x1b[\]P_^X][^\x07\x1b]{0,200}(?:\x07|\x1b\\)?|\x07|[\x80-\x9f]",
+                           self.raw())
         return found
 
     def lines(self) -> list[str]:
