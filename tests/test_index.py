@@ -14,7 +14,7 @@ from fdash.core.catalog import load_catalog
 from fdash.core.config import Config
 from fdash.core.export import session_record
 from fdash.core.index import Index, index_path
-from fdash.core.indexfile import FORMAT_VERSION, load
+from fdash.core.indexfile import FORMAT_VERSION, decode, encode, load
 from fdash.core.scan import scan
 
 NEEDLE = "11080800-d13f-4c9d-b6df-149ea74d7723"
@@ -40,14 +40,14 @@ def _needle(root):
 
 
 def _doc(root) -> dict:
-    """The index file, its columns decoded (each is stored as marshal data of its own)."""
-    doc = marshal.loads(index_path(root).read_bytes())
-    return dict(doc, columns={name: marshal.loads(blob) for name, blob in doc["columns"].items()})
+    """The index file decoded: its header, with its columns and listing."""
+    header, columns, listing = decode(index_path(root).read_bytes())
+    return dict(header, columns=columns, listing=listing)
 
 
 def _write(root, doc: dict) -> None:
-    columns = {name: marshal.dumps(column) for name, column in doc["columns"].items()}
-    index_path(root).write_bytes(marshal.dumps(dict(doc, columns=columns)))
+    header = {k: v for k, v in doc.items() if k not in ("columns", "listing", "offsets")}
+    index_path(root).write_bytes(encode(header, doc["columns"], doc["listing"]))
 
 
 def test_second_run_opens_nothing(observer_root):
@@ -157,10 +157,10 @@ def test_damaged_index_is_rebuilt_silently(observer_root, damage):
         doc["version"] = FORMAT_VERSION + 1
         _write(observer_root, doc)
     elif damage == "column":  # one column's data is not a list of the right length
-        doc = marshal.loads(data)
+        doc = _doc(observer_root)
         doc["columns"]["title"] = marshal.dumps(["only one"])
         doc["columns"]["cwd"] = b"\x00garbage"
-        path.write_bytes(marshal.dumps(doc))
+        _write(observer_root, doc)
     elif damage == "empty":
         path.write_bytes(b"")
     elif damage == "fifo":  # would block a plain open() forever

@@ -106,27 +106,23 @@ def test_a_warm_stats_imports_neither_attrs_nor_argparse(observer_root):
 def test_a_damaged_value_in_a_column_it_uses_is_read_again(observer_root, capfd):
     """Only the columns the quick way reads are checked by it, and those are checked: a
     wrong-typed or negative value there means that session is read from its files."""
-    import marshal
 
     from fdash import cli
-    from fdash.core.indexfile import index_path
+    from fdash.core.indexfile import decode, encode, index_path
     from fdash.core.quick import USED
 
     assert cli._main(["-d", str(observer_root), "stats", "--json", "--no-cache"]) == 0
     fresh = capfd.readouterr()
-    original = index_path(observer_root).read_bytes()
-    kinds = dict(marshal.loads(original)["layout"])
+    header, columns, listing = decode(index_path(observer_root).read_bytes())
+    kinds = dict(header["layout"])
     tried = 0
     for name in (*USED, "id", "folder", "transcript", "settings", "problems"):
         for value in ("x", -1, 2.5, (1, 2), None, ((1,),)):
             if _PLAUSIBLE[kinds[name]](value):
                 continue  # a value of the right type: believed
             tried += 1
-            doc = marshal.loads(original)
-            column = marshal.loads(doc["columns"][name])
-            column[0] = value
-            doc["columns"][name] = marshal.dumps(column)
-            index_path(observer_root).write_bytes(marshal.dumps(doc))
+            damaged = dict(columns, **{name: [value, *columns[name][1:]]})
+            index_path(observer_root).write_bytes(encode(header, damaged, listing))
             assert cli.main(["-d", str(observer_root), "stats", "--json"]) == 0
             assert capfd.readouterr() == fresh, (name, value)
     assert tried > 40

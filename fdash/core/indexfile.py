@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from fdash.core import paths
 from fdash.core.atomic import atomic_write
-from fdash.core.regular import read_regular
+from fdash.core.regular import open_regular, read_at
 from fdash.core.scan import RACY_NS, settled
 
 FORMAT_VERSION = 9  # bump when what is stored changes meaning (a change of fields is seen by the layout)
@@ -115,41 +115,88 @@ class Stored(NamedTuple):
     rows: dict[str, int]  # session id → row, for the rows that passed the checks made
     scanned_ns: int  # when the scan that wrote it began (wall clock)
     extra: object  # what the writer keeps besides (fdash.core.index: the layout of the detail column)
-    blobs: dict[str, bytes]  # every column as stored (marshal data of a list), decoded when needed
-    listing: tuple = ()  # the scan these rows are of (scan.ScanResult.listing), when it had no problems
+    blobs: Blobs  # every column as stored, read when needed
+
+
+MAGIC = b"fdashidx"
+
+
+class Blobs:
+    """The stored form of each column (marshal data), read from the file when asked for:
+    only from the file the header was read from (same size, mtime and inode)."""
+
+    def __init__(self, path: str, identity: tuple[int, int, int], base: int, offsets: dict) -> None:
+        self.path, self.identity, self.base, self.offsets = path, identity, base, offsets
+
+    def __getitem__(self, name: str) -> bytes:
+        offset, length = self.offsets[name]
+        with open_regular(self.path) as (fd, st):
+            if (st.st_size, st.st_mtime_ns, st.st_ino) != self.identity:
+                raise ValueError("the index was replaced meanwhile")
+            data = read_at(fd, self.base + offset, length)
+        if len(data) != length:
+            raise ValueError("the index is shorter than it says")
+        return data
 
 
 def load(root: str | os.PathLike[str], only: tuple[str, ...] | None = None) -> Stored | None:
     """The stored index of `root`, checked; None when there is none usable. `only`: just
-    these columns (and the ids, folders, file keys and problems) are decoded and checked
-    now, for a reader that uses no other; `checked` does the rest."""
+    these columns (and the ids, folders, file keys and problems) are read and checked now,
+    for a reader that uses no other; `checked` does the rest.
+
+    The file: MAGIC, the header's length (8 bytes), the header (marshal: version, root,
+    layout, where each column's marshal data lies after it), then those data."""
+    path = str(index_path(root))
     try:
-        doc = marshal.loads(read_regular(str(index_path(root)), limit=MAX_BYTES))
+        with open_regular(path) as (fd, st):
+            head = read_at(fd, 0, 16)
+            size = int.from_bytes(head[8:16], "little")
+            if head[:8] != MAGIC or not 0 < size <= min(st.st_size, MAX_BYTES) - 16:
+                return None
+            doc = marshal.loads(read_at(fd, 16, size))
+            identity = (st.st_size, st.st_mtime_ns, st.st_ino)
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if type(doc) is not dict or doc.get("version") != FORMAT_VERSION or doc.get("root") != os.path.abspath(root):
         return None
-    layout, blobs, scanned = doc.get("layout"), doc.get("columns"), doc.get("scanned_ns")
-    if (type(layout) is not tuple or type(blobs) is not dict or type(scanned) is not int
+    layout, offsets, scanned = doc.get("layout"), doc.get("offsets"), doc.get("scanned_ns")
+    end = identity[0] - 16 - size
+    if (type(layout) is not tuple or type(offsets) is not dict or type(scanned) is not int
             or not all(type(c) is tuple and len(c) == 2 and c[1] in CHECKS for c in layout)
-            or len(layout) != len(blobs) or layout[: len(FIRST)] != FIRST
-            or not all(type(blobs.get(name)) is bytes for name, _kind in layout)):
+            or len(layout) + 1 != len(offsets) or layout[: len(FIRST)] != FIRST
+            or not all(_is_span(offsets.get(name), end) for name in (*(n for n, _k in layout), "listing"))):
         return None
     wanted = [c for c in layout if only is None or c[0] in only or c in FIRST or c[0] == "problems"]
-    listing = doc.get("listing")
-    return _decoded(Stored(layout, {}, {}, scanned, doc.get("extra"), blobs, listing if _is_listing(listing) else ()),
-                    wanted)
+    blobs = Blobs(path, identity, 16 + size, offsets)
+    return _decoded(Stored(layout, {}, {}, scanned, doc.get("extra"), blobs), wanted)
+
+
+def _is_span(value, end: int) -> bool:
+    return (type(value) is tuple and len(value) == 2 and all(type(v) is int for v in value)
+            and 0 <= value[0] and 0 <= value[1] and value[0] + value[1] <= end)
+
+
+def listing(stored: Stored | None) -> tuple:
+    """The listing of the scan the stored rows are of (scan.ScanResult.listing), checked;
+    () when there is none."""
+    if stored is None:
+        return ()
+    try:
+        value = marshal.loads(stored.blobs["listing"])
+    except (OSError, EOFError, ValueError, TypeError):
+        return ()
+    return value if _is_listing(value) else ()
 
 
 def _is_listing(value) -> bool:
-    """A scan.ScanResult.listing: (int, ((path, mtime), ...), ((path, size, mtime, inode), ...))."""
-    if type(value) is not tuple or len(value) != 3 or type(value[0]) is not int:
+    """(int, ((folder, mtime), ...), ((name, ...), ...) a tuple per folder, (int, ...) three a name)."""
+    if type(value) is not tuple or len(value) != 4 or type(value[0]) is not int:
         return False
-    _began, folders, files = value
-    return (type(folders) is tuple and type(files) is tuple
+    _began, folders, names, keys = value
+    return (type(folders) is tuple and type(names) is tuple and type(keys) is tuple and len(folders) == len(names)
             and all(type(f) is tuple and len(f) == 2 and type(f[0]) is str and type(f[1]) is int for f in folders)
-            and all(type(f) is tuple and len(f) == 4 and type(f[0]) is str for f in files)
-            and _counts(chain.from_iterable(f[1:] for f in files)))
+            and _types(names, {tuple}) and _types(chain.from_iterable(names), {str})
+            and len(keys) == 3 * sum(map(len, names)) and _counts(keys))
 
 
 def checked(stored: Stored | None) -> Stored | None:
@@ -164,7 +211,7 @@ def _decoded(stored: Stored, wanted) -> Stored | None:
     for name, _kind in wanted:
         try:
             columns[name] = marshal.loads(stored.blobs[name])
-        except (EOFError, ValueError, TypeError):
+        except (OSError, EOFError, ValueError, TypeError):
             return None
     ids = columns["id"]
     count = len(ids) if type(ids) is list else -1
@@ -184,19 +231,40 @@ def _decoded(stored: Stored, wanted) -> Stored | None:
     return stored._replace(columns=columns, rows=rows)
 
 
-def save(root: str | os.PathLike[str], layout, columns: dict[str, list], scanned_ns: int, extra=None,
+def save(root: str | os.PathLike[str], layout, columns: dict, scanned_ns: int, extra=None,
          listing: tuple = ()) -> None:
     """Write the index whole (temp file + rename: readers see the old or the new one)."""
     path = index_path(root)
     try:
-        doc = {"version": FORMAT_VERSION, "root": os.path.abspath(root), "scanned_ns": scanned_ns,
-               "layout": tuple(layout), "columns": {name: marshal.dumps(columns[name]) for name, _ in layout},
-               "extra": extra, "listing": listing}
-        data = marshal.dumps(doc)
+        data = encode({"version": FORMAT_VERSION, "root": os.path.abspath(root), "scanned_ns": scanned_ns,
+                       "layout": tuple(layout), "extra": extra}, {name: columns[name] for name, _ in layout}, listing)
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data, cache=True)
     except (OSError, ValueError):
         pass  # a read-only cache, or a value marshal cannot hold: only costs speed
+
+
+def encode(header: dict, columns: dict, listing: tuple) -> bytes:
+    """The file's bytes: `header` (with where each part lies), then each column's marshal
+    data (a column given as bytes is taken as its data), then the listing's."""
+    parts = [(name, value if type(value) is bytes else marshal.dumps(value)) for name, value in columns.items()]
+    parts.append(("listing", marshal.dumps(listing)))
+    offsets, at = {}, 0
+    for name, data in parts:
+        offsets[name] = (at, len(data))
+        at += len(data)
+    head = marshal.dumps(dict(header, offsets=offsets))
+    return b"".join([MAGIC, len(head).to_bytes(8, "little"), head, *(data for _name, data in parts)])
+
+
+def decode(data: bytes) -> tuple[dict, dict, tuple]:
+    """(header, columns, listing) of a file's bytes, decoded whole (for tests and tools)."""
+    size = int.from_bytes(data[8:16], "little")
+    header = marshal.loads(data[16 : 16 + size])
+    base = 16 + size
+    parts = {name: marshal.loads(data[base + at : base + at + n]) for name, (at, n) in header["offsets"].items()}
+    listing = parts.pop("listing")
+    return header, parts, listing
 
 
 def unchanged(stored: Stored, files) -> bool:
@@ -236,11 +304,12 @@ def now_ns() -> int:
     return time.time_ns()
 
 
-def listing_news(stored: Stored | None, listing: tuple) -> bool:
-    """Whether `listing` (of a scan now) is worth writing down: what the index holds is
-    of other files or folders, or not yet settled (see scan.still) where this one is."""
-    if not listing:
+def listing_news(stored: Stored | None, new: tuple) -> bool:
+    """Whether `new` (the listing of a scan now) is worth writing down: what the index
+    holds is of other files or folders, or not yet settled (see scan.still) where this is."""
+    if not new:
         return False
-    if stored is None or not stored.listing or stored.listing[1:] != listing[1:]:
+    old = listing(stored)
+    if not old or old[1:] != new[1:]:
         return True
-    return not settled(stored.listing) and settled(listing)
+    return not settled(old) and settled(new)

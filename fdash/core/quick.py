@@ -37,7 +37,7 @@ def stats(root: str) -> tuple[dict, list[Problem]]:
     gc.disable()  # thousands of objects are made and all kept: nothing for the collector
     try:
         stored = indexfile.load(root, only=USED)
-        if stored is not None and len(stored.rows) == len(stored.columns["id"]) and still(stored.listing):
+        if stored is not None and len(stored.rows) == len(stored.columns["id"]) and still(indexfile.listing(stored)):
             # nothing changed and every row passed its checks: no scan
             problems, columns = [], stored.columns
         else:

@@ -53,8 +53,9 @@ class ScanResult(NamedTuple):
     problems: tuple[Problem, ...]
     duplicates: int  # ids seen in more than one place and counted once
     # what a later run can check instead of scanning again (`still`): (when the scan
-    # began, each folder listed with its mtime before listing, every session file with its
-    # size, mtime and inode); () when the scan found problems
+    # began, each folder listed with its mtime before listing, the names of the session
+    # files in each, and their sizes, mtimes and inodes, three numbers a file, flat: compact
+    # to store and to load); () when the scan found problems
     listing: tuple = ()
 
 
@@ -78,7 +79,8 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
     began = time.time_ns()
     problems: list[Problem] = []
     folders: list[tuple[str, int]] = []
-    files: list[tuple[str, int, int, int]] = []
+    names: list[list[str]] = []  # per folder listed
+    keys: list[int] = []
     first: dict[str, list] = {}  # id -> [folder, transcript, settings] of where it was first seen
     more: dict[str, dict[str, dict[str, FileStat]]] = {}  # id -> folder -> kind -> file, when in several
     match, stat_, new = SESSION_FILE.fullmatch, os.stat, tuple.__new__  # (looked up once)
@@ -86,6 +88,8 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
     def visit(folder: str, entries: list[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
         """Note the session files among `entries`; returns the others."""
         others = []
+        here: list[str] = []
+        names.append(here)
         for entry in entries:
             m = match(entry.name)
             if m is None:
@@ -100,9 +104,9 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
             if st.st_mode & _FORMAT != _REGULAR:
                 problems.append(Problem(path, "named like a session file but is not a regular file"))
                 continue
-            plain = (path, st.st_size, st.st_mtime_ns, st.st_ino)
-            files.append(plain)
-            found = new(FileStat, plain)
+            here.append(entry.name)
+            keys.extend((st.st_size, st.st_mtime_ns, st.st_ino))
+            found = new(FileStat, (path, st.st_size, st.st_mtime_ns, st.st_ino))
             sid, kind = m[1].lower(), m[2]
             seen = first.get(sid)
             if seen is None:
@@ -122,7 +126,8 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
         _choose(sid, more[sid], problems) if sid in more else SessionFiles(sid, *first[sid])
         for sid in sorted(first)
     ]
-    listing = () if problems else (began, tuple(folders), tuple(files))
+    listing = () if problems or len(names) != len(folders) else (
+        began, tuple(folders), tuple(map(tuple, names)), tuple(keys))
     return ScanResult(tuple(sessions), tuple(problems), len(more), listing)
 
 
@@ -137,18 +142,23 @@ def still(listing: tuple) -> bool:
     file and folder, nothing else: how a warm start that finds nothing changed begins."""
     if not listing:
         return False
-    began, folders, files = listing
-    settled = began - RACY_NS
-    stat_ = os.stat
+    began, folders, names, keys = listing
+    settled_ns = began - RACY_NS
+    if max(keys[1::3], default=0) >= settled_ns:
+        return False
+    stat_, sep = os.stat, os.sep
+    at = 0
     try:
-        for path, mtime in folders:
-            now = stat_(path).st_mtime_ns
-            if now != mtime or now >= settled:
+        for (folder, mtime), here in zip(folders, names):
+            now = stat_(folder).st_mtime_ns
+            if now != mtime or now >= settled_ns:
                 return False
-        for path, size, mtime, inode in files:
-            st = stat_(path)
-            if st.st_mtime_ns != mtime or st.st_size != size or st.st_ino != inode or mtime >= settled:
-                return False
+            base = folder + sep
+            for name in here:
+                st = stat_(base + name)
+                if st.st_size != keys[at] or st.st_mtime_ns != keys[at + 1] or st.st_ino != keys[at + 2]:
+                    return False
+                at += 3
     except OSError:
         return False
     return True
@@ -158,8 +168,8 @@ def settled(listing: tuple) -> bool:
     """Every folder and file of `listing` had last changed RACY_NS before its scan."""
     if not listing:
         return False
-    began, folders, files = listing
-    return all(m < began - RACY_NS for _p, m in folders) and all(f[2] < began - RACY_NS for f in files)
+    began, folders, _names, keys = listing
+    return max((m for _f, m in folders), default=0) < began - RACY_NS and max(keys[1::3], default=0) < began - RACY_NS
 
 
 def merge(results: list[tuple[str, ScanResult]]) -> ScanResult:
