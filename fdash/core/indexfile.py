@@ -166,6 +166,8 @@ def load(root: str | os.PathLike[str], only: tuple[str, ...] | None = None) -> S
             or len(layout) + 1 != len(offsets) or layout[: len(FIRST)] != FIRST
             or not all(_is_span(offsets.get(name), end) for name in (*(n for n, _k in layout), "listing"))):
         return None
+    if only is not None and not set(only) <= {name for name, _kind in layout}:
+        return None  # of another layout: what is asked for is not in it
     wanted = [c for c in layout if only is None or c[0] in only or c in FIRST or c[0] == "problems"]
     blobs = Blobs(path, identity, 16 + size, offsets)
     return _decoded(Stored(layout, {}, {}, scanned, doc.get("extra"), blobs), wanted)
