@@ -186,3 +186,17 @@ def test_sessions_sort_by_tool_calls_errors_and_files(tmp_path, headless):
     assert "Tools" in header and "Errors" in header and "Edited" in header
     row = next(line for line in h.lines() if "session 1" in line)
     assert row.split("session 1")[1].split("│")[0].split()[-3:] == ["1", "2", "0"]
+
+
+def test_from_activity_day_list_and_back(small):
+    from datetime import date
+
+    state = loaded(small, today=date(2026, 11, 20))
+    state.set_tab("activity")
+    act = state.tabs.activity
+    act.day = date(2026, 11, 10)
+    assert [e.session.id for e, _p in act.rows()] == [ALPHA]
+    state.open_transcript()
+    assert state.transcript.entry.session.id == ALPHA
+    state.escape()
+    assert state.transcript is None and state.tab == "activity" and act.day == date(2026, 11, 10)

@@ -11,42 +11,17 @@ the caller can index it again; one that grew keeps its indexed lines valid.
 from __future__ import annotations
 
 import errno
-import os
-import stat
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
+
+from fdash.core.regular import chunks_of, open_regular, read_at
 
 CHUNK = 1024 * 1024  # read at a time: small, so memory stays flat (splitting copies it once)
 
 
 class TranscriptChanged(OSError):
     """The file is no longer the one indexed (replaced or truncated)."""
-
-
-def _open(path: str) -> tuple[int, os.stat_result]:
-    """A read-only descriptor of a regular file (never blocks on a FIFO) and its stat."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd, st
-
-
-def _pread(fd: int, size: int, offset: int) -> bytes:
-    chunks = []
-    while size > 0:
-        chunk = os.pread(fd, min(size, CHUNK), offset)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size -= len(chunk)
-        offset += len(chunk)
-    return b"".join(chunks)
 
 
 class LineIndex:
@@ -64,14 +39,10 @@ class LineIndex:
         return len(self.starts) - 1
 
     def _index(self) -> None:
-        fd, st = _open(self.path)
-        try:
+        with open_regular(self.path) as (fd, st):
             starts = array("q", [0])
             offset = 0
-            while offset < st.st_size:
-                data = os.pread(fd, min(CHUNK, st.st_size - offset), offset)
-                if not data:
-                    break
+            for data in chunks_of(fd, 0, st.st_size, CHUNK):
                 parts = data.split(b"\n")
                 del parts[-1]  # what follows the chunk's last newline
                 # the start of the line after each newline: C-speed sums of the lengths
@@ -83,8 +54,6 @@ class LineIndex:
             if starts[-1] != offset:
                 starts.append(offset)  # an unterminated last line
             self.inode, self.size, self.starts = st.st_ino, offset, starts
-        finally:
-            os.close(fd)
 
     def span(self, first: int, last: int) -> bytes:
         """The bytes of lines `first` … `last - 1`, newlines included, in one read."""
@@ -92,13 +61,10 @@ class LineIndex:
         if first >= last:
             return b""
         begin, end = self.starts[first], self.starts[last]
-        fd, st = _open(self.path)
-        try:
+        with open_regular(self.path) as (fd, st):
             if st.st_ino != self.inode or st.st_size < self.size:
                 raise TranscriptChanged(errno.ESTALE, "the transcript was replaced or cut")
-            data = _pread(fd, end - begin, begin)
-        finally:
-            os.close(fd)
+            data = read_at(fd, begin, end - begin)
         if len(data) < end - begin:
             raise TranscriptChanged(errno.ESTALE, "the transcript was cut")
         return data
