@@ -434,3 +434,23 @@ def test_a_file_changed_within_its_mtimes_grain_is_not_served_from_the_index(obs
     quick = capfd.readouterr()
     assert cli._main(["-d", str(observer_root), "stats", "--json", "--no-cache"]) == 0
     assert quick == capfd.readouterr()
+
+
+def test_nothing_changed_means_the_catalog_is_read_without_a_scan(tmp_path, generated, monkeypatch):
+    """When every folder and file is as the index's listing says (scan.still), the catalog
+    takes its sessions and their paths from the index: the same records, warnings and
+    duplicate count as after a scan."""
+    import fdash.core.catalog as catalog_module
+
+    root = tmp_path / "sessions"
+    shutil.copytree(generated[0], root)
+    then = 1_700_000_000_000_000_000
+    for path in [*root.rglob("*"), root]:
+        os.utime(path, ns=(then, then), follow_symlinks=False)
+    scanned = load_catalog(root, Config())
+    expected = _records(root, use_index=False)
+    monkeypatch.setattr(catalog_module, "scan", None)  # a scan now would fail
+    again = load_catalog(root, Config())
+    assert (again.duplicates, again.problems) == (scanned.duplicates, scanned.problems)
+    assert sorted((session_record(e) for e in again.entries), key=lambda r: r["id"]) == expected[0]
+    assert again.duplicates > 0  # the generated history holds copies in both layouts

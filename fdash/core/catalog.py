@@ -16,7 +16,7 @@ from fdash.core.favorites import load_favorites
 from fdash.core.grouping import Grouper
 from fdash.core.models import TOKEN_KINDS, Entry, Problem, Session, TokenUsage
 from fdash.core.paths import unreadable
-from fdash.core.scan import merge, scan
+from fdash.core.scan import ScanResult, found_again, merge, scan, still
 from fdash.core.text import one_line
 
 Progress = Callable[[int, int], None]  # (done, total); may raise (e.g. Cancelled) to stop
@@ -195,15 +195,20 @@ def _load(root, config: Config, use_index: bool, demo: bool, progress, more_root
     several = len(paths) > 1
     from fdash.core.index import Index  # noqa: PLC0415 (keeps start-up light)
 
-    # The indexes are decoded in a thread while the folders are scanned: stat() calls
-    # release the interpreter, so the two overlap.
     indexes: dict[Path, Index] = {}
-    loader = threading.Thread(target=lambda: indexes.update((p, Index(p, fresh=not use_index)) for p in paths))
-    loader.start()
-    try:
-        scans = [(str(p) if several else "", scan(p)) for p in paths]
-    finally:
-        loader.join()
+    again = None if several or not use_index else _found_again(paths[0], indexes)
+    if again is not None:  # nothing changed since the index was written: no scan
+        scans = [("", again)]
+    else:
+        # The indexes are decoded in a thread while the folders are scanned: stat() calls
+        # release the interpreter, so the two overlap.
+        loader = threading.Thread(
+            target=lambda: indexes.update((p, Index(p, fresh=not use_index)) for p in paths if p not in indexes))
+        loader.start()
+        try:
+            scans = [(str(p) if several else "", scan(p)) for p in paths]
+        finally:
+            loader.join()
     result = merge(scans)
     problems = list(result.problems)
     for path, (_key, found) in zip(paths, scans):
@@ -222,6 +227,23 @@ def _load(root, config: Config, use_index: bool, demo: bool, progress, more_root
         favorites |= load_favorites(path, problems)
     entries = make_entries(adopt_orphans(subtract_inherited(sessions)), config, favorites)
     return Catalog(paths[0], entries, tuple(problems), result.duplicates, demo, tuple(paths) if several else ())
+
+
+def _found_again(root: Path, indexes: dict) -> ScanResult | None:
+    """What the scan of `root` would find, from its index when nothing changed since it
+    was written (`scan.still`: a stat per file and folder instead of a scan); None else."""
+    from fdash.core.index import Index  # noqa: PLC0415
+    from fdash.core.indexfile import listing  # noqa: PLC0415
+
+    index = indexes[root] = Index(root)
+    stored = index.stored
+    if stored is None or len(stored.rows) != len(stored.columns["id"]):
+        return None
+    found = listing(stored)
+    if not still(found):
+        return None
+    columns = stored.columns
+    return found_again(found, columns["id"], columns["folder"], columns["transcript"], columns["settings"])
 
 
 def with_config(catalog: Catalog, config: Config) -> Catalog:

@@ -164,6 +164,34 @@ def still(listing: tuple) -> bool:
     return True
 
 
+def found_again(listing: tuple, ids: list, folders: list, transcripts: list, settings: list) -> ScanResult | None:
+    """What a scan would find again when `listing` is `still`: the sessions the index holds
+    (their ids, folders and file keys, as stored), their files' paths taken from the
+    listing. None when a file cannot be placed (then scan)."""
+    began, listed, names, keys = listing
+    where: dict[tuple, str] = {}  # (id, kind, size, mtime, inode) → path
+    places: dict[str, set] = {}  # id → folders holding one of its files
+    at = 0
+    for number, ((folder, _mtime), here) in enumerate(zip(listed, names)):
+        name_of_folder = os.path.basename(folder) if number else ""  # the root is listed first
+        for name in here:
+            m = SESSION_FILE.fullmatch(name)
+            if m is None:
+                return None
+            sid = m[1].lower()
+            where[(sid, m[2], *keys[at : at + 3])] = os.path.join(folder, name)  # as DirEntry.path
+            places.setdefault(sid, set()).add(name_of_folder)
+            at += 3
+    sessions = []
+    for sid, folder, t, st in zip(ids, folders, transcripts, settings):
+        t_path = where.get((sid, "jsonl", *t)) if t else None
+        s_path = where.get((sid, "settings.json", *st)) if st else None
+        if (t and t_path is None) or (st and s_path is None):
+            return None
+        sessions.append(SessionFiles(sid, folder, t_path and FileStat(t_path, *t), s_path and FileStat(s_path, *st)))
+    return ScanResult(tuple(sessions), (), sum(len(f) > 1 for f in places.values()), listing)
+
+
 def settled(listing: tuple) -> bool:
     """Every folder and file of `listing` had last changed RACY_NS before its scan."""
     if not listing:
