@@ -2,9 +2,12 @@
 """SVG screenshots of every tab of the full-screen app, dark and light, for the docs;
 and of search results, folded sub-agents and the budget on the Overview.
 
-    python3 tools/take_screenshots.py [--out docs/screenshots] [--size 140x45] [--sessions 600]
+    python3 tools/take_screenshots.py [--out docs/screenshots] [--wide 200x50] [--narrow 100x30]
 
-The app runs headless (fdash.tui.headless: pipe input, recording Vt100 output) on
+Wide screens keep the plain names (`sessions-dark.svg`); the 100-column ones end in
+`-100` (`sessions-dark-100.svg`): what most terminals show.
+
+The app runs headless (tests/tui/harness.py: pipe input, recording Vt100 output) on
 generated sessions (fixed seed, fixed "now", UTC), the pyte screen is turned into Rich
 `Text` with its colors, and a recording Rich console exports it as SVG. Config and cache
 go to a throw-away folder: your own files are never read or written.
@@ -97,7 +100,8 @@ def save_svg(screen, path: Path, title: str) -> None:
     path.write_text(console.export_svg(title=title, theme=MONOKAI), encoding="utf-8")
 
 
-def shoot(root: Path, out: Path, columns: int, rows: int) -> list[Path]:
+def shoot(root: Path, out: Path, columns: int, rows: int, suffix: str = "",
+          everything: bool = True) -> list[Path]:
     from fdash.core.config import TABS, load_config
     from fdash.core.source import Source
     from fdash.tui.state import AppState
@@ -120,10 +124,13 @@ def shoot(root: Path, out: Path, columns: int, rows: int) -> list[Path]:
                     h.settle(0.1)
                 if tab == "activity":  # its timelines are computed piece by piece
                     h.wait_for("Projects × weeks — tokens", 30)
+                    h.wait_for(" ▶ ", 30)
                     h.settle(0.2)
-                path = out / f"{tab}-{theme}.svg"
-                save_svg(h.screen(), path, f"fdash — {tab} ({theme})")
+                path = out / f"{tab}-{theme}{suffix}.svg"
+                save_svg(h.screen(), path, f"fdash — {tab} ({theme}, {columns} columns)")
                 written.append(path)
+            if not everything:
+                continue
             h.press("4", "?")
             path = out / f"help-{theme}.svg"
             save_svg(h.screen(), path, f"fdash — keys ({theme})")
@@ -134,7 +141,8 @@ def shoot(root: Path, out: Path, columns: int, rows: int) -> list[Path]:
             written.append(path)
             h.press("escape")
             written += _features(h, out, theme)
-    written.append(_budget(root, out, columns, rows))
+    if everything:
+        written.append(_budget(root, out, columns, rows))
     return written
 
 
@@ -187,10 +195,12 @@ def _budget(root: Path, out: Path, columns: int, rows: int) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
-    parser.add_argument("--size", default="140x45")
+    parser.add_argument("--wide", default="200x50")
+    parser.add_argument("--narrow", default="100x30")
     parser.add_argument("--sessions", type=int, default=600)
     args = parser.parse_args(argv)
-    columns, rows = (int(n) for n in args.size.split("x"))
+    wide = tuple(int(n) for n in args.wide.split("x"))
+    narrow = tuple(int(n) for n in args.narrow.split("x"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.gettempdir()) / "fdash-screenshots"  # a fixed path: the screens show it
@@ -201,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         time.tzset()
         root = work / "sessions"
         _generate(root, args.sessions)
-        for path in shoot(root, out, columns, rows):
+        shots = shoot(root, out, *wide) + shoot(root, out, *narrow, f"-{narrow[0]}", False)
+        for path in shots:
             print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
     finally:
         shutil.rmtree(work, ignore_errors=True)

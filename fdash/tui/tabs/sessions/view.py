@@ -14,6 +14,7 @@ from fdash import fmt
 from fdash.core.config import SESSION_COLUMNS
 from fdash.core.models import Entry
 from fdash.core.text import one_line
+from fdash.tui import panes
 from fdash.tui.controls import ListModel
 from fdash.tui.data import Family, session_date
 from fdash.tui.prompt_panel import prompt_model
@@ -202,7 +203,8 @@ def info(state: AppState, lst: SessionList, width: int) -> list[tuple[str, str]]
     options = [row]
     if missing:
         noun = "column" if missing == 1 else "columns"
-        how = " (p: prompts off)" if lst.show_side and width >= 100 else ": widen"
+        beside = lst.show_side and panes.columns() >= panes.SIDE_FROM
+        how = " (p: prompts off)" if beside and width >= 70 else ": widen"
         options = [f" +{missing} {noun} hidden{how} ·{row}", f" +{missing} hidden ·{row}",
                    f" +{missing} hidden "]
     room = width - len(title) - len(text)  # what this list says comes first
