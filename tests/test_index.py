@@ -47,7 +47,7 @@ def _doc(root) -> dict:
 
 def _write(root, doc: dict) -> None:
     header = {k: v for k, v in doc.items() if k not in ("columns", "listing", "offsets")}
-    index_path(root).write_bytes(encode(header, doc["columns"], doc["listing"]))
+    index_path(root).write_bytes(b"".join(encode(header, doc["columns"], doc["listing"])))
 
 
 def test_second_run_opens_nothing(observer_root):

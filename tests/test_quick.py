@@ -122,7 +122,7 @@ def test_a_damaged_value_in_a_column_it_uses_is_read_again(observer_root, capfd)
                 continue  # a value of the right type: believed
             tried += 1
             damaged = dict(columns, **{name: [value, *columns[name][1:]]})
-            index_path(observer_root).write_bytes(encode(header, damaged, listing))
+            index_path(observer_root).write_bytes(b"".join(encode(header, damaged, listing)))
             assert cli.main(["-d", str(observer_root), "stats", "--json"]) == 0
             assert capfd.readouterr() == fresh, (name, value)
     assert tried > 40

@@ -27,13 +27,15 @@ class ChangedUnderneath(Exception):
 
 
 def atomic_write(
-    path: str | os.PathLike[str], data: bytes, before_replace: Callable[[str], None] | None = None,
+    path: str | os.PathLike[str], data: bytes | list[bytes], before_replace: Callable[[str], None] | None = None,
     cache: bool = False,
 ) -> None:
-    """Replace `path` with `data`. `before_replace(temp_path)`, called just before the
-    rename, may append to the temp file or raise ChangedUnderneath to abandon the write
-    (the caller re-reads and retries). `cache=True` (a file only fdash writes): whatever
-    is at `path` — a symlink, a pipe — is itself replaced by a regular file."""
+    """Replace `path` with `data` (bytes, or a list of them written one after the other).
+    `before_replace(temp_path)`, called just before the rename, may append to the temp
+    file or raise ChangedUnderneath to abandon the write (the caller re-reads and retries).
+    `cache=True` (a file only fdash writes, checked whenever it is read): whatever is at
+    `path` — a symlink, a pipe — is itself replaced by a regular file, and nothing is
+    flushed to the disk (after a crash a torn file fails its checks and is rebuilt)."""
     path = os.path.abspath(os.fspath(path)) if cache else os.path.realpath(os.fspath(path))
     folder = os.path.dirname(path)
     try:
@@ -53,9 +55,11 @@ def atomic_write(
                                    dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                out.write(chunk)
             out.flush()
-            os.fsync(out.fileno())
+            if not cache:
+                os.fsync(out.fileno())
         if old is not None:
             _keep_owner_and_mode(tmp, old)
         if before_replace is not None:
@@ -67,7 +71,8 @@ def atomic_write(
         except OSError:
             pass
         raise
-    _fsync_dir(folder)
+    if not cache:
+        _fsync_dir(folder)
 
 
 TEMP_TAG = ".fdash-"  # in the name of every temp file fdash writes, before its pid

@@ -246,9 +246,9 @@ def save(root: str | os.PathLike[str], layout, columns: dict, scanned_ns: int, e
         pass  # a read-only cache, or a value marshal cannot hold: only costs speed
 
 
-def encode(header: dict, columns: dict, listing: tuple) -> bytes:
-    """The file's bytes: `header` (with where each part lies), then each column's marshal
-    data (a column given as bytes is taken as its data), then the listing's."""
+def encode(header: dict, columns: dict, listing: tuple) -> list[bytes]:
+    """The file's bytes, in parts: `header` (with where each part lies), then each column's
+    marshal data (a column given as bytes is taken as its data), then the listing's."""
     parts = [(name, value if type(value) is bytes else marshal.dumps(value)) for name, value in columns.items()]
     parts.append(("listing", marshal.dumps(listing)))
     offsets, at = {}, 0
@@ -256,7 +256,7 @@ def encode(header: dict, columns: dict, listing: tuple) -> bytes:
         offsets[name] = (at, len(data))
         at += len(data)
     head = marshal.dumps(dict(header, offsets=offsets))
-    return b"".join([MAGIC, len(head).to_bytes(8, "little"), head, *(data for _name, data in parts)])
+    return [MAGIC, len(head).to_bytes(8, "little"), head, *(data for _name, data in parts)]
 
 
 def decode(data: bytes) -> tuple[dict, dict, tuple]:
