@@ -164,3 +164,12 @@ def test_where_a_moved_session_is_now_is_shown(tmp_path):
     assert entry.session.moved_to == "/a/moved" and entry.session.project == "/a/start"
     assert session_record(entry)["last_cwd"] == "/a/moved"
     assert Session(A, cwd="/a", last_cwd="/a").moved_to is None
+
+
+def test_an_older_subagent_titled_by_its_session_title_is_still_a_subagent(tmp_path):
+    handoff = "# Task Tool Invocation\n\nSubagent type: worker\n\n## Task\ncount"
+    start = {"type": "session_start", "id": A, "title": handoff, "sessionTitle": "worker: count", "cwd": "/p"}
+    _write(tmp_path / "-p", A, _lines(start, _msg(1, "user", handoff)))
+    s = _catalog(tmp_path).entries[0].session
+    assert s.title == "worker: count" and s.user_prompts == 0
+    assert s.handoff and s.looks_like_subagent and not s.empty

@@ -133,6 +133,7 @@ class Session:
     # started by /compress: droid began its tokenUsage at its parent's totals (catalog
     # subtracts them: see fdash.core.catalog.subtract_inherited)
     inherits_tokens: bool = fact(False, TRANSCRIPT)
+    handoff: bool = fact(False, TRANSCRIPT)  # it begins with droid's Task handoff: a sub-agent
     credits: float | None = fact(None, SETTINGS)  # tokenUsage.factoryCredits; None: not recorded
     # what dates it: "messages", "providerLockTimestamp" (no transcript) or "file time"
     # (no transcript, no lock time: the settings file's mtime, an estimate)
@@ -159,8 +160,9 @@ class Session:
     @property
     def looks_like_subagent(self) -> bool:
         """Started by another session's Task tool: it names its parent, droid tagged it,
-        or (older droids) its title is the handoff."""
-        return bool(self.calling_session_id or self.subagent or self.title.startswith("# Task Tool Invocation"))
+        it begins with droid's handoff, or (older droids) its title is the handoff."""
+        return bool(self.calling_session_id or self.subagent or self.handoff
+                    or self.title.startswith("# Task Tool Invocation"))
 
     @property
     def moved_to(self) -> str | None:

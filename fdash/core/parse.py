@@ -393,9 +393,21 @@ def is_prompt(record: dict) -> list[str]:
     """The cleaned texts of a user prompt, or [] when the record is not one.
 
     A prompt is a `message` with role user, no `visibility` of llm_only/user_only
-    (injected context, host notices), an id not starting `context-`, and at least one
-    text block that is non-empty once system-reminder spans are removed.
+    (injected context, host notices), an id not starting `context-` or
+    `task-completion:`, and at least one text block that is non-empty once
+    system-reminder spans are removed, the first not droid's sub-agent handoff.
     """
+    texts = user_texts(record)
+    return [] if is_handoff(texts) else texts
+
+
+def is_handoff(texts: list[str]) -> bool:
+    """Whether a user message's texts are droid's handoff to a sub-agent."""
+    return bool(texts) and texts[0].startswith(HANDOFF)
+
+
+def user_texts(record: dict) -> list[str]:
+    """The cleaned texts of a user message that could be a prompt (see `is_prompt`)."""
     message = record.get("message")
     if not isinstance(message, dict) or message.get("role") != "user":
         return []
@@ -418,8 +430,6 @@ def is_prompt(record: dict) -> list[str]:
                 cleaned = clean_prompt(text)
                 if cleaned:
                     texts.append(cleaned)
-    if texts and texts[0].startswith(HANDOFF):  # a sub-agent's task, written by droid
-        return []
     return texts
 
 
@@ -440,6 +450,7 @@ class TranscriptReader:
     fork_at: str | None = None  # a fork's forkedAtMessageId, until that message has passed
     forked: bool = False  # its session_start names a fork point
     inherits_tokens: bool = False  # started by /compress: its tokenUsage includes its parent's
+    handoff: bool = False  # a user message is droid's handoff: a sub-agent (whatever its title)
     calling_session_id: str | None = None  # a sub-agent's parent (session_start.callingSessionId)
     first_at_ms: int | None = None
     last_at_ms: int | None = None
@@ -870,8 +881,10 @@ class TranscriptReader:
         self._prompt(record)
 
     def _prompt(self, record: dict) -> None:
-        texts = is_prompt(record)
-        if texts:
+        texts = user_texts(record)
+        if is_handoff(texts):  # a sub-agent's task, written by droid
+            self.handoff = True
+        elif texts:
             self.user_prompts += 1
             text = "\n\n".join(texts)
             if self.keep_full_prompts:

@@ -24,7 +24,7 @@ from fdash.core.scan import scan, still
 
 # what `record` reads
 USED = ("cwd", "model", "resolved_model", "models", "tokens", "active_time_ms", "user_prompts", "title",
-        "calling_session_id", "subagent", "credits", "parent_id", "inherits_tokens")
+        "calling_session_id", "subagent", "credits", "parent_id", "inherits_tokens", "handoff")
 UNKNOWN = "(unknown)"  # the project or model of a session that names none (as models.Session, Entry)
 SEVERAL_MODELS = "several models"  # as models.SEVERAL_MODELS
 NO_SESSIONS = "no droid session files (<id>.jsonl) in this folder"  # as catalog's warning
@@ -144,8 +144,8 @@ def record(columns: dict[str, list], transcripts: list[bool], warnings: int) -> 
             cost += usd(found, t)
     prompts = columns["user_prompts"]
     credits = [c for c in credits_of if c is not None]
-    subagents = [bool(calling or tagged or title.startswith(HANDOFF)) for calling, tagged, title
-                 in zip(columns["calling_session_id"], columns["subagent"], columns["title"])]
+    subagents = [bool(calling or tagged or handoff or title.startswith(HANDOFF)) for calling, tagged, handoff, title
+                 in zip(columns["calling_session_id"], columns["subagent"], columns["handoff"], columns["title"])]
     return {
         "sessions": len(columns["id"]),
         "projects": len(projects - {UNKNOWN}),
