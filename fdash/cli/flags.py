@@ -19,7 +19,7 @@ def add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", default=flag_default,
                         help="list every warning (path and reason) on stderr")
     parser.add_argument("--no-cache", action="store_true", default=flag_default,
-                        help="read every file, ignoring (and not updating) the index")
+                        help="read every file again, not trusting the index, and rewrite it")
 
 
 def count(text: str) -> int:
