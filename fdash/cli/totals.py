@@ -70,23 +70,23 @@ def tokens(ctx: Context) -> int:
 
 
 def groups(ctx: Context) -> int:
-    entries, time_scope = ctx.entries()
-    buckets = aggregate.by_group(entries)
-    if ctx.json:
-        return ctx.print_json([export.bucket_record(b, "group") for b in buckets])
-    from fdash.cli import views
-
-    return ctx.show(views.groups_view(buckets), _note(time_scope))
+    return _buckets(ctx, "group", aggregate.by_group)
 
 
 def projects(ctx: Context) -> int:
+    return _buckets(ctx, "project", aggregate.by_project)
+
+
+def _buckets(ctx: Context, key: str, by) -> int:
+    """Tokens and cost by `key` ("group" or "project"), largest first."""
     entries, time_scope = ctx.entries()
-    buckets = aggregate.by_project(entries)
+    buckets = by(entries)
     if ctx.json:
-        return ctx.print_json([export.bucket_record(b, "project") for b in buckets])
+        return ctx.print_json([export.bucket_record(b, key) for b in buckets])
     from fdash.cli import views
 
-    return ctx.show(views.projects_view(buckets), _note(time_scope))
+    view = views.groups_view if key == "group" else views.projects_view
+    return ctx.show(view(buckets), _note(time_scope))
 
 
 def _note(time_scope) -> str | None:
