@@ -16,7 +16,6 @@ go to a throw-away folder: your own files are never read or written.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import io
 import os
 import shutil
@@ -38,12 +37,9 @@ PYTE_NAMES = {"brown": "yellow", "lightgray": "white", "lightgrey": "white"}
 
 
 def _generate(folder: Path, sessions: int) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "generate_sessions", REPO / "tools" / "generate_sessions.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate(folder, sessions=sessions, seed=SEED)
+    from tools.sessiongen import generate
+
+    generate(folder, sessions=sessions, seed=SEED)
 
 
 def _color(value: str) -> str | None:

@@ -11,7 +11,6 @@ polls the pane (capture-pane) until the expected text shows up; there are no fix
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -21,6 +20,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run as a script: `tools` and `fdash` from this checkout
 COLUMNS, ROWS = 140, 45
 CONFIG = "# e2e config: this comment must survive\n[display]\ndark_mode = true  # keep me\n"
 NEW_TITLE = "E2E renamed title"
@@ -201,12 +201,9 @@ def run_scenario(root: Path, workdir: Path) -> None:
 
 
 def _generate(root: Path, sessions: int = 80) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "generate_sessions", REPO / "tools" / "generate_sessions.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate(root, sessions=sessions, seed=9, avg_kb=4)
+    from tools.sessiongen import generate
+
+    generate(root, sessions=sessions, seed=9, avg_kb=4)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,12 +4,9 @@ tools/tmux_e2e.py)."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 
 import pytest
-
-from .conftest import REPO
 
 pytestmark = [
     pytest.mark.e2e,
@@ -18,10 +15,9 @@ pytestmark = [
 
 
 def _driver():
-    spec = importlib.util.spec_from_file_location("tmux_e2e", REPO / "tools" / "tmux_e2e.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from tools import tmux_e2e
+
+    return tmux_e2e
 
 
 def test_fdash_in_tmux(sessions, tmp_path):

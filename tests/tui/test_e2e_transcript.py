@@ -4,7 +4,6 @@ screen, text is searched inside, and Esc goes back."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sys
@@ -26,10 +25,9 @@ REAL_ID = "66e180a9-7a69-41aa-a22b-042a785703af"  # droid 0.225.2: "read notes.t
 
 
 def _driver():
-    spec = importlib.util.spec_from_file_location("tmux_e2e", REPO / "tools" / "tmux_e2e.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from tools import tmux_e2e
+
+    return tmux_e2e
 
 
 def _most_tools(root):
