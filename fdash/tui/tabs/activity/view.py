@@ -175,7 +175,7 @@ def period_line(state: AppState, width: int) -> list:
     text = (
         f" ▶ {label(period, chart.unit)}   {fmt.tokens(period.tokens.total)} tokens · "
         f"{fmt.money(period.cost_usd)} · {fmt.credits(period.credits)} credits · ~{active} active · "
-        f"{fmt.exact(period.sessions)} sessions"
+        f"{fmt.exact(period.sessions)} session{'' if period.sessions == 1 else 's'}"
     )
     parts = [(text, "fd.title")]
     if period.unpriced_sessions:
