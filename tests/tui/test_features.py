@@ -390,3 +390,21 @@ def test_typing_further_narrows_the_last_matches(small):
         search.set_query(query)
         assert search.found == state.data.searcher.matching(query), query
     assert [e.session.id for e in search.found] == [ALPHA, EMPTY]
+
+
+def test_activity_shows_factory_credits_as_a_metric(small):
+    """m cycles tokens → cost → credits → active time; credits are as the periods record them."""
+    state = loaded(small, today=TODAY)
+    state.set_tab("activity")
+    act = state.tabs.activity
+    act.day = date(2026, 11, 10)
+    act.toggle_metric()
+    act.toggle_metric()
+    assert act.metric == "credits"
+    period = act.period()
+    assert act.value(period) == period.credits
+    assert sum(v for _p, v in act.projects(period)) == pytest.approx(period.credits)
+    credits = [p.credits for _e, p in act.rows()]
+    assert credits == sorted(credits, reverse=True)
+    act.toggle_metric()
+    assert act.metric == "active"

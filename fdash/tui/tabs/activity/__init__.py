@@ -19,7 +19,7 @@ KEYS = (
     Key(("left", "right"), "previous / next day", {
         "left": lambda app: app.current.step(-1), "right": lambda app: app.current.step(1),
     }),
-    Key(("m",), "metric: tokens / cost / active time", lambda app: app.current.toggle_metric()),
+    Key(("m",), "metric: tokens / cost / credits / active time", lambda app: app.current.toggle_metric()),
     Key(("u",), "unit: day / week / month", lambda app: app.current.cycle_unit()),
     Key(("enter",), "show in Sessions", lambda app: app.open_session()),
     Key(("c",), "connect (resume in droid)", lambda app: app.connect()),

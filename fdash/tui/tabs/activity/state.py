@@ -25,7 +25,8 @@ from fdash.tui.deferred import Failed, Job
 
 CHUNK = 25  # sessions per piece of deferred work (a few milliseconds)
 UNITS = ("day", "week", "month")
-METRICS = ("tokens", "cost", "active")  # active: active time, split like the tokens (~)
+# active: active time, split like the tokens (~); credits: Factory Standard Credits as recorded
+METRICS = ("tokens", "cost", "credits", "active")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -228,6 +229,8 @@ class ActivityState(TabState, Selection):
                 rows.sort(key=lambda r: (r[1].unpriced_sessions > 0, -r[1].cost_usd, r[1].key))
             elif self.metric == "active":
                 rows.sort(key=lambda r: (-active_share(r[0], r[1]), r[1].key))
+            elif self.metric == "credits":
+                rows.sort(key=lambda r: (r[1].no_credit_sessions > 0, -r[1].credits, r[1].key))
             else:
                 rows.sort(key=lambda r: (-r[1].tokens.total, r[1].key))
             self._rows = rows
@@ -269,10 +272,12 @@ class ActivityState(TabState, Selection):
         self.step(10**6)
 
     def value(self, period: Period, metric: str | None = None) -> float:
-        """The chart's number for `period`: tokens, cost, or active time (ms)."""
+        """The chart's number for `period`: tokens, cost, credits, or active time (ms)."""
         metric = metric or self.metric
         if metric == "cost":
             return period.cost_usd
+        if metric == "credits":
+            return period.credits
         if metric == "tokens":
             return period.tokens.total
         data = self.ctx.data
@@ -293,6 +298,8 @@ class ActivityState(TabState, Selection):
                 entry = entries[where[part.key]]
                 if self.metric == "cost":
                     amount = part.cost_usd
+                elif self.metric == "credits":
+                    amount = part.credits
                 elif self.metric == "tokens":
                     amount = part.tokens.total
                 else:

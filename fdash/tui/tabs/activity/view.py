@@ -40,6 +40,8 @@ def heat_width(state: AppState) -> int:
 def amount(number: float, metric: str) -> str:
     if metric == "active":
         return fmt.duration(int(number))
+    if metric == "credits":
+        return fmt.credits(number)
     return fmt.money(number) if metric == "cost" else fmt.tokens(int(number))
 
 
@@ -253,7 +255,7 @@ def heat_model(state: AppState, width: int) -> ListModel:
     if not isinstance(heat, Heat):
         lines = [_waiting(heat, "heatmap", dark)]
         return ListModel(len(lines), lambda i, _w: lines[i], act.heat_scroll)
-    metric = "cost" if act.metric == "cost" else "tokens"  # (active time: by tokens)
+    metric = "cost" if act.metric == "cost" else "tokens"  # (active time, credits: by tokens)
     key = (id(heat), width, metric, dark)
     lines = _heats.owned(heat, key, lambda: _heat_lines(heat, width, metric, dark))
     return ListModel(
@@ -302,7 +304,7 @@ def _months(weeks: tuple[date, ...], name: int, styles: dict) -> list:
 def info(state: AppState) -> list[tuple[str, str]]:
     act = state.tabs.activity
     weeks = state.config.display.heatmap_weeks
-    what = {"cost": "cost", "active": "active time"}.get(act.metric, "tokens")
+    what = {"cost": "cost", "active": "active time", "credits": "Factory credits"}.get(act.metric, "tokens")
     where = one_line(state.zone.name)
     hint = "m metric · u day/week/month · ← → select"
     end = state.window_end()
