@@ -170,6 +170,7 @@ def test_bad_lines_are_records_not_errors():
 def test_main_argument_prefers_what_the_call_worked_on():
     assert main_argument({"old_str": "a", "file_path": "/x/y.py"}) == "/x/y.py"
     assert main_argument({"patterns": ["**/*.py", "*.md"], "folder": "/p"}) == "**/*.py *.md"
+    assert main_argument({"path": "/p", "pattern": "def main", "output_mode": "content"}) == "def main"
     assert main_argument({"other": "line one\nline two"}) == "line one line two"
     assert main_argument(None) == ""
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """SVG screenshots of every tab of the full-screen app, dark and light, for the docs;
-and of search results, folded sub-agents and the budget on the Overview.
+and of search results, a transcript, folded sub-agents and the budget on the Overview.
 
     python3 tools/take_screenshots.py [--out docs/screenshots] [--wide 200x50] [--narrow 100x30]
 
@@ -153,6 +153,14 @@ def _features(h, out: Path, theme: str) -> list[Path]:
     path = out / f"search-{theme}.svg"
     save_svg(h.screen(), path, f"fdash — search “{SEARCH}” ({theme})")
     written.append(path)
+    h.press("v")  # the selected result's transcript
+    h.wait_for("❯ You", 10)
+    h.press("pagedown")
+    h.settle(0.1)
+    path = out / f"transcript-{theme}.svg"
+    save_svg(h.screen(), path, f"fdash — a session's transcript ({theme})")
+    written.append(path)
+    h.press("escape")
     h.press("escape", "4", "a")
     lst = h.state.tabs.sessions
     parent = next((i - 1 for i, depth in enumerate(lst.depths) if depth == 1), 0)

@@ -21,8 +21,8 @@ MAX_TEXT = 256 * 1024  # characters of one body kept; a longer tool output is cu
 ARG_CHARS = 400
 _OPEN, _CLOSE = "<system-reminder>", "</system-reminder>"
 # the input keys that best tell what a tool call did, in order of preference
-MAIN_ARGUMENT = ("file_path", "path", "directory_path", "command", "pattern", "patterns", "query",
-                 "url", "folder", "description", "subagent_type", "prompt", "todos")
+MAIN_ARGUMENT = ("file_path", "command", "pattern", "patterns", "query", "url", "path",
+                 "directory_path", "folder", "description", "subagent_type", "prompt", "todos")
 
 KINDS = ("prompt", "reply", "thinking", "tool", "result", "context", "notice", "compaction",
          "outcome", "todo", "bad")
