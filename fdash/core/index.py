@@ -308,6 +308,10 @@ class Table:
         ))
 
 
+# columns whose values repeat across sessions (folders, cwds, models, tool names…)
+_SHARED = ("str", "str | None", "tuple[str, ...]")
+
+
 def _take(column: list, rows: list[int]) -> list:
     return list(itemgetter(*rows)(column)) if len(rows) > 1 else [column[r] for r in rows]
 
@@ -358,11 +362,17 @@ class Index:
             self.columns = stored.columns  # nothing changed
             return Table(files, self.columns)
         columns = {}
-        for j, name in enumerate(NAMES):
+        for j, (name, kind) in enumerate(LAYOUT):
             column = _take(stored.columns[name], rows) if self.reused else [None] * len(files)
-            for i, entry in fresh.items():
-                column[i] = entry[j]
+            if kind in _SHARED:
+                one = {}  # one object per distinct value: less memory, and marshal writes it once
+                for i, entry in fresh.items():
+                    column[i] = one.setdefault(entry[j], entry[j])
+            else:
+                for i, entry in fresh.items():
+                    column[i] = entry[j]
             columns[name] = column
+        del fresh
         self.columns = columns
         self.dirty = True
         if self.fresh and stored is not None:  # keep the token history observed before
