@@ -101,3 +101,15 @@ def test_the_prompts_pane_toggles_and_drops_below_120_columns(small, headless):
     assert "Prompts" not in narrow.lines()[1]
     narrow.press("tab")  # over the list
     assert "Prompts (" in narrow.text()
+
+
+def test_enter_on_an_overview_top_project_shows_its_sessions(small, headless):
+    h = headless(make_state(small), columns=120, rows=50)
+    h.press("1", "down")  # the second top project
+    second = h.state.data.by_project[1].key
+    picked = [line for line in h.lines() if "▸ " in line]
+    assert len(picked) == 1 and second in picked[0], h.text()
+    h.press("enter")
+    assert h.state.tab == "sessions" and h.state.tabs.sessions.scope == ("project", second)
+    h.press("escape")
+    assert h.state.tab == "overview"

@@ -27,6 +27,7 @@ from fdash.tui.widgets import bar, short_path
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HEAT_CHAR = "■"
 TOP_PROJECTS = 8
+PICKED = "▸ "  # the top project Enter opens
 _cache = LineCache(8)
 
 
@@ -142,9 +143,11 @@ def top_projects(state: AppState, width: int) -> Table:
     table.add_column(justify="right")
     table.add_column()
     color = palette(state.dark).accent
-    for b in buckets:
+    pick = state.tabs.overview.pick
+    for n, b in enumerate(buckets):
+        mark = PICKED if n == pick else "  "
         table.add_row(
-            Text(short_path(b.key, name_width)),
+            Text(mark + short_path(b.key, name_width - 2), style="fd.title" if n == pick else ""),
             Text(fmt.tokens(b.tokens.total)),
             bar(b.tokens.total / biggest, max(6, min(24, width - name_width - 12)), style=color),
         )
@@ -325,7 +328,8 @@ def renderable(state: AppState, width: int) -> RenderableType:
         )
     tokens = Group(Text("Tokens", style="fd.header"), tokens_table(state, min(width, 80)))
     projects = Group(
-        Text("Top projects by tokens", style="fd.header"), top_projects(state, min(width, 80))
+        Text("Top projects by tokens (↑↓ Enter: its sessions)", style="fd.header"),
+        top_projects(state, min(width, 80)),
     )
     if width >= 120:
         left = max(60, width // 2 - 2)
@@ -352,10 +356,19 @@ def model(state: AppState, width: int) -> ListModel:
         state.zone.name,
         id(budget(state)),
         id(daily(state)),
+        state.tabs.overview.pick,
     )
     lines = _cache.get(
         key, lambda: render_lines(renderable(state, width - 1), width - 1, state.dark)
     )
+    overview = state.tabs.overview
+    if overview.follow:  # the selected top project in view
+        overview.follow = False
+        found = next((i for i, line in enumerate(lines)
+                      if any(f[1].startswith(PICKED) for f in line)), None)
+        if found is not None:
+            scroll = overview.scroll
+            scroll.top = max(min(scroll.top, found), found - scroll.height + 2)
     return ListModel(
         len(lines),
         lambda i, _w: [("", " ")] + lines[i],
