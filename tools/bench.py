@@ -472,13 +472,13 @@ def table(results: dict[str, Measures], tui: dict[str, dict | None]) -> tuple[st
 
 
 def write_report(path: Path, results, tui, searches, params, roots, runs: int, seconds: float,
-                 ccusage: str | None, load: tuple[str, str]) -> str:
+                 ccusage: str | None, load: tuple[str, str], when: str | None = None) -> str:
     body, verdicts = table(results, tui)
     agree = [name for name, m in results.items() if m.ccusage_agrees is False]
     lines = [
         "# Performance",
         "",
-        f"Measured by `python tools/bench.py` on {time.strftime('%Y-%m-%d %H:%M')} ({runs} interleaved rounds, "
+        f"Measured by `python tools/bench.py` on {when or time.strftime('%Y-%m-%d %H:%M')} ({runs} interleaved rounds, "
         f"best of the rounds shown, {seconds:.0f} s in all); load average before / after: {load[0]} → {load[1]}.",
         "",
         f"Machine: {machine()}. Interpreter: `{sys.executable}` (the venv fdash runs in).",
@@ -527,7 +527,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tui", action="store_true", help="leave out the full-screen app")
     parser.add_argument("--no-ccusage", action="store_true")
     parser.add_argument("--write", default=str(REPO / "docs" / "PERFORMANCE.md"), help="'' to not write")
+    parser.add_argument("--again", action="store_true",
+                        help="write the report again from DATA/results.json (after editing the notes)")
     args = parser.parse_args(argv)
+    if args.again:
+        return _write_again(Path(args.data), Path(args.write))
     started = time.perf_counter()
     load_before = load_average()
     # bytecode as `pip install` leaves it (with PYTHONDONTWRITEBYTECODE set, as here, every
@@ -554,16 +558,32 @@ def main(argv: list[str] | None = None) -> int:
     tui = {name: (None if not app else tui_latency(roots[name])) for name in names}
     searches = {name: search_latency(roots[name]) for name in names}
     load = (load_before, load_average())
-    raw = {name: {"times": m.times, "rss": m.rss} for name, m in results.items()}
-    (data / "results.json").write_text(json.dumps({"measures": raw, "tui": tui, "search": searches,
-                                                   "ccusage": version, "load": load}, indent=1))
+    raw = {name: {"times": m.times, "rss": m.rss, "ccusage_agrees": m.ccusage_agrees} for name, m in results.items()}
+    seconds = time.perf_counter() - started
+    (data / "results.json").write_text(json.dumps({
+        "measures": raw, "tui": tui, "search": searches, "ccusage": version, "load": load, "runs": args.runs,
+        "seconds": seconds, "params": {name: params[name] for name in names},
+        "roots": {name: str(root) for name, root in roots.items()}, "when": time.strftime("%Y-%m-%d %H:%M"),
+    }, indent=1))
     body, verdicts = table(results, tui)
     print(body)
     print("\n".join(verdicts))
     if args.write:
-        write_report(Path(args.write), results, tui, searches, params, roots, args.runs,
-                     time.perf_counter() - started, version, load)
+        write_report(Path(args.write), results, tui, searches, params, roots, args.runs, seconds, version, load)
         print(f"wrote {args.write}", file=sys.stderr)
+    return 0
+
+
+def _write_again(data: Path, path: Path) -> int:
+    saved = json.loads((data / "results.json").read_text())
+    results = {}
+    for name, raw in saved["measures"].items():
+        m = results[name] = Measures()
+        m.times, m.rss, m.ccusage_agrees = raw["times"], raw["rss"], raw.get("ccusage_agrees")
+    roots = {name: Path(root) for name, root in saved["roots"].items()}
+    write_report(path, results, saved["tui"], saved["search"], saved["params"], roots, saved["runs"],
+                 saved["seconds"], saved["ccusage"], tuple(saved["load"]), saved["when"])
+    print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
