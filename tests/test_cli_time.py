@@ -109,13 +109,14 @@ def independent_shares(root: Path, manifest: dict, tz_name: str) -> dict[str, tu
             lock = json.loads((root / settings).read_text()).get("providerLockTimestamp") if settings else None
             if not stamps and not transcript and lock:  # no transcript: when it took its provider
                 stamps = [_local_day(lock, tz)]
-            if not stamps and s["has_settings"]:
+            guessed = not stamps and s["has_settings"]
+            if guessed:  # the settings file's time: an estimate
                 mtime = (root / settings).stat().st_mtime_ns // 1_000_000
                 stamps = [datetime.fromtimestamp(mtime // 900_000 * 900, tz).date()]
             if not stamps:
                 continue
             shares = {stamps[0]: tokens}
-            split = len(set(stamps)) > 1 and sum(tokens) > 0
+            split = guessed or (len(set(stamps)) > 1 and sum(tokens) > 0)
         price = book.lookup(s["resolved_model"] or s["model"])[0]
         if len(models - {None}) > 1 and any(book.lookup(m)[0] != price for m in models - {None}):
             price = None  # several models at other prices: unpriced

@@ -173,3 +173,15 @@ def test_an_older_subagent_titled_by_its_session_title_is_still_a_subagent(tmp_p
     s = _catalog(tmp_path).entries[0].session
     assert s.title == "worker: count" and s.user_prompts == 0
     assert s.handoff and s.looks_like_subagent and not s.empty
+
+
+def test_a_day_known_only_from_a_file_time_is_marked_estimated():
+    from fdash.core.models import TokenUsage
+
+    s = Session(A, settings_path="/x", tokens=TokenUsage(5, 5, 0, 0, 0), dated_by="file time",
+                token_snapshots="1795000000000:5:5:0:0:0")
+    found = timeline.attribute(s, timeline.zone("UTC").day_of_quarter())
+    assert found.guessed and found.estimated_keys(lambda d: d) == set(found.days)
+    locked = Session(A, settings_path="/x", tokens=TokenUsage(5, 5, 0, 0, 0), dated_by="providerLockTimestamp",
+                     provider_lock_at_ms=1795000000000, token_snapshots="1796000000000:5:5:0:0:0")
+    assert not timeline.attribute(locked, timeline.zone("UTC").day_of_quarter()).uncertain

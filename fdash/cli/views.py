@@ -354,7 +354,8 @@ class PeriodsView:
             _period_row(table, Text("Total", style="bold"), result.total, wide)
         yield table
         notes = [(f"{ESTIMATED} estimated: includes part of a session also active outside this "
-                  "period, split by its assistant messages per day; rows without it are exact "
+                  "period, split by its assistant messages per day, or a session dated only by its "
+                  "settings file's time; rows without it are exact "
                   "(docs/TIME.md).")]
         if not wide:
             notes.append("Cache = cache write + cache read (a wider terminal or --json shows each kind).")

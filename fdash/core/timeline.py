@@ -232,9 +232,16 @@ class Attribution:
 
     days: dict[date, Share]  # oldest first; {} when the session has no time at all
     spans: tuple[frozenset[date], ...] = ()
+    guessed: bool = False  # its day is the settings file's mtime (no message, no lock time)
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(self.spans) or self.guessed
 
     def estimated_keys(self, key: Callable[[date], Hashable]) -> set:
         """The buckets (`key` of a day) whose figure for this session is estimated."""
+        if self.guessed:
+            return {key(d) for d in self.days}
         found: set = set()
         for span in self.spans:
             keys = {key(d) for d in span}
@@ -364,14 +371,15 @@ def _anchored(session: Session, day_of: Callable[[int], date | None]) -> Attribu
     stamps = [ms for ms in (session.first_at_ms, session.last_at_ms) if ms is not None]
     if not stamps and session.dated_by == "providerLockTimestamp":  # no transcript: when it took its provider
         stamps = [session.provider_lock_at_ms]
-    if not stamps and snapshots:  # else the settings file's time (an estimate)
+    guessed = not stamps and bool(snapshots)
+    if guessed:  # else the settings file's time: an estimate (a copied history has the copy's day)
         stamps = [snapshots[-1][0]]
     days = [d for d in (day_of(ms // QUARTER_MS) for ms in stamps) if d is not None]
     if not days:
         return Attribution({})
     span = frozenset(days)
     split = len(span) > 1 and session.usage != ZERO_TOKENS
-    return Attribution({days[0]: Share(session.usage, 0, split)}, (span,) if split else ())
+    return Attribution({days[0]: Share(session.usage, 0, split or guessed)}, (span,) if split else (), guessed)
 
 
 def share_credits(session: Session, tokens: TokenUsage) -> float | None:
@@ -499,14 +507,14 @@ def timeline(
                 grouped.setdefault(spec.start(d), []).append(share)
         if not grouped:
             continue
-        split = found.estimated_keys(period_of) if found.spans else ()
+        split = found.estimated_keys(period_of) if found.uncertain else ()
         key = by(entry) if by else ""
         for start, parts in grouped.items():
             tokens = _summed(parts)
             _add(periods.setdefault(start, _Acc()), key, by, tokens, share_cost(entry, tokens), start in split,
                  share_credits(entry.session, tokens))
         tokens = _summed(s for group in grouped.values() for s in group)
-        estimated = bool(found.spans) and True in found.estimated_keys(in_days)
+        estimated = found.uncertain and True in found.estimated_keys(in_days)
         _add(total, key, by, tokens, share_cost(entry, tokens), estimated, share_credits(entry.session, tokens))
     result = []
     for start in sorted(periods):
@@ -539,7 +547,7 @@ def within(entries: Iterable[Entry], zone: Zone, days: DayRange) -> tuple[list[E
         shares = [s for d, s in found.days.items() if d in days]
         if not shares:
             continue
-        estimated = estimated or (bool(found.spans) and True in found.estimated_keys(in_days))
+        estimated = estimated or (found.uncertain and True in found.estimated_keys(in_days))
         tokens = _summed(shares)
         session = entry.session
         if session.tokens is not None and tokens != session.tokens:
