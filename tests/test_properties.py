@@ -222,3 +222,22 @@ def test_settings_token_values_are_whole_non_negative_numbers(usage, active):
         expected, warned = _expected_count(value)
         assert getattr(facts.tokens, FIELD[key]) == expected, (key, value)
         assert any(f"tokenUsage.{key} " in p.reason for p in problems) == warned, (key, value, problems)
+
+
+def test_an_undated_last_message_dates_a_session_as_when_read_in_two_goes():
+    """Found by the property above: the time of a transcript read at once and in two goes
+    (the index resuming a grown file) must agree when the edge message has no usable time."""
+    stamp = "2026-01-02T03:04:05.678Z"
+    start = {"type": "session_start", "id": "s", "title": "t", "cwd": "/p"}
+    user = {"type": "message", "id": "m", "timestamp": stamp,
+            "message": {"role": "user", "content": [{"type": "text", "text": "hi"}]}}
+    for undated in ({"type": "message", "id": "context-1", "timestamp": "", "message": None},
+                    {"type": "message", "id": "x", "timestamp": "", "message": {"role": "assistant"}}):
+        for records in ([start, user, user, undated], [start, undated, user, user]):
+            data = _lines(records)
+            one = _read(data)
+            assert one.first_at_ms == one.last_at_ms is not None
+            for cut in range(len(data) + 1):
+                reader = TranscriptReader("t.jsonl", keep_full_prompts=True)
+                two = reader.finished(reader.feed(reader.feed(data[:cut]) + data[cut:]))
+                assert (two.first_at_ms, two.last_at_ms) == (one.first_at_ms, one.last_at_ms), cut

@@ -570,12 +570,10 @@ class TranscriptReader:
                 self.tool_counts[name] = self.tool_counts.get(name, 0) + n
         if messages:
             self.message_count += messages
+            last = self._edge_time(data, first_message, last_message, from_end=True)
             if self.first_at_ms is None:
-                self.first_at_ms = self._line_time(data, first_message)
                 same = last_message == first_message  # (one line is looked at once)
-                last = self.first_at_ms if same else self._line_time(data, last_message)
-            else:
-                last = self._line_time(data, last_message)
+                self.first_at_ms = last if same else self._edge_time(data, first_message, last_message)
             if last is not None:
                 self.last_at_ms = last
             model = _last_model(data, pos)
@@ -623,6 +621,25 @@ class TranscriptReader:
             record = self._decode(line, tail=False)
             if record is not None and record.get("id") == self.fork_at:
                 self.fork_at = None
+
+    def _edge_time(self, data: bytes, first: int, last: int, from_end: bool = False) -> int | None:
+        """The time of the first (or last) dated message line from `first` to `last` (line
+        starts): the line at the edge, unless it has no usable time (rare), so that reading a
+        transcript in two goes dates it as one pass does."""
+        pos = last if from_end else first
+        while True:
+            if data.startswith(b'{"type":"message"', pos):
+                ms = self._line_time(data, pos)
+                if ms is not None:
+                    return ms
+            if from_end:
+                if pos <= first:
+                    return None
+                pos = max(first, data.rfind(b"\n", first, pos - 1) + 1)
+            else:
+                if pos >= last:
+                    return None
+                pos = data.find(b"\n", pos, last) + 1
 
     def _line_time(self, data: bytes, pos: int) -> int | None:
         """The timestamp of the message line starting at `pos`."""
