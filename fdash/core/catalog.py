@@ -221,7 +221,9 @@ def _load(root, config: Config, use_index: bool, demo: bool, progress, more_root
         try:
             sessions += index.read_all(mine, problems, progress, () if several else result.listing)
         finally:
-            index.save()
+            unsaved = index.save()
+        if unsaved is not None:
+            problems.append(unsaved)
     favorites = set()
     for path in paths:
         favorites |= load_favorites(path, problems)

@@ -335,10 +335,15 @@ class Index:
         self.reused = self.resumed = self.reread = 0
         self.bytes_read = 0
 
-    def save(self) -> None:
+    def save(self) -> Problem | None:
+        """Write what changed; a Problem saying why when the index cannot be written."""
+        why = None
         if self.dirty and self.columns is not None:
-            indexfile.save(self.root, LAYOUT, self.columns, self.scanned_ns, DETAIL_LAYOUT, self.listing)
+            why = indexfile.save(self.root, LAYOUT, self.columns, self.scanned_ns, DETAIL_LAYOUT, self.listing)
         self.dirty = False
+        if why is None:
+            return None
+        return Problem(str(index_path(self.root)), f"index not saved ({why}); fdash reads every session each time")
 
     def read_all(self, files: Iterable[SessionFiles], problems: list[Problem],
                  progress: Callable[[int, int], None] | None = None, listing: tuple = ()) -> list[Session]:

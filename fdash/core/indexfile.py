@@ -234,16 +234,22 @@ def _decoded(stored: Stored, wanted) -> Stored | None:
 
 
 def save(root: str | os.PathLike[str], layout, columns: dict, scanned_ns: int, extra=None,
-         listing: tuple = ()) -> None:
-    """Write the index whole (temp file + rename: readers see the old or the new one)."""
+         listing: tuple = ()) -> str | None:
+    """Write the index whole (temp file + rename: readers see the old or the new one).
+    Returns why it could not be written (fdash then works without it, only slower)."""
     path = index_path(root)
     try:
         data = encode({"version": FORMAT_VERSION, "root": os.path.abspath(root), "scanned_ns": scanned_ns,
                        "layout": tuple(layout), "extra": extra}, {name: columns[name] for name, _ in layout}, listing)
+        if path.parent.exists() and not path.parent.is_dir():
+            return f"{path.parent} is not a folder"
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data, cache=True)
-    except (OSError, ValueError):
-        pass  # a read-only cache, or a value marshal cannot hold: only costs speed
+    except OSError as exc:  # a read-only cache: only costs speed, but the user should know
+        return f"cannot write in {path.parent}: {exc.strerror or exc}"
+    except ValueError:
+        pass  # a value marshal cannot hold: that session is read again next time
+    return None
 
 
 def encode(header: dict, columns: dict, listing: tuple) -> list[bytes]:

@@ -43,7 +43,7 @@ def stats(root: str) -> tuple[dict, list[Problem]]:
         else:
             result = scan(root)
             problems = list(result.problems)
-            columns = _columns(root, stored, list(result.sessions), result.listing)
+            columns = _columns(root, stored, list(result.sessions), result.listing, problems)
         if not columns["id"] and not problems:
             problems.append(Problem(root, NO_SESSIONS))
         problems += [Problem(*p) for p in _flat(columns["problems"])]
@@ -55,7 +55,7 @@ def stats(root: str) -> tuple[dict, list[Problem]]:
             gc.enable()
 
 
-def _columns(root: str, stored, files, listing: tuple) -> dict[str, list]:
+def _columns(root: str, stored, files, listing: tuple, problems: list[Problem]) -> dict[str, list]:
     if stored is not None and indexfile.unchanged(stored, files) and not indexfile.listing_news(stored, listing):
         return stored.columns  # nothing changed since the index was written
     from fdash.core.index import Index  # noqa: PLC0415 (only when something must be read or written)
@@ -64,7 +64,9 @@ def _columns(root: str, stored, files, listing: tuple) -> dict[str, list]:
     try:
         return index.read_table(files, listing=listing).columns
     finally:
-        index.save()
+        unsaved = index.save()
+        if unsaved is not None:
+            problems.append(unsaved)
 
 
 class Unsure(Exception):

@@ -55,13 +55,32 @@ def resolve_source(cli_dir: str | list[str] | None, config: Config, allow_demo: 
         if not root.is_dir() and more:
             return Source(more[0], more_roots=more[1:])
         return Source(check_root(root, "the default"), more_roots=more)
-    demo = ensure_demo()
-    note = f"no Droid sessions at {root}: showing DEMO DATA (generated in {demo})"
+    try:
+        demo, where = ensure_demo(), ""
+    except OSError as exc:  # a read-only or file-shaped cache folder: a temporary copy
+        demo = temporary_demo()
+        where = f"; the cache folder {paths.cache_dir()} cannot hold it: {exc.strerror or exc}"
+    note = f"no Droid sessions at {root}: showing DEMO DATA (generated in {demo}{where})"
     return Source(demo, demo=True, note=note)
 
 
+def temporary_demo() -> Path:
+    """The demo history in a temporary folder, removed when fdash exits."""
+    import atexit  # noqa: PLC0415
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    from fdash.demo import write_history  # noqa: PLC0415
+
+    root = Path(tempfile.mkdtemp(prefix="fdash-demo-"))
+    atexit.register(shutil.rmtree, root, True)
+    write_history(root, sessions=DEMO_SESSIONS, seed=DEMO_SEED, avg_kb=8)
+    return root
+
+
 def ensure_demo() -> Path:
-    """The demo history in the cache dir, generated once (deterministic)."""
+    """The demo history in the cache dir, generated once (deterministic); OSError when the
+    cache folder cannot hold it."""
     root = paths.cache_dir() / f"demo-v{DEMO_VERSION}"
     marker = root / ".complete"
     if marker.is_file():
