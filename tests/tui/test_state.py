@@ -460,6 +460,10 @@ def test_budget_report_and_folder_list_settings(small, tmp_path):
     state.tabs.settings.activate()
     state.submit_input("")  # empty: no limit (the key is removed)
     assert state.config.budget.daily_usd is None and "daily_usd" not in path.read_text(encoding="utf-8")
+    settings_item(state, "Monthly Factory credits")  # [budget] monthly_credits
+    state.tabs.settings.activate()
+    state.submit_input("20000000")
+    assert state.config.budget.monthly_credits == 20_000_000 and "monthly_credits" in path.read_text(encoding="utf-8")
     settings_item(state, "Time zone")
     state.tabs.settings.activate()
     state.submit_input("Mars/Olympus")

@@ -220,6 +220,17 @@ def build_items(
                 )
             )
     items.append(
+        Item(
+            "number",
+            "Monthly Factory credits",
+            ("budget", "monthly_credits"),
+            budget.monthly_credits,
+            flavor="float",
+            optional=True,
+            note="> 0",
+        )
+    )
+    items.append(
         Item("section", "Grouping rules", note="edit [[grouping.rules]] in the config file")
     )
     for rule in config.grouping.rules:
