@@ -10,7 +10,9 @@ transcript reader's resumable state. On the next run:
 - the transcript only grew (same inode, same session_start line, same bytes just before
   where the last read stopped) → only the new bytes are read, the reader resumes;
 - anything else, or a stored row that fails its checks → the files are read again;
-  removed sessions drop out.
+  removed sessions drop out;
+- a file changed within 2 s of the scan that stored it (scan.RACY_NS) is checked again
+  as if it had grown: its key alone does not prove it unchanged.
 
 Files that must be read are read in parallel worker processes when there are enough of
 them to pay for the workers (a cold start); the results are the same plain lists.

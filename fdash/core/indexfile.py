@@ -3,10 +3,12 @@ values in stdlib `marshal`, validated value by value when loaded.
 
 A column per stored value (the session id, its folder, the stat key of each file, each
 of `models.SESSION_FACTS` in declared order, the problems found and the reader's
-resumable state): a warm start is one C call to load and a few C-speed passes to check,
-with no object per session. The file names its columns and their types (`layout`), so
-this module needs neither the models nor attrs — a warm `stats` (fdash.core.quick)
-imports only this, the scan and the sums.
+resumable state), each its own marshal data after a small header that says where each
+lies, then the listing of the scan that wrote it (`scan.still`): a reader reads and
+decodes only the columns it uses — one C call each — and checks them with a few C-speed
+passes, with no object per session. The file names its columns and their types
+(`layout`), so this module needs neither the models nor attrs: a warm `stats`
+(fdash.core.quick) imports only this, the scan and the sums.
 
 Nothing in the file is trusted: a value of the wrong type, a negative count, a damaged
 problem list or a repeated id makes that session's row unusable (it is read again from
