@@ -361,7 +361,10 @@ class Index:
         stored = self.stored
         self.listing = listing
         self.dirty = indexfile.listing_news(stored, listing)
-        rows = reusable_rows(stored, files) if stored is not None and not self.fresh else [-1] * len(files)
+        if stored is not None and not self.fresh and indexfile.unchanged(stored, files):
+            rows = list(range(len(files)))  # (checked whole, at C speed)
+        else:
+            rows = reusable_rows(stored, files) if stored is not None and not self.fresh else [-1] * len(files)
         todo = [i for i, r in enumerate(rows) if r < 0]
         self.reused = len(files) - len(todo)
         fresh = dict(self._read(files, todo, progress))

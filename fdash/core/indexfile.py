@@ -193,10 +193,11 @@ def listing(stored: Stored | None) -> tuple:
 
 
 def _is_listing(value) -> bool:
-    """(int, ((folder, mtime), ...), ((name, ...), ...) a tuple per folder, (int, ...) three a name)."""
-    if type(value) is not tuple or len(value) != 4 or type(value[0]) is not int:
+    """(int, ((folder, mtime), ...), ((name, ...), ...) a tuple per folder, (int, ...) three a
+    name, int)."""
+    if type(value) is not tuple or len(value) != 5 or type(value[0]) is not int or type(value[4]) is not int:
         return False
-    _began, folders, names, keys = value
+    _began, folders, names, keys, _duplicates = value
     return (type(folders) is tuple and type(names) is tuple and type(keys) is tuple and len(folders) == len(names)
             and all(type(f) is tuple and len(f) == 2 and type(f[0]) is str and type(f[1]) is int for f in folders)
             and _types(names, {tuple}) and _types(chain.from_iterable(names), {str})

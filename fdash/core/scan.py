@@ -55,7 +55,7 @@ class ScanResult(NamedTuple):
     # what a later run can check instead of scanning again (`still`): (when the scan
     # began, each folder listed with its mtime before listing, the names of the session
     # files in each, and their sizes, mtimes and inodes, three numbers a file, flat: compact
-    # to store and to load); () when the scan found problems
+    # to store and to load; the duplicates); () when the scan found problems
     listing: tuple = ()
 
 
@@ -127,7 +127,7 @@ def scan(root: str | os.PathLike[str]) -> ScanResult:
         for sid in sorted(first)
     ]
     listing = () if problems or len(names) != len(folders) else (
-        began, tuple(folders), tuple(map(tuple, names)), tuple(keys))
+        began, tuple(folders), tuple(map(tuple, names)), tuple(keys), len(more))
     return ScanResult(tuple(sessions), tuple(problems), len(more), listing)
 
 
@@ -142,7 +142,7 @@ def still(listing: tuple) -> bool:
     file and folder, nothing else: how a warm start that finds nothing changed begins."""
     if not listing:
         return False
-    began, folders, names, keys = listing
+    began, folders, names, keys, _duplicates = listing
     settled_ns = began - RACY_NS
     if max(keys[1::3], default=0) >= settled_ns:
         return False
@@ -168,19 +168,16 @@ def found_again(listing: tuple, ids: list, folders: list, transcripts: list, set
     """What a scan would find again when `listing` is `still`: the sessions the index holds
     (their ids, folders and file keys, as stored), their files' paths taken from the
     listing. None when a file cannot be placed (then scan)."""
-    began, listed, names, keys = listing
+    _began, listed, names, keys, duplicates = listing
     where: dict[tuple, str] = {}  # (id, kind, size, mtime, inode) → path
-    places: dict[str, set] = {}  # id → folders holding one of its files
     at = 0
-    for number, ((folder, _mtime), here) in enumerate(zip(listed, names)):
-        name_of_folder = os.path.basename(folder) if number else ""  # the root is listed first
+    for (folder, _mtime), here in zip(listed, names):
+        base = folder if folder.endswith(os.sep) else folder + os.sep  # as os.path.join, DirEntry.path
         for name in here:
-            m = SESSION_FILE.fullmatch(name)
-            if m is None:
+            sid, kind = name[:36].lower(), name[37:]  # the scan that listed it matched SESSION_FILE
+            if kind not in ("jsonl", "settings.json"):
                 return None
-            sid = m[1].lower()
-            where[(sid, m[2], *keys[at : at + 3])] = os.path.join(folder, name)  # as DirEntry.path
-            places.setdefault(sid, set()).add(name_of_folder)
+            where[(sid, kind, *keys[at : at + 3])] = base + name
             at += 3
     sessions = []
     for sid, folder, t, st in zip(ids, folders, transcripts, settings):
@@ -189,14 +186,14 @@ def found_again(listing: tuple, ids: list, folders: list, transcripts: list, set
         if (t and t_path is None) or (st and s_path is None):
             return None
         sessions.append(SessionFiles(sid, folder, t_path and FileStat(t_path, *t), s_path and FileStat(s_path, *st)))
-    return ScanResult(tuple(sessions), (), sum(len(f) > 1 for f in places.values()), listing)
+    return ScanResult(tuple(sessions), (), duplicates, listing)
 
 
 def settled(listing: tuple) -> bool:
     """Every folder and file of `listing` had last changed RACY_NS before its scan."""
     if not listing:
         return False
-    began, folders, _names, keys = listing
+    began, folders, _names, keys, _duplicates = listing
     return max((m for _f, m in folders), default=0) < began - RACY_NS and max(keys[1::3], default=0) < began - RACY_NS
 
 
