@@ -245,7 +245,7 @@ def _found_again(root: Path, indexes: dict) -> ScanResult | None:
     if not still(found):
         return None
     columns = stored.columns
-    return found_again(found, columns["id"], columns["folder"], columns["transcript"], columns["settings"])
+    return found_again(found, stored.rows, columns["folder"], columns["transcript"], columns["settings"])
 
 
 def with_config(catalog: Catalog, config: Config) -> Catalog:

@@ -164,28 +164,37 @@ def still(listing: tuple) -> bool:
     return True
 
 
-def found_again(listing: tuple, ids: list, folders: list, transcripts: list, settings: list) -> ScanResult | None:
+def found_again(listing: tuple, rows: dict[str, int], folders: list, transcripts: list,
+                settings: list) -> ScanResult | None:
     """What a scan would find again when `listing` is `still`: the sessions the index holds
-    (their ids, folders and file keys, as stored), their files' paths taken from the
-    listing. None when a file cannot be placed (then scan)."""
+    (`rows`: id → row; their folders and file keys, as stored) with their files' paths
+    from the listing — the file of a row's id, kind and key (a transcript in the row's
+    folder). None when a row's file is not there (then scan)."""
     _began, listed, names, keys, duplicates = listing
-    where: dict[tuple, str] = {}  # (id, kind, size, mtime, inode) → path
+    paths: list = [None] * (2 * len(folders))  # a row's transcript, then its settings
     at = 0
-    for (folder, _mtime), here in zip(listed, names):
+    for number, ((folder, _mtime), here) in enumerate(zip(listed, names)):
         base = folder if folder.endswith(os.sep) else folder + os.sep  # as os.path.join, DirEntry.path
+        folder_name = os.path.basename(folder) if number else ""  # the root is listed first
         for name in here:
-            sid, kind = name[:36].lower(), name[37:]  # the scan that listed it matched SESSION_FILE
-            if kind not in ("jsonl", "settings.json"):
-                return None
-            where[(sid, kind, *keys[at : at + 3])] = base + name
+            row = rows.get(name[:36].lower())  # the scan that listed it matched SESSION_FILE
+            key = keys[at : at + 3]
             at += 3
+            if row is None:
+                return None
+            if name[37:] == "jsonl":
+                if transcripts[row] == key and folders[row] == folder_name:
+                    paths[2 * row] = base + name
+            elif settings[row] == key and (paths[2 * row + 1] is None or folders[row] == folder_name):
+                paths[2 * row + 1] = base + name
     sessions = []
-    for sid, folder, t, st in zip(ids, folders, transcripts, settings):
-        t_path = where.get((sid, "jsonl", *t)) if t else None
-        s_path = where.get((sid, "settings.json", *st)) if st else None
+    new = tuple.__new__
+    for sid, row in rows.items():
+        t, st, t_path, s_path = transcripts[row], settings[row], paths[2 * row], paths[2 * row + 1]
         if (t and t_path is None) or (st and s_path is None):
             return None
-        sessions.append(SessionFiles(sid, folder, t_path and FileStat(t_path, *t), s_path and FileStat(s_path, *st)))
+        sessions.append(new(SessionFiles, (sid, folders[row], t_path and new(FileStat, (t_path, *t)),
+                                            s_path and new(FileStat, (s_path, *st)), "")))
     return ScanResult(tuple(sessions), (), duplicates, listing)
 
 
