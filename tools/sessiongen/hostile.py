@@ -14,11 +14,12 @@ from fdash.demo.plans import TOKEN_KINDS
 from fdash.demo.primitives import new_uuid
 from fdash.demo.settings import settings_text
 
+from .hostile_edges import EdgeCases
 from .hostile_transcripts import BrokenTranscripts
 from .manifest import token_counts
 
 
-class HostileCorpus(BrokenTranscripts):
+class HostileCorpus(BrokenTranscripts, EdgeCases):
     """Broken and adversarial files, each recorded with what a scanner should do.
 
     Every case is one method; `build()` runs them in a fixed order. Sessions are
@@ -49,6 +50,9 @@ class HostileCorpus(BrokenTranscripts):
             self.non_uuid_names,
             self.directories_named_like_sessions,
             self.symlinks,
+            self.extreme_timestamps,
+            self.quadratic_lines,
+            self.over_long_fields,
         ]
         if self.huge:
             cases.append(self.huge_line)
