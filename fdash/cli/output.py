@@ -44,7 +44,11 @@ def show(view, note: str | None = None, banner: str | None = None) -> int:
     out = console()
     if banner:
         out.print(banner, style="bold reverse", markup=False)
-    out.print(view)
+    if hasattr(view, "parts"):  # a long list, printed as it is made
+        for part in view.parts(out.width):
+            out.print(part)
+    else:
+        out.print(view)
     if note:
         out.print(note, style="dim", markup=False)
     return 0

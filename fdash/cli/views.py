@@ -165,11 +165,83 @@ def _plain(cell) -> str:
 def _fitted(title: str, columns: list[Col], width: int) -> Table | None:
     """A table of `columns` no wider than `width`, or None when the ones that must be
     shown whole (and the shrinking ones at their least) do not fit."""
+    layout = _layout(columns, width)
+    if layout is None:
+        return None
+    shown, widths = layout
+    return _filled(_table(title), shown, widths, 0, len(shown[0].cells) if shown else 0)
+
+
+PART_ROWS = 500  # rows per table when a long list is printed in parts
+
+
+def _fitted_parts(title: str, columns: list[Col], width: int):
+    """`_fitted`, for a list of any length: the title, the header and the first
+    PART_ROWS rows as a table without edges, then the other rows PART_ROWS lines at a
+    time, laid out as that table lays them out (same widths, a space at each edge,
+    three between cells). Rich lays out a table's rows all at once, which grows faster than the rows
+    (50,000 sessions took 55 s); lines cost what they hold and print as they come.
+    None when the columns do not fit `width`."""
+    layout = _layout(columns, width)
+    if layout is None:
+        return None
+    shown, widths = layout
+    rows = len(shown[0].cells) if shown else 0
+    if rows <= PART_ROWS:
+        return [_filled(_table(title), shown, widths, 0, rows)]
+    every = {c.name: widths.get(c.name, c.natural()) for c in shown}
+    first = _table(title)
+    first.show_edge = False  # no blank line between its rows and the next part's
+    parts: list = [_filled(first, shown, every, 0, PART_ROWS, cut=widths)]
+    parts += [_lines(shown, every, start, min(rows, start + PART_ROWS)) for start in range(PART_ROWS, rows, PART_ROWS)]
+    return parts
+
+
+def _filled(table: Table, shown: list[Col], widths: dict, start: int, end: int, cut: dict | None = None) -> Table:
+    """`table` with the columns `shown` (`widths` by name, else as wide as they need) and
+    their rows from `start` to `end`; the cells of the columns in `cut` (default
+    `widths`) are shortened to it."""
+    cut = widths if cut is None else cut
+    for c in shown:
+        table.add_column(c.name, justify=c.justify, no_wrap=True, width=widths.get(c.name),
+                         overflow="ellipsis")
+    for row in zip(*(c.cells[start:end] for c in shown)):
+        table.add_row(*(_cut(cell, cut[c.name], c.path) if c.name in cut else cell
+                        for c, cell in zip(shown, row)))
+    return table
+
+
+def _lines(shown: list[Col], widths: dict[str, int], start: int, end: int) -> Text:
+    """Rows `start` to `end` as lines of text, cell for cell where the table puts them."""
+    text = Text(no_wrap=True, overflow="ignore", end="")
+    for i in range(start, end):
+        text.append(" ")
+        for n, c in enumerate(shown):
+            cell = c.cells[i]
+            cell = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            width = widths[c.name]
+            if c.shrink:
+                cell = _cut(cell, width, c.path)
+                cell.truncate(width, overflow="ellipsis")
+            pad = " " * max(0, width - cell_len(cell.plain))
+            text.append("   " if n else "")
+            if c.justify == "right":
+                text.append(pad)
+            text.append_text(cell)
+            if c.justify != "right":
+                text.append(pad)
+        text.append(" \n")
+    return text
+
+
+def _layout(columns: list[Col], width: int) -> tuple[list[Col], dict[str, int]] | None:
+    """The columns `_fitted` shows and the widths of the shrinking ones, or None."""
+    natural = {id(c): c.natural() for c in columns}  # measured once: each is a pass over the rows
     shown = list(columns)
     while True:
-        fixed = sum(c.natural() for c in shown if not c.shrink)
-        least = sum(min(c.least, c.natural()) for c in shown if c.shrink)
-        comfort = sum(min(max(c.least, c.comfort), c.natural()) for c in shown if c.shrink)
+        fixed = sum(natural[id(c)] for c in shown if not c.shrink)
+        least = sum(min(c.least, natural[id(c)]) for c in shown if c.shrink)
+        comfort = sum(min(max(c.least, c.comfort), natural[id(c)]) for c in shown if c.shrink)
         room = width - (3 * len(shown) + 1) - fixed  # 3 cells of padding and rule per column
         optional = [c for c in shown if c.drop]
         if room >= comfort or (room >= least and not optional):
@@ -179,20 +251,13 @@ def _fitted(title: str, columns: list[Col], width: int) -> Table | None:
         shown.remove(max(optional, key=lambda c: c.drop))
     # the shrinking columns get their least, then share what is left by what they lack
     shrinking = [c for c in shown if c.shrink]
-    widths = {c.name: min(c.least, c.natural()) for c in shrinking}
-    lacking = {c.name: c.natural() - widths[c.name] for c in shrinking}
+    widths = {c.name: min(c.least, natural[id(c)]) for c in shrinking}
+    lacking = {c.name: natural[id(c)] - widths[c.name] for c in shrinking}
     extra, wanted = room - least, sum(lacking.values())
     for c in shrinking:
         if wanted:
             widths[c.name] += min(lacking[c.name], extra * lacking[c.name] // wanted)
-    table = _table(title)
-    for c in shown:
-        table.add_column(c.name, justify=c.justify, no_wrap=True, width=widths.get(c.name),
-                         overflow="ellipsis")
-    for row in zip(*(c.cells for c in shown)):
-        table.add_row(*(_cut(cell, widths[c.name], c.path) if c.name in widths else cell
-                        for c, cell in zip(shown, row)))
-    return table
+    return shown, widths
 
 
 def _cut(cell, width: int, path: bool):
@@ -229,6 +294,11 @@ class SessionsView:
         self.entries = entries
 
     def __rich_console__(self, console, options):
+        yield from self.parts(options.max_width)
+
+    def parts(self, width: int):
+        """What to print, in order (`output.show` prints one part at a time: a long
+        list's first rows show at once)."""
         entries = self.entries
         favorite = [e.favorite for e in entries]
         columns = [
@@ -246,10 +316,9 @@ class SessionsView:
             Col("ID", [Text(e.session.id, style="dim") for e in entries]),
         ]
         title = "Sessions (newest first)"
-        width = options.max_width
-        table = _fitted(title, columns, width)
-        if table is not None:
-            yield table
+        tables = _fitted_parts(title, columns, width)
+        if tables is not None:
+            yield from tables
             return
         yield Text(title, style="bold")
         for e in entries:
