@@ -198,6 +198,26 @@ def test_sessions_and_search_print_whole_ids_dates_and_money_at_any_width(genera
         assert "$…" not in listing and "…$" not in listing
 
 
+def test_tokens_groups_projects_fit_the_width_with_whole_money_and_names(generated):
+    """At 80 columns the tables of `tokens`, `groups` and `projects` keep every row on one
+    line of the width with its cost, credits and total whole; names shorten and the least
+    useful columns go instead."""
+    from fdash import fmt
+
+    root, _ = generated
+    for command, key in (("tokens", "model"), ("groups", "group"), ("projects", "project")):
+        records = _json("-d", str(root), command, "--json")
+        for width in (60, 80, 120):
+            text = run_cli("-d", str(root), command, env_extra={"COLUMNS": str(width)}).stdout.decode()
+            lines = [line for line in text.splitlines() if line.strip()]
+            assert max(len(line.rstrip()) for line in lines) <= width, (command, width)
+            assert len(lines) == len(records) + 3, (command, width)  # title, header, rule: a row a line
+            for r in records:
+                assert fmt.money(r["cost_usd"]) in text, (command, width, r[key])
+                assert fmt.tokens(r["total_tokens"]) in text, (command, width, r[key])
+            assert "$…" not in text and "…$" not in text
+
+
 def _ms(iso: str) -> float:
     from datetime import datetime
 

@@ -85,57 +85,47 @@ def stats_view(totals: Totals, warnings: int, scope: str = "", suggestions: dict
     return table
 
 
-def tokens_view(buckets: list[Bucket], sources: dict[str, str]) -> Table:
-    table = _table("Tokens by model")
-    for name in ("Model", "Sessions", *TOKEN_LABELS.values(), "Total", "Est. cost", "Credits", "Price"):
-        table.add_column(name, justify="left" if name in ("Model", "Price") else "right")
-    for b in buckets:
-        t = b.tokens
-        table.add_row(
-            Text(one_line(b.key, 48)),
-            fmt.exact(b.sessions),
-            *(fmt.tokens(getattr(t, kind)) for kind in TOKEN_KINDS),
-            fmt.tokens(t.total),
-            _cost_cell(b.cost_usd, b.unpriced_sessions),
-            _credits_cell(b),
-            Text(sources.get(b.key, "")),
-        )
-    return table
+def tokens_view(buckets: list[Bucket], sources: dict[str, str]) -> FittedTable:
+    """Tokens by model; narrower, the price source, then token kinds go (least useful
+    first); the model shortens; totals, cost and credits are never cut."""
+    kinds = [Col(TOKEN_LABELS[kind], [fmt.tokens(getattr(b.tokens, kind)) for b in buckets], "right",
+                 drop={"thinking": 9, "cache_write": 8, "input": 7, "output": 6, "cache_read": 5}[kind])
+             for kind in TOKEN_KINDS]
+    return FittedTable("Tokens by model", [
+        Col("Model", [Text(one_line(b.key, 48)) for b in buckets], shrink=True, least=10, comfort=24),
+        Col("Sessions", [fmt.exact(b.sessions) for b in buckets], "right", drop=3),
+        *kinds,
+        Col("Total", [fmt.tokens(b.tokens.total) for b in buckets], "right"),
+        Col("Est. cost", [_cost_cell(b.cost_usd, b.unpriced_sessions) for b in buckets], "right"),
+        Col("Credits", [_credits_cell(b) for b in buckets], "right", drop=4),
+        Col("Price", [Text(sources.get(b.key, "")) for b in buckets], drop=10),
+    ])
 
 
-def groups_view(buckets: list[Bucket]) -> Table:
-    table = _table("Groups")
-    for name in ("Group", "Projects", "Sessions", "Tokens", "Est. cost", "Credits", "Cache hit", "Active time"):
-        table.add_column(name, justify="left" if name == "Group" else "right")
-    for b in buckets:
-        table.add_row(
-            Text(one_line(b.key, 40)),
-            fmt.exact(b.projects),
-            fmt.exact(b.sessions),
-            fmt.tokens(b.tokens.total),
-            _cost_cell(b.cost_usd, b.unpriced_sessions),
-            _credits_cell(b),
-            fmt.percent(b.tokens.cache_hit_ratio),
-            fmt.duration(b.active_time_ms),
-        )
-    return table
+def groups_view(buckets: list[Bucket]) -> FittedTable:
+    return FittedTable("Groups", [
+        Col("Group", [Text(one_line(b.key, 40)) for b in buckets], shrink=True, least=8, comfort=16),
+        Col("Projects", [fmt.exact(b.projects) for b in buckets], "right", drop=6),
+        Col("Sessions", [fmt.exact(b.sessions) for b in buckets], "right", drop=2),
+        Col("Tokens", [fmt.tokens(b.tokens.total) for b in buckets], "right"),
+        Col("Est. cost", [_cost_cell(b.cost_usd, b.unpriced_sessions) for b in buckets], "right"),
+        Col("Credits", [_credits_cell(b) for b in buckets], "right", drop=3),
+        Col("Cache hit", [fmt.percent(b.tokens.cache_hit_ratio) for b in buckets], "right", drop=5),
+        Col("Active time", [fmt.duration(b.active_time_ms) for b in buckets], "right", drop=4),
+    ])
 
 
-def projects_view(buckets: list[Bucket]) -> Table:
-    table = _table("Projects")
-    for name in ("Project", "Group", "Sessions", "Tokens", "Active time", "Est. cost", "Credits"):
-        table.add_column(name, justify="left" if name in ("Project", "Group") else "right")
-    for b in buckets:
-        table.add_row(
-            Text(one_line(b.key, 60)),
-            Text(one_line(b.group, 24)),
-            fmt.exact(b.sessions),
-            fmt.tokens(b.tokens.total),
-            fmt.duration(b.active_time_ms),
-            _cost_cell(b.cost_usd, b.unpriced_sessions),
-            _credits_cell(b),
-        )
-    return table
+def projects_view(buckets: list[Bucket]) -> FittedTable:
+    return FittedTable("Projects", [
+        Col("Project", [Text(one_line(b.key, 60)) for b in buckets], shrink=True, least=12, comfort=30,
+            path=True),
+        Col("Group", [Text(one_line(b.group, 24)) for b in buckets], shrink=True, least=6, comfort=10, drop=5),
+        Col("Sessions", [fmt.exact(b.sessions) for b in buckets], "right", drop=2),
+        Col("Tokens", [fmt.tokens(b.tokens.total) for b in buckets], "right"),
+        Col("Active time", [fmt.duration(b.active_time_ms) for b in buckets], "right", drop=4),
+        Col("Est. cost", [_cost_cell(b.cost_usd, b.unpriced_sessions) for b in buckets], "right"),
+        Col("Credits", [_credits_cell(b) for b in buckets], "right", drop=3),
+    ])
 
 
 @frozen
@@ -258,6 +248,25 @@ def _layout(columns: list[Col], width: int) -> tuple[list[Col], dict[str, int]] 
         if wanted:
             widths[c.name] += min(lacking[c.name], extra * lacking[c.name] // wanted)
     return shown, widths
+
+
+class FittedTable:
+    """A report table fitted to the width at render time (`_fitted`): names shorten,
+    then the least useful columns go; numbers and money are never cut. Too narrow even
+    for that, every column is kept and Rich wraps the cells."""
+
+    def __init__(self, title: str, columns: list[Col]):
+        self.title, self.columns = title, columns
+
+    def __rich_console__(self, console, options):
+        table = _fitted(self.title, self.columns, options.max_width)
+        if table is None:
+            table = _table(self.title)
+            for c in self.columns:
+                table.add_column(c.name, justify=c.justify)
+            for row in zip(*(c.cells for c in self.columns)):
+                table.add_row(*row)
+        yield table
 
 
 def _cut(cell, width: int, path: bool):
