@@ -184,3 +184,44 @@ def test_json_export_keeps_any_title(title):
     record = json.loads(orjson.dumps(session_record(Entry(session, "g", Cost(None, "none")))))
     expected = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in title)
     assert record["title"] == expected and record["transcript_path"] == "/s/" + expected
+
+
+def test_csv_on_a_terminal_is_inert(root):
+    """CSV cannot escape a control character: printed on a terminal, the cells lose
+    their escapes (as tables do); piped or in a file they stay as the files hold them."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    from .conftest import REPO
+
+    main, tty = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain():
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        result = subprocess.run([sys.executable, "-m", "fdash", "-d", str(root), "export", "--format", "csv"],
+                                stdout=tty, stderr=subprocess.PIPE, cwd=REPO, timeout=60)
+    finally:
+        os.close(tty)
+        reader.join(10)
+        os.close(main)
+    shown = b"".join(chunks).decode("utf-8")
+    assert result.returncode == 0, result.stderr
+    assert "aaaaaaaa-0000-4000-8000-000000000001" in shown and "RED" in shown
+    _inert(shown.replace("\r", ""))  # the terminal's own line ends
+    piped = run_cli("-d", str(root), "export", "--format", "csv").stdout
+    assert b"\x1b[2J" in piped  # kept as the file holds it

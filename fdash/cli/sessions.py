@@ -42,7 +42,8 @@ def export(ctx: Context) -> int:
         rows = output.mark_demo(rows)
     if ctx.args.format == "csv":
         fields = (*records.EXPORT_FIELDS, "demo") if ctx.demo else records.EXPORT_FIELDS
-        data = records.to_csv(rows, fields).encode("utf-8")
+        on_terminal = ctx.args.output in (None, "-") and sys.stdout.isatty()
+        data = records.to_csv(rows, fields, terminal=on_terminal).encode("utf-8")
     else:
         import orjson
 

@@ -2,7 +2,9 @@
 
 Text is passed through as the files hold it (JSON escapes it), except that undecodable
 bytes in file names become U+FFFD (JSON and CSV must be valid UTF-8); CSV cells that a
-spreadsheet would run as a formula are neutralised.
+spreadsheet would run as a formula are neutralised. CSV has no escapes of its own, so CSV
+printed on a terminal (`terminal=True`) has its terminal escapes and invisible controls
+removed, as every table is; in a file or a pipe it keeps the text as the files hold it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import io
 from fdash.core.aggregate import Bucket, Totals
 from fdash.core.models import Entry, Problem
 from fdash.core.parse import ms_to_iso
-from fdash.core.text import utf8_safe
+from fdash.core.text import clean, utf8_safe
 
 EXPORT_FIELDS = (
     "id", "title", "cwd", "project", "group", "model", "started_at", "last_activity_at",
@@ -142,12 +144,13 @@ def _csv_cell(value) -> str:
     return text
 
 
-def to_csv(records: list[dict], fields: tuple[str, ...] = EXPORT_FIELDS) -> str:
+def to_csv(records: list[dict], fields: tuple[str, ...] = EXPORT_FIELDS, terminal: bool = False) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a lone \r in a cell gets quoted
     writer.writerow(fields)
     for record in records:
-        writer.writerow([_csv_cell(record.get(f)) for f in fields])
+        cells = [_csv_cell(record.get(f)) for f in fields]
+        writer.writerow([clean(cell) for cell in cells] if terminal else cells)
     return out.getvalue()
 
 
