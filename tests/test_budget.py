@@ -90,6 +90,25 @@ def test_budget_cli(observer_root, tmp_path):
     assert run_cli("--config", str(bad), "-d", str(observer_root), "budget").returncode == 2
 
 
+def test_budget_fits_80_columns(observer_root, tmp_path):
+    """At 80 columns a budget is one line per period with its spent, limit and use whole;
+    the dates, forecast and burn rate give way first."""
+    config = tmp_path / "c.toml"
+    config.write_text("[budget]\ndaily_usd = 5\nweekly_tokens = 1000000\nmonthly_usd = 300\nmonthly_credits = 2000\n")
+    rows = json.loads(run_cli("--config", str(config), "-d", str(observer_root), "budget", "--json").stdout)
+    for width, wide in ((80, False), (130, True)):
+        text = run_cli("--config", str(config), "-d", str(observer_root), "budget",
+                       env_extra={"COLUMNS": str(width)}).stdout.decode()
+        lines = text.splitlines()
+        assert max(len(line.rstrip()) for line in lines) <= width, text
+        rule = next(n for n, line in enumerate(lines) if "━" in line)
+        body = lines[rule + 1:lines.index(next(line for line in lines[rule:] if not line.strip()), rule)]
+        assert len(body) == len(rows), text  # a period a line
+        assert "1.0M tokens" in text and "$300.00" in text and "2,000 credits" in text
+        assert ("…" in text) == wide  # the dates ("2026-12-01 … 2026-12-31"); nothing is cut
+        assert ("Burn / hour" in text) == wide
+
+
 def test_search_cli(observer_root):
     result = run_cli("-d", str(observer_root), "search", "summary", "FOLDER", "--json")
     assert result.returncode == 0

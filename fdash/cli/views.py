@@ -255,8 +255,8 @@ class FittedTable:
     then the least useful columns go; numbers and money are never cut. Too narrow even
     for that, every column is kept and Rich wraps the cells."""
 
-    def __init__(self, title: str, columns: list[Col]):
-        self.title, self.columns = title, columns
+    def __init__(self, title: str, columns: list[Col], caption: str | None = None):
+        self.title, self.columns, self.caption = title, columns, caption
 
     def __rich_console__(self, console, options):
         table = _fitted(self.title, self.columns, options.max_width)
@@ -266,6 +266,7 @@ class FittedTable:
                 table.add_column(c.name, justify=c.justify)
             for row in zip(*(c.cells for c in self.columns)):
                 table.add_row(*row)
+        table.caption = self.caption
         yield table
 
 
@@ -490,34 +491,39 @@ def _match(hit) -> Text:
     return Text.assemble(Text(f"{hit.where}: ", style="dim"), excerpt)
 
 
-def budget_view(statuses) -> Table:
-    table = _table("Budget")
-    for name in ("Period", "Spent", "Limit", "Used", "Burn / hour", "Forecast", "Runs out"):
-        table.add_column(name, justify="left" if name in ("Period", "Used", "Runs out") else "right")
-    for b in statuses:
+def budget_view(statuses) -> FittedTable:
+    """Spent vs limit per period; narrower, the dates, the forecast and the burn rate go
+    (in that order); amounts are never cut."""
+    def bar(b) -> Text:
         used = min(b.used, 1.0)
-        bar = Text("█" * round(used * 20) + "░" * (20 - round(used * 20)),
-                   style="red" if b.over else "yellow" if b.used > 0.8 else "green")
-        bar.append(f" {b.used * 100:.0f}%")
+        cell = Text("█" * round(used * 10) + "░" * (10 - round(used * 10)),
+                    style="red" if b.over else "yellow" if b.used > 0.8 else "green")
+        cell.append(f" {b.used * 100:.0f}%")
+        return cell
+
+    def runs_out(b) -> Text:
         if b.over:
-            runs_out = Text(f"OVER BUDGET by {fmt.amount(b.spent - b.limit, b.unit)}", style="bold red")
-        elif b.runs_out_at is not None:
-            runs_out = Text(b.runs_out_at.strftime("%a %d %b %H:%M"), style="yellow")
-        else:
-            runs_out = Text("not this period" if b.spent else "—", style="green")
-        mark = "~" if b.estimated else ""
-        table.add_row(
-            f"{PERIOD_NAMES[b.period]} ({b.start.isoformat()}{'' if b.period == 'day' else ' … ' + b.end.isoformat()})",
-            mark + fmt.amount(b.spent, b.unit),
-            fmt.amount(b.limit, b.unit),
-            bar,
-            fmt.amount(b.burn_per_hour, b.unit),
-            fmt.amount(b.forecast, b.unit),
-            runs_out,
-        )
+            return Text(f"OVER BUDGET by {fmt.amount(b.spent - b.limit, b.unit)}", style="bold red")
+        if b.runs_out_at is not None:
+            return Text(b.runs_out_at.strftime("%a %d %b %H:%M"), style="yellow")
+        return Text("not this period" if b.spent else "—", style="green")
+
+    def dates(b) -> str:
+        return b.start.isoformat() + ("" if b.period == "day" else " … " + b.end.isoformat())
+
+    caption = None
     if any(b.estimated for b in statuses):
-        table.caption = "~ includes sessions also active outside the period, split by assistant messages per day"
-    return table
+        caption = "~ includes sessions also active outside the period, split by assistant messages per day"
+    return FittedTable("Budget", [
+        Col("Period", [PERIOD_NAMES[b.period] for b in statuses]),
+        Col("Dates", [dates(b) for b in statuses], drop=3),
+        Col("Spent", [("~" if b.estimated else "") + fmt.amount(b.spent, b.unit) for b in statuses], "right"),
+        Col("Limit", [fmt.amount(b.limit, b.unit) for b in statuses], "right"),
+        Col("Used", [bar(b) for b in statuses]),
+        Col("Burn / hour", [fmt.amount(b.burn_per_hour, b.unit) for b in statuses], "right", drop=1),
+        Col("Forecast", [fmt.amount(b.forecast, b.unit) for b in statuses], "right", drop=2),
+        Col("Runs out", [runs_out(b) for b in statuses]),
+    ], caption)
 
 
 ACTIVE_WINDOW_MS = 15 * 60 * 1000
