@@ -3,6 +3,9 @@ the key bindings and the footer are made from."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
+from rich.cells import chop_cells
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -10,7 +13,7 @@ from rich.text import Text
 from fdash.core.text import one_line
 from fdash.tui.controls import ListModel
 from fdash.tui.keys import Section, help_sections
-from fdash.tui.richbridge import LineCache, render_lines
+from fdash.tui.richbridge import LineCache, render_lines, text_line
 from fdash.tui.state import AppState
 
 _cache = LineCache(8)
@@ -71,16 +74,48 @@ def warnings_model(state: AppState, width: int) -> ListModel:
     def make():
         found = state.warnings
         if not found:
-            return render_lines(
-                Text("No warnings: every file was read.", style="fd.ok"), width, state.dark
-            )
-        parts = []
-        for path, reason in found:
-            parts.append(Text(one_line(path), style="fd.accent", overflow="fold"))
-            parts.append(Text("   " + one_line(reason), style="fd.warn", overflow="fold"))
-        return render_lines(Group(*parts), width, state.dark)
+            lines = render_lines(Text("No warnings: every file was read.", style="fd.ok"), width, state.dark)
+            return len(lines), lambda i: lines[i]
+        rows = WarningLines(found, width, state.dark)
+        return rows.count, rows.line
 
-    lines = _cache.get(("warnings", state.data.serial, id(state.loaded), width, state.dark), make)
-    return ListModel(
-        len(lines), lambda i, _w: lines[i], state.overlay_scroll, on_scroll=state.overlay_scroll.by
-    )
+    count, line = _cache.get(("warnings", state.data.serial, id(state.loaded), width, state.dark), make)
+    return ListModel(count, lambda i, _w: line(i), state.overlay_scroll, on_scroll=state.overlay_scroll.by)
+
+
+class WarningLines:
+    """Every warning as its path, then its reason (indented), each folded to the width.
+    The lines are counted up front (a length per warning) and made only when they are
+    shown, a few warnings at a time: 100,000 warnings open at once."""
+
+    def __init__(self, found: list[tuple[str, str]], width: int, dark: bool):
+        self.found, self.width, self.dark = found, max(8, width), dark
+        starts = [0]
+        for path, reason in found:
+            starts.append(starts[-1] + self._height(one_line(path)) + self._height(_INDENT + one_line(reason)))
+        self.starts = starts
+        self.count = starts[-1]
+        self._made: dict[int, list] = {}
+
+    def _height(self, text: str) -> int:
+        if text.isascii():
+            return max(1, -(-len(text) // self.width))
+        return max(1, len(chop_cells(text, self.width)))
+
+    def _fold(self, text: str, style: str) -> list:
+        chunks = chop_cells(text, self.width) or [""]
+        return [text_line(Text(chunk, style=style), self.dark) for chunk in chunks]
+
+    def line(self, i: int):
+        k = bisect_right(self.starts, i) - 1
+        lines = self._made.get(k)
+        if lines is None:
+            if len(self._made) > 512:  # a screenful or two of warnings is all that is kept
+                self._made.clear()
+            path, reason = self.found[k]
+            lines = self._fold(one_line(path), "fd.accent") + self._fold(_INDENT + one_line(reason), "fd.warn")
+            self._made[k] = lines
+        return lines[i - self.starts[k]]
+
+
+_INDENT = "   "
