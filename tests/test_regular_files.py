@@ -246,3 +246,11 @@ def test_a_huge_title_does_not_make_a_huge_index(tmp_path):
     assert session.cwd is None and session.parent_id is None and session.model is None
     assert any("model name of" in p.reason for p in catalog.problems)
     assert index_path(root).stat().st_size < 100_000
+
+
+def test_droids_settings_json_as_a_fifo_gives_no_suggestions_and_no_hang(tmp_path):
+    from fdash.core.pricing import custom_model_suggestions  # noqa: PLC0415
+
+    path = tmp_path / "settings.json"
+    os.mkfifo(path)
+    assert _finishes(lambda: custom_model_suggestions(path), str(path)) == {}

@@ -21,6 +21,7 @@ from attrs import frozen
 from fdash.core.models import Cost, Price, Session
 from fdash.core.prices import builtin, builtin_price, normalise, origins
 from fdash.core.prices import find as _find
+from fdash.core.regular import read_regular
 
 __all__ = ["BuiltinTable", "PriceBook", "builtin_table", "custom_model_suggestions", "normalise"]
 
@@ -101,9 +102,8 @@ def custom_model_suggestions(settings_path: str | os.PathLike[str]) -> dict[str,
     to suggest a [pricing.custom] estimate. Only a suggestion: today's settings say
     nothing certain about an old session. Droid's id for a custom model is
     `custom:<displayName, runs of spaces as "-">-<n>`, n counting earlier ones of that name."""
-    try:
-        with open(settings_path, "rb") as handle:
-            doc = json.loads(handle.read(4 * 1024 * 1024))
+    try:  # a regular file only (a FIFO there cannot hang the Settings tab), at most 4 MB
+        doc = json.loads(read_regular(settings_path, limit=4 * 1024 * 1024))
     except (OSError, ValueError):
         return {}
     models = doc.get("customModels") if isinstance(doc, dict) else None
