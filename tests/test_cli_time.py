@@ -277,6 +277,26 @@ def test_tables_mark_estimates_and_fit(generated):
     assert "sessions active in the range" in out
 
 
+def test_period_tables_never_cut_numbers_or_money(generated):
+    """Narrower, the token kinds give way (each, then cache as one, then the total only);
+    a period's sessions, total, cost and credits stay whole at any width."""
+    import json
+    import re
+
+    from fdash import fmt
+
+    root, _ = generated
+    for command in ("daily", "weekly", "monthly"):
+        args = ("-d", str(root), command, "--tz", "UTC", "--since", "2026-10-01", "--until", "2026-11-20")
+        periods = json.loads(run_cli(*args, "--json").stdout)
+        for width in (60, 80, 100, 130):
+            out = run_cli(*args, env_extra={"COLUMNS": str(width)}).stdout.decode()
+            assert max(len(line) for line in out.splitlines()) <= width, (command, width)
+            for p in periods:
+                row = re.escape(fmt.tokens(p["total_tokens"])) + r" +" + re.escape(fmt.money(p["cost_usd"]))
+                assert re.search(row, out), (command, width, p["period"], row)
+
+
 def test_period_json_imports_no_ui(observer_root):
     code = (
         "import sys\nfrom fdash.cli import main\nsys.stdout = open('/dev/null', 'w')\n"

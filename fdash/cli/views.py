@@ -13,6 +13,7 @@ from attrs import frozen
 from rich import box
 from rich.cells import cell_len
 from rich.console import Group
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -382,10 +383,18 @@ def _period_label(period, unit: str) -> str:
     return label + ("*" if period.partial else "")
 
 
-def _period_row(table: Table, label: Text, p, wide: bool, style: str = "") -> None:
+# the token columns of a period table, the widest layout first: each kind, cache as one
+# column, none (Total only); the first that fits the terminal is used
+_KIND_LAYOUTS = (
+    (("Input", "Output", "Cache w", "Cache r", "Think"),
+     lambda t: (t.input, t.output, t.cache_write, t.cache_read, t.thinking)),
+    (("Input", "Output", "Cache"), lambda t: (t.input, t.output, t.cache_write + t.cache_read)),
+    ((), lambda t: ()),
+)
+
+
+def _period_row(table: Table, label: Text, p, kinds, style: str = "") -> None:
     t = p.tokens
-    kinds = (t.input, t.output, t.cache_write, t.cache_read, t.thinking) if wide else (
-        t.input, t.output, t.cache_write + t.cache_read)
     cost = Text(fmt.money(p.cost_usd))
     if p.unpriced_sessions:
         cost.append(f" +{p.unpriced_sessions}", style="yellow")
@@ -393,7 +402,7 @@ def _period_row(table: Table, label: Text, p, wide: bool, style: str = "") -> No
         label,
         Text(ESTIMATED if p.estimated else "", style="bold yellow"),
         fmt.exact(p.sessions),
-        *(fmt.tokens(n) for n in kinds),
+        *(fmt.tokens(n) for n in kinds(t)),
         fmt.tokens(t.total),
         cost,
         _credits_cell(p),
@@ -403,8 +412,9 @@ def _period_row(table: Table, label: Text, p, wide: bool, style: str = "") -> No
 
 class PeriodsView:
     """`fdash daily|weekly|monthly`: one row per period of a `fdash.core.timeline.Timeline`
-    (each token kind when the terminal is wide enough, cache write + read as one
-    column otherwise), estimated figures marked "~", then a legend."""
+    (each token kind when the terminal is wide enough, else cache write + read as one
+    column, else the total only: numbers and money are never cut), estimated figures
+    marked "~", then a legend."""
 
     def __init__(self, result, unit: str, zone_name: str, scope: str, by: str | None):
         self.result, self.unit, self.by = result, unit, by
@@ -416,28 +426,24 @@ class PeriodsView:
             yield Text(self.title, style="bold")
             yield Text("No activity in this range.")
             return
-        wide = options.max_width >= 108
-        table = _table(self.title)
-        table.pad_edge = False
-        table.add_column({"day": "Day", "week": "Week", "month": "Month"}[self.unit], no_wrap=True)
-        table.add_column("", width=1, no_wrap=True)
-        kinds = ("Input", "Output", "Cache w", "Cache r", "Think") if wide else ("Input", "Output", "Cache")
-        for name in ("Sess.", *kinds, "Total", "Est. cost", "Credits"):
-            table.add_column(name, justify="right", no_wrap=True)
-        for p in result.periods:
-            _period_row(table, Text(_period_label(p, self.unit), style="bold" if self.by else ""), p, wide)
-            for part in p.breakdown:
-                _period_row(table, Text(" " + one_line(part.key, 40 if wide else 20)), part, wide, "dim")
-        if len(result.periods) > 1:
-            table.add_section()
-            _period_row(table, Text("Total", style="bold"), result.total, wide)
+        for layout, (names, kinds) in enumerate(_KIND_LAYOUTS):
+            table = self._table(names, kinds, wide=layout == 0)
+            excess = Measurement.get(console, options.update_width(10_000), table).maximum - options.max_width
+            if excess <= 0:
+                break
+        else:  # narrower still: the labels (dates, names) shorten, never the numbers
+            label = table.columns[0]
+            label.overflow = "ellipsis"
+            label.max_width = max(6, max(cell_len(c.plain) for c in label.cells) - excess)
         yield table
         notes = [(f"{ESTIMATED} estimated: includes part of a session also active outside this "
                   "period, split by its assistant messages per day, or a session dated only by its "
                   "settings file's time; rows without it are exact "
                   "(docs/TIME.md).")]
-        if not wide:
+        if layout == 1:
             notes.append("Cache = cache write + cache read (a wider terminal or --json shows each kind).")
+        elif layout == 2:
+            notes.append("A wider terminal or --json shows the tokens of each kind.")
         if any(p.partial for p in result.periods):
             notes.append("* the range covers only part of this period.")
         if result.total.unpriced_sessions:
@@ -447,6 +453,24 @@ class PeriodsView:
                          f"no period ({fmt.exact(result.undated_tokens.total)} tokens).")
         for note in notes:
             yield Text(note, style="dim")
+
+
+    def _table(self, names: tuple[str, ...], kinds, wide: bool) -> Table:
+        result = self.result
+        table = _table(self.title)
+        table.pad_edge = False
+        table.add_column({"day": "Day", "week": "Week", "month": "Month"}[self.unit], no_wrap=True)
+        table.add_column("", width=1, no_wrap=True)
+        for name in ("Sess.", *names, "Total", "Est. cost", "Credits"):
+            table.add_column(name, justify="right", no_wrap=True)
+        for p in result.periods:
+            _period_row(table, Text(_period_label(p, self.unit), style="bold" if self.by else ""), p, kinds)
+            for part in p.breakdown:
+                _period_row(table, Text(" " + one_line(part.key, 40 if wide else 20)), part, kinds, "dim")
+        if len(result.periods) > 1:
+            table.add_section()
+            _period_row(table, Text("Total", style="bold"), result.total, kinds)
+        return table
 
 
 class SearchView:
