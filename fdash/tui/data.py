@@ -55,11 +55,14 @@ class Family:
 
 @frozen
 class Sums:
-    """Per position: total tokens, cost (0 when unpriced) and whether unpriced."""
+    """Per position: total tokens, cost (0 when unpriced), whether unpriced, Factory
+    credits as recorded (0 when none were) and whether none were recorded."""
 
     tokens: list[int]
     cost: list[float]
     unpriced: list[bool]
+    credits: list[float]
+    no_credits: list[bool]
 
 
 def parent_positions(entries: tuple[Entry, ...]) -> list[int]:
@@ -160,12 +163,15 @@ class Data:
 
     @cached_property
     def sums(self) -> Sums:
-        """For group subtotals."""
+        """For group subtotals and what a filter keeps."""
         cost = [e.cost.usd for e in self.entries]
+        credits = [e.session.credits for e in self.entries]
         return Sums(
             [e.session.usage.total for e in self.entries],
             [0.0 if c is None else c for c in cost],
             [c is None for c in cost],
+            [0.0 if c is None else c for c in credits],
+            [c is None for c in credits],
         )
 
     @cached_property

@@ -71,10 +71,10 @@ HOSTILE_TITLE = "\x1b[2J\x1b[31mEVIL\x1b]0;pwned\x07 [bold]markup[/bold] \u202eR
 def write_session(root: Path, session_id: str, title: str, *, cwd: str = "/home/test/proj/app",
                   prompts: tuple[str, ...] = ("hello",), model: str = "claude-sonnet-4-5-20250929",
                   tokens: int = 1000, day: str = "2026-11-10", age_s: float = 3600,
-                  children: tuple[str, ...] = ()) -> Path:
+                  children: tuple[str, ...] = (), credits: float | None = None) -> Path:
     """A minimal droid session (transcript + settings) in the project-folder layout;
     returns the transcript path. Its mtime is `age_s` in the past (not "live").
-    `children`: ids of its sub-agent sessions."""
+    `children`: ids of its sub-agent sessions; `credits`: the factoryCredits droid recorded."""
     folder = root / cwd.replace("/", "-")
     folder.mkdir(parents=True, exist_ok=True)
     lines = [{"type": "session_start", "id": session_id, "title": title, "owner": "t", "version": 2,
@@ -90,6 +90,8 @@ def write_session(root: Path, session_id: str, title: str, *, cwd: str = "/home/
     settings = {"model": model, "assistantActiveTimeMs": 60000,
                 "tokenUsage": {"inputTokens": tokens, "outputTokens": tokens // 10, "cacheCreationTokens": 0,
                                "cacheReadTokens": tokens * 2, "thinkingTokens": 0}}
+    if credits is not None:
+        settings["tokenUsage"]["factoryCredits"] = credits
     if children:  # sub-agents this session's Task tool started (droid names them so)
         settings["childInclusiveTokenUsageBySessionId"] = {child: {} for child in children}
     (folder / f"{session_id}.settings.json").write_bytes(orjson.dumps(settings))

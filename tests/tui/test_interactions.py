@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 
+from fdash import fmt
+
 from .conftest import make_state, write_session
 
 ALPHA = "11111111-1111-4111-8111-111111111111"
@@ -76,9 +78,23 @@ def test_a_sort_shows_the_top_and_the_position(sessions, headless):
 
 
 def test_the_filter_shows_what_it_keeps(small, headless):
-    h = headless(make_state(small))
+    h = headless(make_state(small), columns=200)
     h.press("4", "F", *"alpha", "enter")
-    assert "Σ 15.5K tokens" in h.lines()[1]
+    assert "filter “alpha” · Σ 1 of 4 sessions · 15.5K tokens" in h.lines()[1]
+
+
+def test_the_filter_shows_sessions_tokens_cost_and_credits(tmp_path, headless):
+    root = tmp_path / "credits"
+    write_session(root, ALPHA, "fix one", credits=12.5, tokens=2000)
+    write_session(root, BETA, "fix two", tokens=1000)  # no credits recorded
+    write_session(root, "55555555-5555-4555-8555-555555555555", "other", credits=1000)
+    for columns in (200, 80):
+        h = headless(make_state(root), columns=columns, rows=24)
+        h.press("4", "F", *"fix", "enter")
+        cost = fmt.money(h.state.tabs.sessions.subtotal.cost_usd)
+        wide = f"Σ 2 of 3 sessions · 9.3K tokens · {cost} · 12.5 credits (1 not recorded)"
+        narrow = f"filter “fix” · Σ 2 of 3 · 9.3K tok · {cost} · 12.5? cr"
+        assert (wide if columns == 200 else narrow) in h.lines()[1], h.lines()[1]
 
 
 def test_group_headers_fold_on_screen(small, headless):

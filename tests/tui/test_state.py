@@ -534,11 +534,29 @@ def test_group_headers_fold_and_unfold(small):
 
 
 def test_the_filter_sums_what_it_keeps(small):
+    from fdash.tui.tabs.sessions.state import Subtotal
+
     state = loaded(small)
     lst = state.tabs.sessions
     lst.set_filter("alpha")
     lst.rows  # noqa: B018
-    assert lst.subtotal == (1, 15500, lst.rows[0].cost.usd or 0.0)
+    assert lst.subtotal == Subtotal(1, 15500, lst.rows[0].cost.usd or 0.0, 0, 0.0, 1)
+
+
+def test_the_filter_sums_factory_credits_and_counts_sessions_without_apart(tmp_path):
+    from fdash.tui.tabs.sessions.state import Subtotal
+
+    root = tmp_path / "credits"
+    write_session(root, "11111111-1111-4111-8111-111111111111", "fix one", credits=12.5)
+    write_session(root, "22222222-2222-4222-8222-222222222222", "fix two", credits=30)
+    write_session(root, "33333333-3333-4333-8333-333333333333", "fix three")  # none recorded
+    write_session(root, "44444444-4444-4444-8444-444444444444", "other", credits=1000)
+    lst = loaded(root).tabs.sessions
+    lst.set_filter("fix")
+    lst.rows  # noqa: B018
+    sub = lst.subtotal
+    assert (sub.sessions, sub.credits, sub.no_credits) == (3, 42.5, 1)
+    assert sub == Subtotal.of(lst.positions, lst.ctx.data.sums)
 
 
 def test_factory_credits_are_shown_beside_cost(small):

@@ -42,14 +42,34 @@ class View:
 
 
 @frozen
-class GroupRow:
+class Subtotal:
+    """What the sessions a list keeps sum to (the filter and a drill-down show it): tokens,
+    cost of the priced ones, Factory credits as recorded; the sessions without a price or
+    without recorded credits are counted apart."""
+
+    sessions: int = 0
+    tokens: int = 0
+    cost_usd: float = 0.0
+    unpriced: int = 0
+    credits: float = 0.0
+    no_credits: int = 0
+
+    @classmethod
+    def of(cls, positions: list[int], sums: Sums, **more):
+        def total(values: list):
+            return sum(map(values.__getitem__, positions))
+
+        return cls(
+            len(positions), total(sums.tokens), total(sums.cost), total(sums.unpriced),
+            total(sums.credits), total(sums.no_credits), **more,
+        )
+
+
+@frozen
+class GroupRow(Subtotal):
     """A group header in a grouped session list, with its subtotals."""
 
-    key: str
-    sessions: int
-    tokens: int
-    cost_usd: float
-    unpriced: int
+    key: str = ""
 
 
 Row = Entry | GroupRow
@@ -82,15 +102,7 @@ def group_rows(
     for name, size in zip(rank, sizes):
         members = ordered[start : start + size]
         start += size
-        rows.append(
-            GroupRow(
-                name,
-                size,
-                sum(map(sums.tokens.__getitem__, members)),
-                sum(map(sums.cost.__getitem__, members)),
-                sum(map(sums.unpriced.__getitem__, members)),
-            )
-        )
+        rows.append(GroupRow.of(members, sums, key=name))
         places.append(-1)
         depths.append(0)
         levels = [0] * size
@@ -180,7 +192,7 @@ class SessionList(TabState, Selection):
         self.scope: tuple[str, str] | None = None  # ("project" | "group", key): drilled into
         self.folded: set[str] = set()  # group headers folded
         self.show_side = True  # the prompt panel beside the list (when it is wide enough)
-        self.subtotal: tuple[int, int, float] = (0, 0, 0.0)  # sessions, tokens, cost shown
+        self.subtotal = Subtotal()  # what the sessions shown sum to
         self._to_top = False  # after a sort or grouping change: show the first row
         self.shown = 0  # sessions (not headers) in the current rows
         self.total = 0  # sessions in the list before hiding and filtering
@@ -236,7 +248,7 @@ class SessionList(TabState, Selection):
 
     def _build(self, view: View) -> tuple:
         """(rows, their positions, their depths, sessions in the list, sessions shown,
-        what they sum to: sessions, tokens, cost)."""
+        what they sum to)."""
         data = self.ctx.data
         entries = data.entries
         positions = data.order(view.sort)
@@ -258,12 +270,7 @@ class SessionList(TabState, Selection):
             keep = {where[e.session.id] for e in found if e.session.id in where}
             positions = [i for i in positions if i in keep]
         shown = len(positions)
-        sums = data.sums
-        subtotal = (
-            shown,
-            sum(map(sums.tokens.__getitem__, positions)),
-            sum(map(sums.cost.__getitem__, positions)),
-        )
+        subtotal = Subtotal.of(positions, data.sums)
         arrange = (lambda members: fold(members, data.parents)) if view.fold else None
         if view.grouping in GROUP_KEYS:
             keys = data.keys(view.grouping)
@@ -415,8 +422,17 @@ class SessionList(TabState, Selection):
         """Tab / Enter: into the prompt panel and back."""
         self.side_focus = not self.side_focus
 
+    def narrowing(self) -> str:
+        """What narrows the list: a drill-down, the filter."""
+        parts = []
+        if self.scope is not None:
+            parts.append(f"{self.scope[0]} {one_line(self.scope[1], 60)} (Esc: all)")
+        if self.filter:
+            parts.append(f"filter “{self.filter}”")
+        return " · ".join(parts)
+
     def describe(self) -> str:
-        """The order and what is not the default view (grouping, hiding, filter)."""
+        """The order and what is not the default view (grouping, hiding)."""
         arrow = "▼" if self.descending else "▲"
         parts = [f"sort {self.sort} {arrow}"]
         if self.grouping != "none":
@@ -425,8 +441,4 @@ class SessionList(TabState, Selection):
             parts.append("hide empty on")
         if self.fold:
             parts.append("sub-agents under parents")
-        if self.scope is not None:
-            parts.insert(0, f"{self.scope[0]} {one_line(self.scope[1], 60)} (Esc: all)")
-        if self.filter:
-            parts.append(f"filter “{self.filter}”")
         return " · ".join(parts)

@@ -10,6 +10,8 @@ every session is counted once.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from fdash import fmt
 from fdash.core.config import SESSION_COLUMNS
 from fdash.core.models import Entry
@@ -20,7 +22,7 @@ from fdash.tui.data import Family, session_date
 from fdash.tui.prompt_panel import prompt_model
 from fdash.tui.richbridge import LineCache, fragments
 from fdash.tui.state import AppState
-from fdash.tui.tabs.sessions.state import GroupRow, SessionList
+from fdash.tui.tabs.sessions.state import GroupRow, SessionList, Subtotal
 from fdash.tui.widgets import Column, fit, fixed, header_fragments, short_path
 
 _rows = LineCache(4096)
@@ -133,11 +135,32 @@ def _entry_line(
     return fragments(cells, state.dark)
 
 
+def sums_text(sub: Subtotal, count: str = "", size: int = 0) -> str:
+    """"3 sessions · 15.5K tokens · $0.12 (+1 unpriced) · 45 credits (1 not recorded)": the
+    sessions without a price or without recorded credits counted apart; `count` in place
+    of the number of sessions ("3 of 400"). Shorter for a narrow screen: `size` 1
+    ("+1", "(1?)"), 2 ("3 · 15.5K tok · $0.12+1 · 45 cr")."""
+    tokens, cost, credits = fmt.tokens(sub.tokens), fmt.money(sub.cost_usd), fmt.credits(sub.credits)
+    plural = "" if sub.sessions == 1 and not count else "s"
+    count = count or fmt.exact(sub.sessions)
+    if size == 2:
+        cost += f"+{sub.unpriced}" if sub.unpriced else ""
+        credits = "–" if sub.no_credits == sub.sessions else credits + ("?" if sub.no_credits else "")
+        return f"{count} · {tokens} tok · {cost} · {credits} cr"
+    if sub.unpriced:
+        cost += f" +{sub.unpriced}" if size else f" (+{fmt.exact(sub.unpriced)} unpriced)"
+    if sub.no_credits == sub.sessions:
+        credits = "– credits" if size else "no credits recorded"
+    elif sub.no_credits:
+        credits += f" credits ({sub.no_credits}?)" if size else f" credits ({fmt.exact(sub.no_credits)} not recorded)"
+    else:
+        credits += " credits"
+    return f"{count} session{plural} · {tokens} tokens · {cost} · {credits}"
+
+
 def _group_line(g: GroupRow, width: int, dark: bool, folded: bool) -> list:
     head = ("▸ " if folded else "▾ ") + one_line(g.key)
-    sub = f"  {fmt.exact(g.sessions)} sessions · {fmt.tokens(g.tokens)} tokens · {fmt.money(g.cost_usd)}"
-    if g.unpriced:
-        sub += f" (+{g.unpriced} unpriced)"
+    sub = "  " + sums_text(g)
     text = fixed(head + sub, width)  # keeps a prefix of the text: split it where `sub` began
     return fragments([(text[: len(head)], "fd.group"), (text[len(head) :], "fd.dim")], dark, 0)
 
@@ -183,39 +206,38 @@ def header(state: AppState, lst: SessionList, width: int):
 
 
 def info(state: AppState, lst: SessionList, width: int) -> list[tuple[str, str]]:
-    """The list's name, count, order, grouping and filters; what the filter keeps sums to;
-    the columns that did not fit; and where the selection is ("row 37 of 3,000")."""
+    """The list's name, count, order, grouping and filters; what a filter or a drill-down
+    keeps sums to (sessions · tokens · cost · credits); the columns that did not fit; and
+    where the selection is ("row 37 of 3,000"). What does not fit goes, least useful first."""
     rows = lst.rows
     total = lst.total
     name = "Favorites" if lst.favorites_only else "Sessions"
-    shown = (
-        f"{fmt.exact(lst.shown)} of {fmt.exact(total)}" if lst.shown != total else fmt.exact(total)
-    )
-    text = f" {shown} · {lst.describe()}"
-    if lst.filter or lst.scope is not None:
-        sessions, tokens, cost = lst.subtotal
-        text += f" · Σ {fmt.tokens(tokens)} tokens {fmt.money(cost)}"
+    count = f"{fmt.exact(lst.shown)} of {fmt.exact(total)}" if lst.shown != total else ""
+    narrowing = lst.narrowing()
+    if narrowing:
+        sums = [sums_text(lst.subtotal, count, size) for size in (0, 1, 2)]
+        firsts = [f"{narrowing} · Σ {text}" for text in sums]
+    else:
+        firsts = [count or fmt.exact(total)]
+    texts = [f" {firsts[0]} · {lst.describe()}"] + [f" {first}" for first in firsts]
     if lst.favorites_only and not rows:
-        text += " · none yet: press f on a session"
+        texts = [text + " · none yet: press f on a session" for text in texts]
     title = f" {name} "
     row = f" row {fmt.exact(lst.cursor.index + 1)} of {fmt.exact(len(rows))} " if rows else " "
     missing = hidden(state, lst, width)
-    options = [row]
+    rights = [row]
     if missing:
         noun = "column" if missing == 1 else "columns"
         beside = lst.show_side and panes.columns() >= panes.SIDE_FROM
         how = " (p: prompts off)" if beside and width >= 70 else ": widen"
-        options = [f" +{missing} {noun} hidden{how} ·{row}", f" +{missing} hidden ·{row}",
-                   f" +{missing} hidden "]
-    room = width - len(title) - len(text)  # what this list says comes first
-    right = next((o for o in options if len(o) <= room), options[-1])
-    if len(right) > room:
-        keep = max(0, width - len(title) - len(right) - 1)
-        text = text[:keep] + "…"
-        room = width - len(title) - len(text)
+        rights = [f" +{missing} {noun} hidden{how} ·{row}", f" +{missing} hidden ·{row}",
+                  f" +{missing} hidden "]
+    room = width - len(title)
+    choices = [(t, r) for t in texts for r in rights[:-1]] + [(t, rights[-1]) for t in texts]
+    text, right = next(((t, r) for t, r in choices if cell_len(t) + len(r) <= room), choices[-1])
     return [
         ("class:pane.title", title),
-        ("class:status", text + " " * max(0, room - len(right))),
+        ("class:status", fixed(text, max(0, room - len(right)))),
         ("class:status.live", right),
     ]
 
