@@ -199,3 +199,16 @@ def test_live_view_interval_activity_tab_and_source_column(tmp_path):
     path.write_text("[display]\nrefresh_seconds = -1\n")
     with pytest.raises(ConfigError, match="refresh_seconds"):
         load_config(path)
+
+
+def test_the_session_columns_keep_the_order_the_file_lists_them(tmp_path):
+    """The order of the show_ keys is the user's priority (what a narrow screen keeps)."""
+    path = tmp_path / "c.toml"
+    path.write_text("[columns.sessions]\nshow_model = true\n# a comment\nshow_date = false\n"
+                    "show_tokens = true\norder = 3\n")
+    loaded = load_config(path)
+    assert loaded.config.columns.sessions.order == ("model", "date", "tokens")
+    assert any("columns.sessions.order" in w for w in loaded.warnings)  # not a key of its own
+    assert load_config(None).config.columns.sessions.order == ()
+    config = set_value(path, ("columns", "sessions", "show_id"), True)  # Settings appends it
+    assert config.columns.sessions.order == ("model", "date", "tokens", "id")

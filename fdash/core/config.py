@@ -4,7 +4,8 @@ File format (droid-dash's seed format, plus grouping rules)::
 
     [display]            default_tab, default_sort, default_group, hide_empty_sessions,
                          dark_mode, heatmap_weeks, refresh_seconds
-    [columns.sessions]   show_<column> = true/false
+    [columns.sessions]   show_<column> = true/false (in the order of importance: what a
+                         narrow screen keeps first)
     [pricing.default]    input_per_million, output_per_million,
                          cache_write_per_million, cache_read_per_million
     [pricing.models."<model id>"]   the same four keys
@@ -121,6 +122,9 @@ class SessionColumns:
     show_files: bool = True  # files edited
     show_id: bool = False
     show_source: bool = False  # the sessions folder (machine) a session was read from
+    # the columns in the order the file lists their show_ keys (the user's priority: what
+    # a narrow screen keeps first); read from the file, not a key of its own
+    order: tuple[str, ...] = field(default=(), metadata={"from_file": True})
 
 
 @frozen
@@ -267,7 +271,8 @@ def converter():
     converter.register_structure_hook(str, _strict(str, "a string"))
 
     def table_hook(cls: type):
-        structure_fields = cattrs.gen.make_dict_structure_fn(cls, converter)
+        derived = {a.name: cattrs.gen.override(omit=True) for a in attrs.fields(cls) if a.metadata.get("from_file")}
+        structure_fields = cattrs.gen.make_dict_structure_fn(cls, converter, **derived)
 
         def structure_table(value: Any, _type: Any):
             if not isinstance(value, dict):
@@ -336,10 +341,14 @@ def structure(data: dict, source: str) -> Config:
     import cattrs  # noqa: PLC0415
 
     try:
-        return converter().structure(data, Config)
+        config = converter().structure(data, Config)
     except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
         key, message = _first_error(exc)
         raise ConfigError(f"{source}: {key or '(top level)'}: {message}") from None
+    shown = data.get("columns", {}).get("sessions", {})  # a dict: tables were checked
+    order = tuple(k[5:] for k in shown if k.startswith("show_") and k[5:] in SESSION_COLUMNS)
+    columns = attrs.evolve(config.columns.sessions, order=order)
+    return attrs.evolve(config, columns=attrs.evolve(config.columns, sessions=columns))
 
 
 def unknown_keys(data: Any, cls: type = Config, prefix: str = "") -> list[str]:
@@ -348,7 +357,7 @@ def unknown_keys(data: Any, cls: type = Config, prefix: str = "") -> list[str]:
         return []
     attrs.resolve_types(cls)
     found = []
-    known = {a.name: a.type for a in attrs.fields(cls)}
+    known = {a.name: a.type for a in attrs.fields(cls) if not a.metadata.get("from_file")}
     for key, value in data.items():
         name = f"{prefix}{key_name(str(key))}"
         if key not in known:

@@ -61,9 +61,10 @@ def separator(style="class:separator") -> Window:
     return Window(width=1, char="│", style=style)
 
 
-def side_width(beside=lambda: True, from_width: int = NARROW) -> Dimension:
-    """The prompt panel beside a list: a third of the width (else all of it)."""
+def side_width(beside=lambda: True, from_width: int = NARROW, keep: int = 0) -> Dimension:
+    """The prompt panel beside a list: a third of the width, less if the list would keep
+    fewer than `keep` columns, never under 28 (else all of it)."""
     width = columns()
     if width < from_width or not beside():
         return Dimension()
-    return Dimension.exact(max(28, int(width * 0.32)))
+    return Dimension.exact(max(28, min(int(width * 0.32), width - 1 - keep)))

@@ -42,4 +42,6 @@ def test_sessions_columns_by_terminal_size(sessions, tmp_path, size):
         assert label in header or label in lines[1], f"{label!r} at {size}:\n{screen}"
     if size[0] < 120:
         assert "Prompts  Tab" not in screen  # the pane opens over the list (Tab, p)
+    else:  # the prompt count beside the pane of prompts
+        assert "Prompts" in header.split("│")[0], screen
     assert all(len(line) <= size[0] for line in lines)

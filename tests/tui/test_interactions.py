@@ -50,7 +50,7 @@ def test_enter_on_a_project_shows_its_sessions_and_esc_comes_back(small, headles
     h.press("enter")
     assert h.state.tab == "sessions"
     lines = h.lines()
-    assert "project /home/test/other/beta (Esc: all)" in lines[1]
+    assert "project /…/beta (Esc: all) · Σ 1 · 620 tok" in lines[1]  # beside the prompts
     assert "Beta bugfix" in h.text() and "Alpha refactor" not in h.text()
     h.press("escape")
     assert h.state.tab == "projects" and h.state.tabs.sessions.scope is None
@@ -93,7 +93,7 @@ def test_the_filter_shows_sessions_tokens_cost_and_credits(tmp_path, headless):
         h.press("4", "F", *"fix", "enter")
         cost = fmt.money(h.state.tabs.sessions.subtotal.cost_usd)
         wide = f"Σ 2 of 3 sessions · 9.3K tokens · {cost} · 12.5 credits (1 not recorded)"
-        narrow = f"filter “fix” · Σ 2 of 3 · 9.3K tok · {cost} · 12.5? cr"
+        narrow = f"filter “fix” · Σ 2/3 · 9.3K tok · {cost} · 12.5? cr"
         assert (wide if columns == 200 else narrow) in h.lines()[1], h.lines()[1]
 
 
@@ -129,3 +129,11 @@ def test_enter_on_an_overview_top_project_shows_its_sessions(small, headless):
     assert h.state.tab == "sessions" and h.state.tabs.sessions.scope == ("project", second)
     h.press("escape")
     assert h.state.tab == "overview"
+
+
+def test_a_long_filter_is_cut_in_the_header_never_its_sums(small, headless):
+    h = headless(make_state(small), columns=80, rows=24)
+    h.press("4", "F", *"alpha refactor the alpha module", "enter")
+    line = h.lines()[1]
+    assert "filter “alpha ref" in line and "…" in line
+    assert line.rstrip().endswith("· – cr") or "· – cr " in line, line

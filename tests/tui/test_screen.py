@@ -164,7 +164,7 @@ def test_filter_typed_in_the_filter_bar(small, headless):
     h.press("4", "F")
     assert "Enter keep · Esc cancel" in h.text()
     h.press(*"beta")
-    assert h.wait_for("1 of 4"), h.text()
+    assert h.wait_for("Σ 1/4"), h.text()
     assert "Beta bugfix" in h.text() and "Alpha refactor" not in h.text()
     h.press("enter")
     assert "filter “beta”" in h.text()
@@ -181,7 +181,7 @@ def test_hide_empty_and_group_by_keys(small, headless):
     h.press("g")
     screen = h.text()
     assert "group by project" in screen
-    assert "▾ /home/test/proj/app" in screen and "1 sessions" in screen
+    assert "▾ /home/test/proj/app" in screen and "1 session ·" in screen
     h.press("g", "g", "g")
     assert "group by" not in h.lines()[1] and "▾" not in h.text()
 
@@ -377,3 +377,31 @@ def test_the_help_fits_160_by_48_and_scrolls_below(small, headless):
     assert "Dialogs and the filter bar" not in small_screen.text()
     small_screen.press("end")
     assert "Dialogs and the filter bar" in small_screen.text()
+
+
+def test_the_config_order_of_the_columns_decides_what_a_narrow_screen_keeps(small, headless):
+    """Default at 80: date, title, tokens and cost. Listing show_model before show_tokens
+    gives the model the tokens' place: the model stays, the tokens go."""
+    plain = headless(make_state(small), columns=80, rows=24)
+    plain.press("4")
+    header = plain.lines()[row_of(plain, "Title")]
+    assert all(label in header for label in ("Last active", "Title", "Tokens", "Est. cost"))
+    assert "Model" not in header
+    config = "[columns.sessions]\nshow_model = true\nshow_tokens = true\n"
+    mine = headless(make_state(small, config), columns=80, rows=24)
+    mine.press("4")
+    header = mine.lines()[row_of(mine, "Title")]
+    assert all(label in header for label in ("Last active", "Title", "Model", "Est. cost"))
+    assert "Tokens" not in header and "columns hidden" in mine.lines()[1]
+
+
+def test_column_priority_merges_the_users_order_into_the_default():
+    from fdash.tui.tabs.sessions.view import PRIORITY, priority
+
+    assert priority(()) == list(PRIORITY)
+    assert priority(("id",)) == list(PRIORITY)  # one column listed keeps its place
+    mine = priority(("model", "tokens", "nonsense"))
+    assert mine.index("model") == PRIORITY.index("tokens")
+    assert mine.index("tokens") == PRIORITY.index("model")
+    everything = tuple(reversed(PRIORITY))
+    assert priority(everything) == list(everything)

@@ -30,6 +30,9 @@ KEYS = (
     VIEW,
 )
 MOUSE = (("click", "a header sorts by it, a row selects it"),)
+# the list keeps this much beside the prompts (the panel is narrower at 120 columns): the
+# star, date, title, project, prompts, tokens and cost of the default priority
+LIST_KEEP = 85
 
 
 def body(screen, lst: SessionList):
@@ -46,7 +49,7 @@ def body(screen, lst: SessionList):
             line(lambda _w: view.side_title(lst)),
             listing(lambda w: view.side_model(app, lst, w)),
         ],
-        width=lambda: side_width(lambda: lst.show_side, SIDE_FROM),
+        width=lambda: side_width(lambda: lst.show_side, SIDE_FROM, LIST_KEEP),
     )
     bar = separator(lambda: "class:separator.focused" if lst.side_focus else "class:separator")
     beside = Condition(lambda: lst.show_side and columns() >= SIDE_FROM)

@@ -422,15 +422,6 @@ class SessionList(TabState, Selection):
         """Tab / Enter: into the prompt panel and back."""
         self.side_focus = not self.side_focus
 
-    def narrowing(self) -> str:
-        """What narrows the list: a drill-down, the filter."""
-        parts = []
-        if self.scope is not None:
-            parts.append(f"{self.scope[0]} {one_line(self.scope[1], 60)} (Esc: all)")
-        if self.filter:
-            parts.append(f"filter “{self.filter}”")
-        return " · ".join(parts)
-
     def describe(self) -> str:
         """The order and what is not the default view (grouping, hiding)."""
         arrow = "▼" if self.descending else "▲"

@@ -10,6 +10,7 @@ every session is counted once.
 
 from __future__ import annotations
 
+from attrs import evolve
 from rich.cells import cell_len
 
 from fdash import fmt
@@ -39,40 +40,69 @@ def _widths(state: AppState) -> dict[str, int]:
     }
 
 
+# what a narrow screen keeps first when the config lists no column: at 80 columns the date,
+# title, tokens and cost (and the project); at 120 beside the prompts also the prompt count;
+# the model and the group when there is room; then the rest
+PRIORITY = (
+    "title", "date", "tokens", "cost", "favorites", "project", "prompts", "model", "group",
+    "duration", "credits", "tools", "errors", "files", "id", "source",
+)
+
+
+def priority(order: tuple[str, ...]) -> list[str]:
+    """The columns from most to least important: the columns `[columns.sessions]` lists
+    take the places the default order gives them, in the order the file lists them (a
+    column switched on later, in Settings, is appended to the file: it comes after the
+    ones listed before); the others keep their default place."""
+    listed = [name for name in dict.fromkeys(order) if name in PRIORITY]
+    mine = iter(listed)
+    return [next(mine) if name in listed else name for name in PRIORITY]
+
+
 def chosen_columns(state: AppState, lst: SessionList | None = None) -> list[Column]:
-    """The columns `[columns.sessions]` turns on, before fitting them to a width.
-    Priorities (what stays when space runs out): title, date, tokens and cost first,
-    then the project, then duration, prompts and model, then the rest."""
+    """The columns `[columns.sessions]` turns on, before fitting them to a width, each
+    with its priority (`priority`: what stays when space runs out; the title always stays)."""
     shown = state.config.columns.sessions
     w = _widths(state)
     spec = {
-        "favorites": Column("favorites", "★", 1, priority=7),
-        "date": Column("date", "Last active", 16, sort="date", priority=9),
-        "title": Column("title", "Title", 20, flex=True, priority=10),
-        "project": Column("project", "Project", min(w["project"], 18), priority=6),
-        "group": Column("group", "Group", w["group"], priority=4),
-        "model": Column("model", "Model", w["model"], priority=4),
-        "prompts": Column("prompts", "Prompts", 7, "right", priority=3),
-        "tokens": Column("tokens", "Tokens", 8, "right", sort="tokens", priority=8),
-        "cost": Column("cost", "Est. cost", 9, "right", priority=8),
-        "credits": Column("credits", "Credits", 8, "right", priority=1),
-        "duration": Column("duration", "Duration", 10, "right", sort="duration", priority=5),
-        "tools": Column("tools", "Tools", 6, "right", sort="tools", priority=0),
-        "errors": Column("errors", "Errors", 6, "right", sort="errors", priority=0),
-        "files": Column("files", "Edited", 6, "right", sort="files", priority=0),
-        "id": Column("id", "ID", 36, priority=2),
-        "source": Column("source", "Source", w["source"], priority=1),
-        "family": Column("family", "+Sub-agents", 11, "right", priority=7),
+        "favorites": Column("favorites", "★", 1),
+        "date": Column("date", "Last active", 16, sort="date"),
+        "title": Column("title", "Title", 20, flex=True),
+        "project": Column("project", "Project", min(w["project"], 16)),
+        "group": Column("group", "Group", w["group"]),
+        "model": Column("model", "Model", w["model"]),
+        "prompts": Column("prompts", "Prompts", 7, "right"),
+        "tokens": Column("tokens", "Tokens", 8, "right", sort="tokens"),
+        "cost": Column("cost", "Est. cost", 9, "right"),
+        "credits": Column("credits", "Credits", 8, "right"),
+        "duration": Column("duration", "Duration", 10, "right", sort="duration"),
+        "tools": Column("tools", "Tools", 6, "right", sort="tools"),
+        "errors": Column("errors", "Errors", 6, "right", sort="errors"),
+        "files": Column("files", "Edited", 6, "right", sort="files"),
+        "id": Column("id", "ID", 36),
+        "source": Column("source", "Source", w["source"]),
     }
-    chosen = [spec[name] for name in SESSION_COLUMNS if getattr(shown, f"show_{name}", False)]
-    if lst is not None and lst.fold:
+    ranks = priority(shown.order)
+    rank = {name: len(ranks) - n for n, name in enumerate(ranks)}
+    chosen = [
+        evolve(spec[name], priority=rank[name])
+        for name in SESSION_COLUMNS
+        if getattr(shown, f"show_{name}", False)
+    ]
+    if lst is not None and lst.fold:  # beside the tokens, kept as long as they are
         after = next((i for i, c in enumerate(chosen) if c.name == "tokens"), len(chosen) - 1)
-        chosen.insert(after + 1, spec["family"])
+        family = Column("family", "+Sub-agents", 11, "right", priority=rank["tokens"])
+        chosen.insert(after + 1, family)
     return chosen or [spec["title"]]
 
 
 def columns(state: AppState, width: int, lst: SessionList | None = None) -> list[Column]:
-    return fit(chosen_columns(state, lst), width)
+    """The chosen columns that fit `width`; the title keeps at least a fifth of it."""
+    chosen = [
+        evolve(c, width=max(c.width, width // 5)) if c.name == "title" else c
+        for c in chosen_columns(state, lst)
+    ]
+    return fit(chosen, width)
 
 
 def hidden(state: AppState, lst: SessionList, width: int) -> int:
@@ -146,7 +176,7 @@ def sums_text(sub: Subtotal, count: str = "", size: int = 0) -> str:
     if size == 2:
         cost += f"+{sub.unpriced}" if sub.unpriced else ""
         credits = "–" if sub.no_credits == sub.sessions else credits + ("?" if sub.no_credits else "")
-        return f"{count} · {tokens} tok · {cost} · {credits} cr"
+        return f"{count.replace(' of ', '/')} · {tokens} tok · {cost} · {credits} cr"
     if sub.unpriced:
         cost += f" +{sub.unpriced}" if size else f" (+{fmt.exact(sub.unpriced)} unpriced)"
     if sub.no_credits == sub.sessions:
@@ -205,6 +235,17 @@ def header(state: AppState, lst: SessionList, width: int):
     return header_fragments(columns(state, width, lst), lst.sort, lst.descending, lst.set_sort)
 
 
+def narrowing(lst: SessionList, path_width: int = 60) -> str:
+    """What narrows the list: a drill-down (its path shortened readably), the filter."""
+    parts = []
+    if lst.scope is not None:
+        kind, key = lst.scope
+        parts.append(f"{kind} {short_path(key, path_width)} (Esc: all)")
+    if lst.filter:
+        parts.append(f"filter “{lst.filter}”")
+    return " · ".join(parts)
+
+
 def info(state: AppState, lst: SessionList, width: int) -> list[tuple[str, str]]:
     """The list's name, count, order, grouping and filters; what a filter or a drill-down
     keeps sums to (sessions · tokens · cost · credits); the columns that did not fit; and
@@ -213,10 +254,10 @@ def info(state: AppState, lst: SessionList, width: int) -> list[tuple[str, str]]
     total = lst.total
     name = "Favorites" if lst.favorites_only else "Sessions"
     count = f"{fmt.exact(lst.shown)} of {fmt.exact(total)}" if lst.shown != total else ""
-    narrowing = lst.narrowing()
-    if narrowing:
+    narrows = narrowing(lst)
+    if narrows:
         sums = [sums_text(lst.subtotal, count, size) for size in (0, 1, 2)]
-        firsts = [f"{narrowing} · Σ {text}" for text in sums]
+        firsts = [f"{narrows} · Σ {text}" for text in sums]
     else:
         firsts = [count or fmt.exact(total)]
     texts = [f" {firsts[0]} · {lst.describe()}"] + [f" {first}" for first in firsts]
@@ -233,8 +274,13 @@ def info(state: AppState, lst: SessionList, width: int) -> list[tuple[str, str]]
         rights = [f" +{missing} {noun} hidden{how} ·{row}", f" +{missing} hidden ·{row}",
                   f" +{missing} hidden "]
     room = width - len(title)
-    choices = [(t, r) for t in texts for r in rights[:-1]] + [(t, rights[-1]) for t in texts]
+    choices = [(t, r) for t in texts for r in rights]
     text, right = next(((t, r) for t, r in choices if cell_len(t) + len(r) <= room), choices[-1])
+    if narrows and cell_len(text) + len(right) > room:  # the path, the filter cut, never a number
+        tiny = f" · Σ {sums[-1]}"
+        left = room - len(right) - cell_len(tiny) - 1
+        path = max(8, left - cell_len(narrowing(lst, 0)))  # what the rest leaves the path
+        text = " " + fixed(narrowing(lst, path), max(1, left)).rstrip() + tiny
     return [
         ("class:pane.title", title),
         ("class:status", fixed(text, max(0, room - len(right)))),
