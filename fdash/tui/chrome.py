@@ -77,7 +77,7 @@ def _markers(state: AppState, short: bool) -> list:
     count = state.warning_count
     if count:
         right.append(
-            ("class:tabbar.warn", f"⚠ {count:,} (w) " if short else f"⚠ {count:,} warnings (w) ")
+            ("class:tabbar.warn", f"⚠ {count:,} (w) " if short else f"⚠ {count:,} warning{'' if count == 1 else 's'} (w) ")
         )
     return right
 

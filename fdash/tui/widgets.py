@@ -66,6 +66,23 @@ def cell(value: str | Text, width: int, justify: str = "left", style: str = "") 
     return text
 
 
+def flow(items: Sequence[Text], width: int, gap: int = 3) -> Text:
+    """`items` side by side, `gap` spaces apart, a new line where the next would not fit:
+    a line is never broken inside an item (a label stays with its value)."""
+    out, used = Text(), 0
+    for item in items:
+        size = item.cell_len
+        if used and used + gap + size > width:
+            out.append("\n")
+            used = 0
+        elif used:
+            out.append(" " * gap)
+            used += gap
+        out.append_text(item)
+        used += size
+    return out
+
+
 def row(cells: Sequence[Text], gap: int = 1) -> Text:
     return Text(" " * gap).join(cells)
 

@@ -42,13 +42,14 @@ def body(screen, activity: ActivityState):
     day = HSplit(
         [
             line(lambda w: view.header(app, w)),
-            listing(lambda w: view.sessions_model(app, w)),
+            # a few of the period's sessions even on a short screen (the heatmap gives way)
+            listing(lambda w: view.sessions_model(app, w), height=Dimension(min=4)),
         ]
     )
     beside = heat(width=lambda: Dimension.exact(view.heat_width(app)))
     return HSplit(
         [
-            line(lambda _w: view.info(app)),
+            line(lambda w: view.info(app, w)),
             listing(
                 lambda w: view.chart_model(app, w, chart_height()),
                 height=lambda: Dimension.exact(chart_height()),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.cells import cell_len
+
 from fdash import fmt
 from fdash.core.text import one_line
 from fdash.core.timeline import Period
@@ -174,18 +176,29 @@ def period_line(state: AppState, width: int) -> list:
     if period is None or not isinstance(chart, Chart):
         return []
     active = fmt.duration(int(act.value(period, "active")))
-    text = (
-        f" ▶ {label(period, chart.unit)}   {fmt.tokens(period.tokens.total)} tokens · "
-        f"{fmt.money(period.cost_usd)} · {fmt.credits(period.credits)} credits · ~{active} active · "
-        f"{fmt.exact(period.sessions)} session{'' if period.sessions == 1 else 's'}"
+    sessions = f"{fmt.exact(period.sessions)} session{'' if period.sessions == 1 else 's'}"
+    tokens, money, credits = fmt.tokens(period.tokens.total), fmt.money(period.cost_usd), fmt.credits(period.credits)
+    texts = (  # the shorter one on a narrow screen: no number is cut
+        f" ▶ {label(period, chart.unit)}   {tokens} tokens · {money} · {credits} credits · "
+        f"~{active} active · {sessions}",
+        f" ▶ {label(period, chart.unit)}  {tokens} tok · {money} · {credits} cr · ~{active} · {sessions}",
     )
+    text = next((t for t in texts if cell_len(t) <= width), texts[-1])
     parts = [(text, "fd.title")]
+    notes = []  # each in its longest form that fits, else left out
     if period.unpriced_sessions:
-        parts.append((f"  +{period.unpriced_sessions} unpriced", "fd.warn"))
+        notes.append(((f"  +{period.unpriced_sessions} unpriced", f" +{period.unpriced_sessions}?"), "fd.warn"))
     if period.estimated:
-        parts.append(("  ~ estimated: sessions split across days by their messages", "fd.warn"))
+        notes.append((("  ~ estimated: sessions split across days by their messages",
+                       "  ~ estimated", " ~"), "fd.warn"))
     if period.partial:
-        parts.append(("  (part of it is outside the range)", "fd.dim"))
+        notes.append((("  (part of it is outside the range)", " (partly)"), "fd.dim"))
+    used = cell_len(text)
+    for forms, style in notes:
+        note = next((f for f in forms if used + cell_len(f) <= width), None)
+        if note is not None:
+            parts.append((note, style))
+            used += cell_len(note)
     return fragments(parts, state.dark, 0)
 
 
@@ -301,7 +314,9 @@ def _months(weeks: tuple[date, ...], name: int, styles: dict) -> list:
     return [(styles["fd.dim"], " " * (name + 1) + "".join(labels).rstrip())]
 
 
-def info(state: AppState) -> list[tuple[str, str]]:
+def info(state: AppState, width: int = 200) -> list[tuple[str, str]]:
+    """What the chart shows, over which weeks, in which zone, and its keys (which give way
+    first on a narrow screen: the footer names them too)."""
     act = state.tabs.activity
     weeks = state.config.display.heatmap_weeks
     what = {"cost": "cost", "active": "active time", "credits": "Factory credits"}.get(act.metric, "tokens")
@@ -310,5 +325,8 @@ def info(state: AppState) -> list[tuple[str, str]]:
     end = state.window_end()
     span = f"last {weeks} weeks" if end == state.today() else (
         f"nothing in the last {weeks} weeks, last activity {end}")
-    text = f" {what} per {act.unit} · {span} · {where} · {hint}"
-    return [("class:pane.title", " Activity "), ("class:status", text)]
+    title = " Activity "
+    texts = [f" {what} per {act.unit} · {span} · {where} · {hint}", f" {what} per {act.unit} · {span} · {where}",
+             f" {what} per {act.unit} · {span}"]
+    text = next((t for t in texts if cell_len(title + t) <= width), texts[-1])
+    return [("class:pane.title", title), ("class:status", fixed(text, max(0, width - len(title))))]

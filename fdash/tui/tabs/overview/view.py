@@ -22,7 +22,7 @@ from fdash.tui.richbridge import LineCache, render_lines
 from fdash.tui.state import AppState
 from fdash.tui.style import palette
 from fdash.tui.tabs.activity.state import active_since, chunks
-from fdash.tui.widgets import bar, short_path
+from fdash.tui.widgets import bar, flow, short_path
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HEAT_CHAR = "■"
@@ -31,27 +31,34 @@ PICKED = "▸ "  # the top project Enter opens
 _cache = LineCache(8)
 
 
-def summary(state: AppState) -> Text:
+def _item(label: str, value: str, note: str = "", note_style: str = "fd.dim") -> Text:
+    text = Text(f"{label} ", style="fd.dim")
+    text.append(value, style="fd.title")
+    if note:
+        text.append(f"  ({note})", style=note_style)
+    return text
+
+
+def summary(state: AppState, width: int = 200) -> Text:
+    """Sessions, projects, groups, active time, cost and credits, wrapped between items."""
     t = state.data.totals
-    text = Text()
-    for label, value in (
-        ("Sessions", fmt.exact(t.sessions)),
-        ("Projects", fmt.exact(t.projects)),
-        ("Groups", fmt.exact(t.groups)),
-        ("Active time", fmt.duration(t.active_time_ms)),
-    ):
-        text.append(f"{label} ", style="fd.dim")
-        text.append(value + "   ", style="fd.title")
-    text.append("Est. cost ", style="fd.dim")
-    text.append(fmt.money(t.cost_usd), style="fd.title")
+    unpriced = ""
     if t.unpriced_sessions:
         noun = "session" if t.unpriced_sessions == 1 else "sessions"
-        text.append(f"  ({fmt.exact(t.unpriced_sessions)} {noun} unpriced)", style="fd.warn")
-    text.append("   Credits ", style="fd.dim")  # Factory Standard Credits, their own unit
-    text.append(fmt.credits(t.credits), style="fd.title")
-    if t.no_credit_sessions:
-        text.append(f"  ({fmt.exact(t.no_credit_sessions)} without a record)", style="fd.dim")
-    return text
+        unpriced = f"{fmt.exact(t.unpriced_sessions)} {noun} unpriced"
+    no_credits = f"{fmt.exact(t.no_credit_sessions)} without a record" if t.no_credit_sessions else ""
+    return flow(
+        [
+            _item("Sessions", fmt.exact(t.sessions)),
+            _item("Projects", fmt.exact(t.projects)),
+            _item("Groups", fmt.exact(t.groups)),
+            _item("Active time", fmt.duration(t.active_time_ms)),
+            _item("Est. cost", fmt.money(t.cost_usd), unpriced, "fd.warn"),
+            # Factory Standard Credits, their own unit
+            _item("Credits", fmt.credits(t.credits), no_credits),
+        ],
+        width,
+    )
 
 
 def tokens_table(state: AppState, width: int) -> Table:
@@ -284,14 +291,15 @@ def spend(state: AppState, width: int) -> list[RenderableType]:
         ("This week", PeriodSpec.of("week", reports).start(today)),
         ("This month", PeriodSpec.of("month", reports).start(today)),
     )
-    line = Text()
+    items = []
     for label, since in periods:
         cost = sum(v[0] for d, v in days.items() if since <= d <= today)
         tokens = sum(v[1] for d, v in days.items() if since <= d <= today)
         mark = "~" if any(v[2] for d, v in days.items() if since <= d <= today) else ""
-        line.append(f"{label} ", style="fd.dim")
-        line.append(f"{mark}{fmt.money(cost)}", style="fd.title")
-        line.append(f" {fmt.tokens(tokens)} tokens   ", style="fd.dim")
+        item = _item(label, f"{mark}{fmt.money(cost)}")
+        item.append(f" {fmt.tokens(tokens)} tokens", style="fd.dim")
+        items.append(item)
+    line = flow(items, width)
     busy = sorted(d for d, v in days.items() if v[0] or v[1])
     history = Text()
     if busy:
@@ -299,12 +307,13 @@ def spend(state: AppState, width: int) -> list[RenderableType]:
         middle = len(costs) // 2
         median = costs[middle] if len(costs) % 2 else (costs[middle - 1] + costs[middle]) / 2
         peak = max(busy, key=lambda d: (days[d][0], days[d][1]))
-        history.append("History ", style="fd.dim")
-        history.append(f"{busy[0]} → {busy[-1]}", style="fd.title")
-        history.append(f" ({fmt.exact(len(busy))} active days)   median day ", style="fd.dim")
-        history.append(fmt.money(median), style="fd.title")
-        history.append("   peak ", style="fd.dim")
-        history.append(f"{fmt.money(days[peak][0])} on {peak}", style="fd.title")
+        span = _item("History", f"{busy[0]} → {busy[-1]}")
+        span.append(f" ({fmt.exact(len(busy))} active days)", style="fd.dim")
+        history = flow(
+            [span, _item("median day", fmt.money(median)),
+             _item("peak", f"{fmt.money(days[peak][0])} on {peak}")],
+            width,
+        )
     month = f" (billing month from day {reports.month_start_day})" if reports.month_start_day > 1 else ""
     note = Text(f"days in {one_line(state.zone.name)}{month}; ~ includes estimated day shares",
                 style="fd.dim") if width >= 100 else Text("")
@@ -312,7 +321,7 @@ def spend(state: AppState, width: int) -> list[RenderableType]:
 
 
 def renderable(state: AppState, width: int) -> RenderableType:
-    parts: list[RenderableType] = [summary(state), Text("")]
+    parts: list[RenderableType] = [summary(state, width - 1), Text("")]
     parts += spend(state, width)
     parts += budget_part(state, width)
     if state.loader.demo:
@@ -322,7 +331,8 @@ def renderable(state: AppState, width: int) -> RenderableType:
         parts.insert(
             1 if state.loader.demo else 0,
             Text(
-                f"⚠ {warnings:,} warnings about unreadable data — press w to list them",
+                f"⚠ {warnings:,} warning{'' if warnings == 1 else 's'} about unreadable data"
+                " — press w to list them",
                 style="fd.warn",
             ),
         )

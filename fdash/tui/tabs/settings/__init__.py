@@ -23,4 +23,4 @@ MOUSE = (("click", "a setting selects it"),)
 
 def body(screen, settings: SettingsState):
     app = screen.app
-    return HSplit([line(lambda _w: view.info(app)), listing(lambda w: view.model(app, w))])
+    return HSplit([line(lambda w: view.info(app, w)), listing(lambda w: view.model(app, w))])

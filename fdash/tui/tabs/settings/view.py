@@ -11,7 +11,7 @@ from fdash.tui.controls import ListModel
 from fdash.tui.richbridge import LineCache, text_line
 from fdash.tui.state import AppState
 from fdash.tui.tabs.settings.state import Item, fmt_price
-from fdash.tui.widgets import cell, row
+from fdash.tui.widgets import cell, row, short_path
 
 LABEL_WIDTH = 32
 _rows = LineCache(512)
@@ -69,10 +69,15 @@ def model(state: AppState, width: int) -> ListModel:
     )
 
 
-def info(state: AppState) -> list[tuple[str, str]]:
+def info(state: AppState, width: int = 200) -> list[tuple[str, str]]:
+    """Where changes are saved: the path shortened readably to fit."""
     path = state.loaded.write_path
     exists = "" if path.exists() else " (created on the first change)"
+    title, saved = " Settings ", " saved on change to "
+    room = width - len(title) - len(saved)
+    if len(str(path)) + len(exists) > room:
+        exists = " (new)" if exists else ""
     return [
-        ("class:pane.title", " Settings "),
-        ("class:status", f" saved on change to {path}{exists}"),
+        ("class:pane.title", title),
+        ("class:status", saved + short_path(str(path), max(8, room - len(exists))) + exists),
     ]

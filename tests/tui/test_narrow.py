@@ -1,0 +1,59 @@
+"""What the tabs show at 80 columns: nothing cut mid-word or mid-number, a label never
+apart from its value, every part of a tab given some room."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from .conftest import make_state, write_session
+
+ALPHA = "11111111-1111-4111-8111-111111111111"
+
+
+def test_flow_breaks_lines_only_between_items():
+    from fdash.tui.widgets import flow
+
+    items = [Text("Sessions 400"), Text("Active time 19h 40m"), Text("Est. cost $110.14")]
+    lines = flow(items, 36).plain.splitlines()
+    assert lines == ["Sessions 400   Active time 19h 40m", "Est. cost $110.14"]
+    assert flow(items, 200).plain.count("\n") == 0
+
+
+def test_the_overview_summary_keeps_each_label_with_its_value(small, headless):
+    h = headless(make_state(small), columns=80, rows=30)
+    h.press("1")
+    lines = h.lines()
+    credits = next(line for line in lines if "Credits" in line)
+    assert "Credits –" in credits or "Credits 0" in credits, h.text()
+    assert not any(line.rstrip().endswith(("Credits", "Est. cost", "peak")) for line in lines)
+
+
+def test_one_warning_is_one_warning(tmp_path, headless):
+    root = tmp_path / "one"
+    transcript = write_session(root, ALPHA, "alpha")
+    transcript.with_suffix(".settings.json").write_text("{nope")  # one unreadable file
+    h = headless(make_state(root), columns=120, rows=30)
+    assert "⚠ 1 warning (w)" in h.lines()[0]
+    assert "⚠ 1 warning about unreadable data" in h.text()
+
+
+def test_settings_says_where_it_saves_within_80_columns(small, tmp_path, headless):
+    deep = tmp_path / "a-rather-long-folder-name" / "and-another-one" / "factory-dashboard.toml"
+    deep.parent.mkdir(parents=True)
+    deep.write_text("[display]\ndark_mode = true\n")
+    h = headless(make_state(small, config_path=deep), columns=80, rows=24)
+    h.press("6")
+    line = h.lines()[1].rstrip()
+    assert line.endswith("factory-dashboard.toml") and "saved on change to" in line, line
+
+
+def test_activity_fits_80_columns_and_shows_the_days_sessions(small, headless):
+    h = headless(make_state(small), columns=80, rows=24)
+    h.press("7")
+    assert h.wait_for("Sessions of the day") and h.wait_for("▶")
+    lines = h.lines()
+    assert lines[1].rstrip().endswith("Etc/UTC") or "·" in lines[1] and "…" not in lines[1]
+    selected = next(line for line in lines if "▶" in line)
+    assert selected.rstrip().endswith(("session", "sessions", "~ estimated", " ~")), selected
+    below = lines[lines.index(next(x for x in lines if "Sessions of the day" in x)) + 1]
+    assert below.strip(), h.text()  # at least one of the day's sessions, above the heatmap
