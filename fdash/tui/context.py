@@ -15,7 +15,7 @@ from typing import Protocol
 from fdash.core.config import Config
 from fdash.core.models import Entry
 from fdash.core.timeline import Zone
-from fdash.tui.cursor import Scroll
+from fdash.tui.cursor import Scroll, Selection
 from fdash.tui.data import Data
 from fdash.tui.deferred import Deferred
 
@@ -52,8 +52,9 @@ class TabState:
         self.scroll = Scroll()
 
     def scroller(self):
-        """What the movement keys move (has move, page, home, end)."""
-        return self.scroll
+        """What the movement keys move (has move, page, home, end): the selection of a
+        tab that has one, else its scroll."""
+        return self if isinstance(self, Selection) else self.scroll
 
     def selected_entry(self) -> Entry | None:
         """The session the session keys (favorite, rename, resume) act on."""

@@ -57,3 +57,38 @@ def test_activity_fits_80_columns_and_shows_the_days_sessions(small, headless):
     assert selected.rstrip().endswith(("session", "sessions", "~ estimated", " ~")), selected
     below = lines[lines.index(next(x for x in lines if "Sessions of the day" in x)) + 1]
     assert below.strip(), h.text()  # at least one of the day's sessions, above the heatmap
+
+
+def test_the_arrows_move_the_projects_selection_and_enter_opens_that_one(small, headless):
+    h = headless(make_state(small), columns=80, rows=24)
+    h.press("3", "down")
+    second = h.state.tabs.projects.rows[1].key
+    assert h.state.tabs.projects.cursor.index == 1
+    h.press("enter")
+    assert h.state.tab == "sessions" and h.state.tabs.sessions.scope == ("project", second)
+
+
+def test_the_groups_legend_says_how_the_cache_hit_is_computed(small, headless):
+    from fdash.core.models import TokenUsage
+
+    usage = TokenUsage(input=300, output=0, cache_write=900, cache_read=100, thinking=0)
+    assert usage.cache_hit_ratio == 100 / (100 + 300)  # read / (read + input)
+    h = headless(make_state(small), columns=120, rows=24)
+    h.press("2")
+    assert "Cache hit = cache read / (cache read + input)" in h.text()
+
+
+def test_a_group_header_never_cuts_its_money(tmp_path, headless):
+    from fdash import fmt
+
+    root = tmp_path / "groups"
+    for n in range(9):
+        write_session(root, f"{n}1111111-1111-4111-8111-111111111111", f"s{n}", tokens=4_000_000,
+                      cwd="/home/someone/a/very/long/path/to/the/project-with-a-long-name",
+                      credits=12.25 * n if n else None)
+    h = headless(make_state(root), columns=80, rows=24)
+    h.press("4", "g")
+    header = h.state.tabs.sessions.rows[0]
+    line = next(x for x in h.lines() if x.lstrip().startswith("▾"))
+    assert fmt.money(header.cost_usd) in line and fmt.credits(header.credits) in line, line
+    assert "project-with-a-long-name" in line or "…" in line.split("  ")[0]

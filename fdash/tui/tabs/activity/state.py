@@ -165,9 +165,6 @@ class ActivityState(TabState, Selection):
         self._rows_key: tuple | None = None
         self._rows: list[tuple[Entry, Period]] = []
 
-    def scroller(self):
-        return self
-
     # ------------------------------------------------------------------ data
 
     def days(self) -> DayRange:

@@ -20,9 +20,6 @@ class State(TabState, Selection):
         super().__init__(ctx)
         self.cursor = Cursor()
 
-    def scroller(self):
-        return self
-
     def count(self) -> int:
         return len(self.ctx.data.by_group)
 

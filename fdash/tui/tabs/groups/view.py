@@ -136,7 +136,7 @@ def table(state: AppState, width: int) -> tuple[list, list[list]]:
 def legend(state: AppState, width: int) -> list:
     buckets = state.data.by_group
     colors = _colors(state, buckets)
-    text = "Enter: a group's sessions · Cache hit = cache read / (cache read + cache write)"
+    text = "Enter: a group's sessions · Cache hit = cache read / (cache read + input)"
     rest = len(buckets) - len(colors)
     if rest > 0:
         text += f" · grey: {rest} smaller group" + ("s" if rest > 1 else "")

@@ -189,10 +189,16 @@ def sums_text(sub: Subtotal, count: str = "", size: int = 0) -> str:
 
 
 def _group_line(g: GroupRow, width: int, dark: bool, folded: bool) -> list:
-    head = ("▸ " if folded else "▾ ") + one_line(g.key)
-    sub = "  " + sums_text(g)
-    text = fixed(head + sub, width)  # keeps a prefix of the text: split it where `sub` began
-    return fragments([(text[: len(head)], "fd.group"), (text[len(head) :], "fd.dim")], dark, 0)
+    """The group's name and sums, the longest form that fits; a long name is cut (a path
+    shortened readably), never a number."""
+    mark, key = ("▸ " if folded else "▾ "), one_line(g.key)
+    forms = ["  " + sums_text(g, size=size) for size in (0, 1, 2)]
+    sub = next((f for f in forms if cell_len(mark + key + f) <= width), forms[-1])
+    room = max(1, width - len(mark) - cell_len(sub))
+    if cell_len(key) > room:
+        key = fixed(short_path(key, room), room).rstrip()
+    head = mark + key
+    return fragments([(head, "fd.group"), (fixed(sub, max(0, width - cell_len(head))), "fd.dim")], dark, 0)
 
 
 def model(state: AppState, lst: SessionList, width: int) -> ListModel:
