@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 if TYPE_CHECKING:
     from fdash.tui.state import AppState
@@ -126,6 +126,10 @@ CONFIRM = (
     Key(("escape", "c-c"), "no, stay", lambda app: app.answer(False), eager=True),
 )
 
+# what Enter does in the text field of each kind of question (the footer says it)
+ENTER_DOES = {"filter": "keep the filter", "search": "see the results", "find": "find",
+              "title": "save the title", "setting": "save"}
+
 TYPING = (
     Key(("enter",), "done (save, keep the filter, see the results)", lambda app: app.submit_input()),
     # eager: Esc leaves at once, without waiting to see whether it starts an Alt-key
@@ -180,7 +184,8 @@ def footer_rows(app: AppState) -> list[Key]:
     if app.confirm is not None:
         rows = CONFIRM
     elif request is not None:
-        rows = by_when["typing"]
+        enter = ENTER_DOES.get(request.kind, "done")
+        rows = tuple(evolve(r, what=enter) if r is TYPING[0] else r for r in by_when["typing"])
         if request.kind == "search":
             rows = by_when["search bar"] + rows
     elif app.overlay is not None:

@@ -92,3 +92,33 @@ def test_a_group_header_never_cuts_its_money(tmp_path, headless):
     line = next(x for x in h.lines() if x.lstrip().startswith("▾"))
     assert fmt.money(header.cost_usd) in line and fmt.credits(header.credits) in line, line
     assert "project-with-a-long-name" in line or "…" in line.split("  ")[0]
+
+
+def test_the_sort_column_stays_on_a_narrow_screen(small, headless):
+    h = headless(make_state(small), columns=80, rows=24)
+    h.press("4", "s", "s", "s")  # tools
+    assert h.state.tabs.sessions.sort == "tools"
+    header = next(x for x in h.lines() if "Title" in x)
+    assert "Tools ▼" in header, header
+    h.press("g", "a")  # more to say in the header: the sort is in the column header
+    assert "Tools ▼" in next(x for x in h.lines() if "Title" in x)
+
+
+def test_a_sort_by_a_column_switched_off_is_said_in_the_header(small, headless):
+    h = headless(make_state(small, "[columns.sessions]\nshow_tools = false\n"), columns=80, rows=24)
+    h.press("4", "s", "s", "s", "g", "a")
+    assert "sort tools ▼" in h.lines()[1], h.lines()[1]
+
+
+def test_the_rename_dialog_footer_says_what_enter_does(small, headless):
+    h = headless(make_state(small), columns=120, rows=24)
+    h.press("4", "e")
+    footer = h.lines()[-1]
+    assert "save the title" in footer and "filter" not in footer, footer
+
+
+def test_settings_show_a_whole_number_of_seconds_as_written(small, headless):
+    h = headless(make_state(small, "[display]\nrefresh_seconds = 5\n"), columns=100, rows=24)
+    h.press("6")
+    line = next(x for x in h.lines() if "Live view refresh" in x)
+    assert " 5 " in line and "5.0" not in line, line

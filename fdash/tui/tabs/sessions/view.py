@@ -76,9 +76,9 @@ def chosen_columns(state: AppState, lst: SessionList | None = None) -> list[Colu
         "cost": Column("cost", "Est. cost", 9, "right"),
         "credits": Column("credits", "Credits", 8, "right"),
         "duration": Column("duration", "Duration", 10, "right", sort="duration"),
-        "tools": Column("tools", "Tools", 6, "right", sort="tools"),
-        "errors": Column("errors", "Errors", 6, "right", sort="errors"),
-        "files": Column("files", "Edited", 6, "right", sort="files"),
+        "tools": Column("tools", "Tools", 7, "right", sort="tools"),
+        "errors": Column("errors", "Errors", 8, "right", sort="errors"),
+        "files": Column("files", "Edited", 8, "right", sort="files"),
         "id": Column("id", "ID", 36),
         "source": Column("source", "Source", w["source"]),
     }
@@ -97,10 +97,15 @@ def chosen_columns(state: AppState, lst: SessionList | None = None) -> list[Colu
 
 
 def columns(state: AppState, width: int, lst: SessionList | None = None) -> list[Column]:
-    """The chosen columns that fit `width`; the title keeps at least a fifth of it."""
+    """The chosen columns that fit `width`; the title keeps at least a fifth of it, the
+    column the list is sorted by stays (when it is switched on)."""
+    chosen = chosen_columns(state, lst)
+    first = max(c.priority for c in chosen) + 1
+    sort = lst.sort if lst is not None else None
     chosen = [
-        evolve(c, width=max(c.width, width // 5)) if c.name == "title" else c
-        for c in chosen_columns(state, lst)
+        evolve(c, width=max(c.width, width // 5)) if c.name == "title"
+        else evolve(c, priority=first) if c.sort is not None and c.sort == sort else c
+        for c in chosen
     ]
     return fit(chosen, width)
 
@@ -266,7 +271,9 @@ def info(state: AppState, lst: SessionList, width: int) -> list[tuple[str, str]]
         firsts = [f"{narrows} · Σ {text}" for text in sums]
     else:
         firsts = [count or fmt.exact(total)]
-    texts = [f" {firsts[0]} · {lst.describe()}"] + [f" {first}" for first in firsts]
+    shown = any(c.sort == lst.sort for c in columns(state, width, lst))
+    order = "" if shown else f" · sort {lst.sort} {'▼' if lst.descending else '▲'}"  # not in the header
+    texts = [f" {firsts[0]} · {lst.describe()}"] + [f" {first}{order}" for first in firsts]
     if lst.favorites_only and not rows:
         texts = [text + " · none yet: press f on a session" for text in texts]
     title = f" {name} "

@@ -366,7 +366,7 @@ class SettingsState(TabState):
             self.ctx.ask(
                 "setting",
                 title,
-                "" if value is None else str(value),
+                "" if value is None else f"{value:g}" if isinstance(value, float) else str(value),
                 lambda text: self._submit_value(item, text),
                 hint=HINTS.get(item.flavor, ""),
             )

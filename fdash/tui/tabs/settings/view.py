@@ -37,7 +37,10 @@ def _value(item: Item) -> Text:
         )
     if isinstance(item.value, tuple):
         return Text(one_line(os.pathsep.join(item.value)))
-    return Text(one_line(str(item.value)), style="fd.text" if item.kind != "note" else "fd.dim")
+    value = item.value
+    if isinstance(value, float):  # 5, not 5.0 (as the file has it); 0.25 stays
+        value = f"{value:g}"
+    return Text(one_line(str(value)), style="fd.text" if item.kind != "note" else "fd.dim")
 
 
 def _text(item: Item, width: int) -> Text:
