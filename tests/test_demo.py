@@ -50,3 +50,39 @@ def test_demo_data_never_passes_as_real(isolated_home, observer_root):
     real = out("-d", str(observer_root), "stats", "--json") + out("-d", str(observer_root), "sessions", "--json")
     assert b'"demo"' not in real
     assert not out("-d", str(observer_root), "--print").decode().startswith("DEMO")
+
+
+def test_demo_ends_today_and_is_made_again_on_a_later_day(isolated_home, monkeypatch):
+    """The demo history ends at the real now (sessions today, this week, this month), not
+    at a fixed date; the cached copy made for an older day is made again, the same day's
+    copy is reused, and a day's copy is the same bytes for the same seed."""
+    import time
+
+    from fdash.core import source
+    from fdash.core.catalog import load_catalog
+    from fdash.core.config import Config
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    day1 = time.mktime((2027, 3, 10, 18, 30, 0, 0, 0, -1))
+    root = source.ensure_demo(now=day1)
+    assert (root / ".complete").read_text().split()[-1] == "2027-03-10"
+
+    def last_day(root):
+        entries = load_catalog(root, Config(), demo=True, use_index=False).entries
+        ends = [e.session.last_at_ms for e in entries if e.session.last_at_ms]
+        stamps = sorted(time.strftime("%Y-%m-%d", time.gmtime(ms / 1000)) for ms in ends)
+        return stamps[-1], sum(s == stamps[-1] for s in stamps)
+
+    last, today = last_day(root)
+    assert last == "2027-03-10" and today >= 1
+    files = sorted(p.name for p in root.rglob("*.jsonl"))
+    mtime = (root / ".complete").stat().st_mtime_ns
+    assert source.ensure_demo(now=day1 + 3600) == root  # the same day: reused
+    assert (root / ".complete").stat().st_mtime_ns == mtime
+    day2 = day1 + 86400 * 40
+    source.ensure_demo(now=day2)
+    assert (root / ".complete").read_text().split()[-1] == "2027-04-19"
+    assert last_day(root)[0] == "2027-04-19"
+    assert sorted(p.name for p in root.rglob("*.jsonl")) == files  # same seed, same sessions
+    assert not [p for p in root.parent.iterdir() if ".old" in p.name or ".tmp" in p.name]
