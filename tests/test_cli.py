@@ -222,3 +222,16 @@ def _ms(iso: str) -> float:
     from datetime import datetime
 
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000
+
+
+def test_stats_of_a_name_that_matches_nothing_says_so(observer_root):
+    """--group / --project naming nothing: 0 sessions as before (same JSON, same exit
+    code), and stderr says the name is unknown with the known groups / closest projects."""
+    result = run_cli("-d", str(observer_root), "stats", "--group", "nope", "--json")
+    assert result.returncode == 0 and json.loads(result.stdout)["sessions"] == 0
+    assert b"no group named 'nope'; known groups: " in result.stderr and b"auzy_" in result.stderr
+    result = run_cli("-d", str(observer_root), "stats", "--project", "needlehay")
+    assert result.returncode == 0
+    assert b"no project named 'needlehay'; closest: needlehaystack" in result.stderr
+    result = run_cli("-d", str(observer_root), "stats", "--group", "auzy_", "--json")
+    assert b"no group" not in result.stderr  # a known name: nothing said

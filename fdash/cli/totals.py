@@ -27,6 +27,7 @@ def stats(ctx: Context) -> int:
     entries, time_scope = ctx.entries()
     entries, scope = _only(entries, ctx.args.group, ctx.args.project)
     catalog = ctx.catalog()
+    _say_unknown_names(catalog.entries, ctx.args.group, ctx.args.project)
     totals = aggregate.totals(entries)
     if ctx.json:
         data = export.stats_record(totals, catalog.problems)
@@ -107,6 +108,33 @@ def _only(entries: list, group: str | None, project: str | None) -> tuple[list, 
         entries = [e for e in entries if matches(e)]
         scope.append(f"project {project}")
     return entries, ", ".join(scope)
+
+
+def _say_unknown_names(entries: list, group: str | None, project: str | None) -> None:
+    """A --group / --project that names no group or project of the history (whatever
+    the days asked for) is said on stderr with the names it may have meant; the report
+    (0 sessions) and the exit code stay as they are."""
+    import difflib
+    import sys
+
+    from fdash.core.text import notice
+
+    if group is not None:
+        groups = sorted({e.group for e in entries})
+        if group not in groups:
+            close = difflib.get_close_matches(group, groups, n=5, cutoff=0.5)
+            listed = close if close and len(groups) > 12 else groups[:12]
+            more = f" (+{len(groups) - len(listed)} more: fdash groups)" if len(groups) > len(listed) else ""
+            print(notice(f"no group named {group!r}; known groups: {', '.join(listed) or '(none)'}{more}"),
+                  file=sys.stderr)
+    if project is not None and not _only(entries, None, project)[0]:
+        projects = {e.session.project for e in entries}
+        names = {p.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]: p for p in projects}
+        close = [n for n in sorted(names) if project.lower() in n.lower()]
+        close += difflib.get_close_matches(project, list(names), n=5, cutoff=0.4)
+        close = list(dict.fromkeys(close))[:5]
+        hint = f"; closest: {', '.join(close)}" if close else "; fdash projects lists them"
+        print(notice(f"no project named {project!r}{hint}"), file=sys.stderr)
 
 
 def _price_sources(entries) -> dict[str, str]:
