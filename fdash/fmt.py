@@ -60,11 +60,12 @@ def duration(ms: int) -> str:
     return f"{days}d {hours}h"
 
 
-def when(ms: int | None, with_time: bool = True) -> str:
-    """Local date (and time) of an epoch-ms moment; "—" when unknown."""
+def when(ms: int | None, with_time: bool = True, tz=None) -> str:
+    """Local date (and time) of an epoch-ms moment (in `tz`, a tzinfo, when given); "—"
+    when unknown."""
     if ms is None:
         return "—"
-    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).astimezone()
+    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).astimezone(tz)
     return moment.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import orjson
 
@@ -74,3 +75,19 @@ def test_show_output_is_inert(tmp_path):
     for record in records:  # the records are cleaned like every view (the session is as export has it)
         for value in (record["head"], record["text"], record["tool"] or ""):
             assert not any(c in value for c in "\x1b\x07\x9b\u202e"), record
+
+
+def test_show_prints_times_like_every_report(observer_root):
+    """The head's times are local `YYYY-MM-DD HH:MM` in --tz / [reports] timezone (as
+    sessions, daily… show them), not ISO UTC; --json keeps ISO."""
+    text = run_cli("-d", str(observer_root), "show", "1108", "--tz", "Asia/Tokyo").stdout.decode()
+    third = text.splitlines()[2]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d … \d{4}-\d\d-\d\d \d\d:\d\d \(Asia/Tokyo\)", third), third
+    utc = run_cli("-d", str(observer_root), "show", "1108", "--tz", "UTC").stdout.decode().splitlines()[2]
+    first = json.loads(run_cli("-d", str(observer_root), "show", "1108", "--json").stdout)["session"]
+    start = first["started_at"]
+    assert start.endswith("Z")  # --json keeps ISO UTC
+    assert utc.startswith(start[:10] + " " + start[11:16]), (utc, start)
+    assert not third.startswith(start[:10] + " " + start[11:16])
+    bad = run_cli("-d", str(observer_root), "show", "1108", "--tz", "Nowhere/Nope")
+    assert bad.returncode == 2 and b"Traceback" not in bad.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from fdash.cli.context import Context, Failure
+from fdash.cli.flags import add_zone_flag
 from fdash.cli.output import DEMO_BANNER
 
 
@@ -14,6 +15,7 @@ def register(command) -> None:
     p.add_argument("session_id", metavar="ID", help="the session id, or enough of its start to be unique")
     p.add_argument("--full", action="store_true",
                    help="unfold everything: thinking, injected context, each tool's input and whole output")
+    add_zone_flag(p, "IANA time zone of the times shown")
 
 
 def find_entry(entries, wanted: str):
@@ -37,6 +39,7 @@ def find_entry(entries, wanted: str):
 def show(ctx: Context) -> int:
     from fdash.core.transcript.pager import all_records
 
+    zone = None if ctx.json else ctx.window().zone  # a bad --tz is said before anything is read
     entry = find_entry(ctx.catalog().entries, ctx.args.session_id)
     path = entry.session.transcript_path
     if path is None:
@@ -49,7 +52,7 @@ def show(ctx: Context) -> int:
         else:
             if ctx.demo:
                 out.write(f"{DEMO_BANNER}\n".encode())
-            _write_text(out, entry, records, ctx.args.full)
+            _write_text(out, entry, records, ctx.args.full, zone)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
@@ -70,8 +73,10 @@ def _write_json(out, entry, records, demo: bool) -> None:
     out.write(b"\n]}\n")
 
 
-def _write_text(out, entry, records, full: bool) -> None:
-    from fdash.core.parse import ms_to_iso
+def _write_text(out, entry, records, full: bool, zone) -> None:
+    """The session's head (times local `YYYY-MM-DD HH:MM` in `zone`, as every report
+    shows them; --json keeps ISO UTC) and its rows."""
+    from fdash import fmt
     from fdash.core.text import one_line
     from fdash.core.transcript.rows import Layout, rows_of
     from fdash.core.transcript.summary import outcome_line, tools_line
@@ -81,7 +86,7 @@ def _write_text(out, entry, records, full: bool) -> None:
         one_line(session.title) or "(untitled)",
         f"id {session.id} · {one_line(session.project)}"
         + (f" (now in {one_line(session.moved_to)})" if session.moved_to else "") + f" · {one_line(entry.model)}",
-        f"{ms_to_iso(session.first_at_ms) or '?'} … {ms_to_iso(session.last_at_ms) or '?'}",
+        f"{fmt.when(session.first_at_ms, tz=zone.tz)} … {fmt.when(session.last_at_ms, tz=zone.tz)} ({zone.name})",
         tools_line(session),
         outcome_line(session),
     ]
