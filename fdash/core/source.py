@@ -72,8 +72,6 @@ def temporary_demo() -> Path:
     import shutil  # noqa: PLC0415
     import tempfile  # noqa: PLC0415
 
-    from fdash.demo import write_history  # noqa: PLC0415
-
     root = Path(tempfile.mkdtemp(prefix="fdash-demo-"))
     atexit.register(shutil.rmtree, root, True)
     _write_demo(root, time.time())
