@@ -235,3 +235,18 @@ def test_stats_of_a_name_that_matches_nothing_says_so(observer_root):
     assert b"no project named 'needlehay'; closest: needlehaystack" in result.stderr
     result = run_cli("-d", str(observer_root), "stats", "--group", "auzy_", "--json")
     assert b"no group" not in result.stderr  # a known name: nothing said
+
+
+def test_a_settings_file_without_its_transcript_is_no_warning(observer_root):
+    """Droid writes both files; one left alone (transcript deleted or not copied) is read
+    and counted with its tokens: not "unreadable data" (no warning), an info line with
+    --verbose."""
+    settings = next(observer_root.rglob("11080800-*.settings.json"))
+    settings.with_name(settings.name.replace(".settings.json", ".jsonl")).unlink()
+    result = run_cli("-d", str(observer_root), "stats", "--json", "--verbose")
+    stats = json.loads(result.stdout)
+    assert stats["sessions"] == 3 and stats["warnings"] == 0
+    assert b"warning" not in result.stderr
+    assert b"info: 1 session is a settings file without a transcript" in result.stderr
+    quiet = run_cli("-d", str(observer_root), "stats")
+    assert quiet.returncode == 0 and quiet.stderr == b""

@@ -76,6 +76,8 @@ class Context:
             except SessionsDirError as exc:
                 raise Failure(str(exc)) from None
             output.report_problems(self._catalog.problems, self.args.verbose)
+            if self.args.verbose:
+                output.report_settings_only(self._catalog.entries)
         return self._catalog
 
     def entries(self, whole: bool = False) -> tuple[list, TimeScope | None]:

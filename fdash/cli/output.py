@@ -71,6 +71,17 @@ def write_file(path: str, data: bytes) -> None:
         out.write(data)
 
 
+def report_settings_only(entries) -> None:
+    """--verbose: how many sessions are a settings file without its transcript (droid
+    writes both; the transcript was deleted or not copied). Not a warning: they are read
+    and counted with their tokens, only their prompts and replies are gone."""
+    alone = sum(1 for e in entries if e.session.transcript_path is None and e.session.settings_path)
+    if alone:
+        noun = "session is a settings file" if alone == 1 else "sessions are settings files"
+        print(f"fdash: info: {alone} {noun} without a transcript (deleted or not copied): "
+              "counted with their tokens, no prompts to show", file=sys.stderr)
+
+
 def report_problems(problems, verbose: bool) -> None:
     if not problems:
         return

@@ -149,9 +149,7 @@ def _read_entry(files: SessionFiles, stored: list | None, detail: list | None, c
         transcript_problems += finished.problems()
     previous = stored[SNAPSHOTS] if stored is not None else ""
     session = build_session(files, finished, settings, add_snapshot(previous, _snapshot(files, settings)))
-    found = transcript_problems + settings_problems
-    if files.transcript is None and files.settings is not None:
-        found.append(Problem(files.settings.path, "settings without a transcript"))
+    found = transcript_problems + settings_problems  # a settings file alone is no problem (docs/FORMAT.md)
     detail = (
         [_reader_value(reader, f) for f in _READER_FIELDS] + [previews] if reader else None,
         head,

@@ -33,7 +33,7 @@ from fdash.core.atomic import atomic_write
 from fdash.core.regular import open_regular, read_at
 from fdash.core.scan import RACY_NS, settled
 
-FORMAT_VERSION = 9  # bump when what is stored changes meaning (a change of fields is seen by the layout)
+FORMAT_VERSION = 10  # bump when what is stored changes meaning (a change of fields is seen by the layout)
 MAX_BYTES = 1 << 30  # an index larger than this is not read (30,000 sessions take ~25 MB)
 # the columns before and after a session's facts, with their types
 FIRST = (("id", "id"), ("folder", "str"), ("transcript", "key"), ("settings", "key"))

@@ -92,8 +92,8 @@ def write_history(
 ) -> History:
     """Write `sessions` realistic sessions and a .favorites under `output` (empty or
     absent). `orphans`: also write the ~1% of settings files planned without their
-    transcript (as deleted sessions leave them; fdash warns about each, so the demo
-    data leaves them out)."""
+    transcript (as deleted sessions leave them; the demo data leaves them out: a new
+    user's sessions all have something to show)."""
     output = Path(output)
     if output.exists() and any(output.iterdir()):
         raise FileExistsError(f"output directory is not empty: {output}")
