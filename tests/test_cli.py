@@ -250,3 +250,28 @@ def test_a_settings_file_without_its_transcript_is_no_warning(observer_root):
     assert b"info: 1 session is a settings file without a transcript" in result.stderr
     quiet = run_cli("-d", str(observer_root), "stats")
     assert quiet.returncode == 0 and quiet.stderr == b""
+
+
+def test_sessions_show_where_a_moved_session_is_now(tmp_path):
+    """A session moved with /cwd or --worktree (`lastCwd`): its row says where it is now
+    after the project (the last component when long), and ids, dates and money stay whole
+    at every width; at the narrowest the project alone is kept."""
+    sid = "aaaaaaaa-1111-4111-8111-111111111111"
+    folder = tmp_path / "sessions" / "-home-u-work-auth-app"
+    folder.mkdir(parents=True)
+    first = {"type": "session_start", "id": sid, "title": "Fix the login flow", "cwd": "/home/u/work/auth-app",
+             "lastCwd": "/home/u/work/worktrees/auth-app-wt"}
+    message = {"type": "message", "id": "m1", "timestamp": "2026-11-03T10:00:00.000Z",
+               "message": {"role": "user", "content": [{"type": "text", "text": "hi"}]}}
+    (folder / f"{sid}.jsonl").write_text(json.dumps(first) + "\n" + json.dumps(message) + "\n")
+    seen = {}
+    for width in (200, 140, 100, 80, 60):
+        out = run_cli("-d", str(tmp_path / "sessions"), "sessions",
+                      env_extra={"COLUMNS": str(width), "HOME": "/home/u", "TZ": "UTC"}).stdout.decode()
+        assert sid in out and "2026-11-03" in out and "$0.00" in out, (width, out)
+        assert all(len(line) <= width for line in out.splitlines()), (width, out)
+        seen[width] = out
+    assert "~/work/auth-app → …/auth-app-wt" in seen[200]
+    assert "→ …/auth-app-wt" in seen[140]
+    row = next(line for line in seen[60].splitlines() if "auth-app" in line)
+    assert "→" not in row and "auth-app" in row

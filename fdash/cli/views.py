@@ -14,6 +14,7 @@ from rich import box
 from rich.cells import cell_len
 from rich.console import Group
 from rich.measure import Measurement
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -272,10 +273,20 @@ class FittedTable:
 
 
 def _cut(cell, width: int, path: bool):
-    """A cell of a shrinking column cut to `width` cells: a path from the left (…/auth-app)."""
+    """A cell of a shrinking column cut to `width` cells: a path from the left (…/auth-app);
+    a moved session's project is cut before where it is now (`_where`)."""
     text = cell if isinstance(cell, Text) else Text(str(cell))
     if not path or cell_len(text.plain) <= width:
         return text
+    moved = next((s.start for s in text.spans if isinstance(s.style, Style) and s.style.meta.get("fdash") == "moved"),
+                 None)
+    if moved:
+        rest = cell_len(text.plain[moved:])
+        if width - rest < 6:  # the project keeps "…" and a few characters of its name
+            return _cut(text[:moved], width, path)  # narrower: the project only
+        head = _cut(text[:moved], width - rest, path)
+        head.append_text(text[moved:])
+        return head
     plain = text.plain
     while plain and cell_len(plain) > width - 1:
         plain = plain[1:]
@@ -289,6 +300,24 @@ PATH_CELLS = 48
 def _project(e: Entry) -> Text:
     """The session's project, `~` for the home folder, at most PATH_CELLS (cut from the left)."""
     return _cut(Text(_home(one_line(e.session.project))), PATH_CELLS, path=True)
+
+
+MOVED = Style(dim=True, meta={"fdash": "moved"})  # marks `_where`'s "→ now" part for `_cut`
+
+
+def _where(e: Entry) -> Text:
+    """The project, and where the session is now when it moved from there (`lastCwd`):
+    `~/work/app → …/app-wt` (its last component when the whole path is long)."""
+    cell = _project(e)
+    moved = e.session.moved_to
+    if not moved:
+        return cell
+    now = _home(one_line(moved))
+    if cell_len(now) > 20:
+        now = "…/" + one_line(now.rstrip("/").rsplit("/", 1)[-1], 16)
+    cell = cell.copy()
+    cell.append(f" → {now}", style=MOVED)
+    return cell
 
 
 def _home(path: str) -> str:
@@ -316,7 +345,7 @@ class SessionsView:
             Col("", [Text("★", style="bold yellow") if f else "" for f in favorite], drop=1),
             Col("Last active", [fmt.when(e.session.last_at_ms) for e in entries]),
             Col("Title", [_title(e) for e in entries], shrink=True, least=16, comfort=40),
-            Col("Project", [_project(e) for e in entries], shrink=True, least=12,
+            Col("Project", [_where(e) for e in entries], shrink=True, least=12,
                 comfort=24, drop=2, path=True),
             Col("Model", [Text(one_line(e.model, 28)) for e in entries], drop=3),
             Col("Prompts", [fmt.exact(e.session.user_prompts) for e in entries], "right", drop=5),
@@ -341,7 +370,7 @@ class SessionsView:
 
 def _id_line(e: Entry, width: int) -> Text:
     """The full id, then the project shortened from the left to what is left."""
-    return Text.assemble("  ", Text(e.session.id, style="dim"), "  ", _cut(_project(e), max(2, width - 40), path=True))
+    return Text.assemble("  ", Text(e.session.id, style="dim"), "  ", _cut(_where(e), max(2, width - 40), path=True))
 
 
 def _title(e: Entry) -> Text:
