@@ -113,8 +113,8 @@ def test_exit_codes(observer_root, tmp_path):
 def test_warnings_count_and_verbose(observer_root):
     (observer_root / "dddddddd-dddd-dddd-dddd-dddddddddddd.settings.json").write_text("{broken")
     quiet = run_cli("-d", str(observer_root), "stats", "--json")
-    assert json.loads(quiet.stdout)["warnings"] == 2  # invalid JSON + settings without transcript
-    assert b"2 warnings" in quiet.stderr
+    assert json.loads(quiet.stdout)["warnings"] == 1  # invalid JSON (a settings file alone is no warning)
+    assert b"1 warning " in quiet.stderr
     loud = run_cli("-d", str(observer_root), "stats", "--json", "--verbose")
     assert b"invalid JSON" in loud.stderr and b"dddddddd" in loud.stderr
 

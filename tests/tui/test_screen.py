@@ -104,7 +104,7 @@ def test_help_and_warnings_overlays(sessions, headless):
         "{nope"
     )
     h = headless(make_state(sessions))
-    assert "warnings (w)" in h.lines()[0]
+    assert "1 warning (w)" in h.lines()[0]  # invalid JSON (a settings file alone is no warning)
     h.press("?")
     assert "Keys — Esc to close" in h.text() and "search prompts" in h.text()
     h.press("end")  # the help scrolls
