@@ -24,6 +24,7 @@ def entries(generated):
     return load_catalog(root, Config()).entries
 
 
+@pytest.mark.slow
 def test_spent_matches_the_daily_report(entries):
     budget = BudgetConfig(daily_usd=1.0, monthly_tokens=10**12)
     day, month = budget_status(entries, budget, ReportsConfig(), UTC, NOW)
@@ -72,6 +73,7 @@ def test_billing_month(entries):
     assert (status.start.isoformat(), status.end.isoformat()) == ("2026-11-15", "2026-12-14")
 
 
+@pytest.mark.slow
 def test_budget_cli(observer_root, tmp_path):
     config = tmp_path / "c.toml"
     config.write_text("[budget]\ndaily_usd = 5\nweekly_tokens = 1000000\n")
@@ -90,6 +92,7 @@ def test_budget_cli(observer_root, tmp_path):
     assert run_cli("--config", str(bad), "-d", str(observer_root), "budget").returncode == 2
 
 
+@pytest.mark.slow
 def test_budget_fits_80_columns(observer_root, tmp_path):
     """At 80 columns a budget is one line per period with its spent, limit and use whole;
     the dates, forecast and burn rate give way first."""
@@ -109,6 +112,7 @@ def test_budget_fits_80_columns(observer_root, tmp_path):
         assert ("Burn / hour" in text) == wide
 
 
+@pytest.mark.slow
 def test_search_cli(observer_root):
     result = run_cli("-d", str(observer_root), "search", "summary", "FOLDER", "--json")
     assert result.returncode == 0

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from fdash.core.catalog import load_catalog
 from fdash.core.config import Config
 
@@ -31,6 +33,7 @@ def test_a_file_where_the_cache_folder_should_be(observer_root):
         assert reasons == [f"index not saved ({cache} is not a folder); fdash reads every session each time"]
 
 
+@pytest.mark.slow
 def test_reports_and_demo_data_work_with_an_unwritable_cache(observer_root):
     cache = _cache_is_a_file()
     result = run_cli("stats", "--json", "-v", "-d", str(observer_root))
@@ -41,6 +44,7 @@ def test_reports_and_demo_data_work_with_an_unwritable_cache(observer_root):
     assert f"the cache folder {cache} cannot hold it" in err and "internal error" not in err
 
 
+@pytest.mark.slow
 def test_a_read_only_cache_folder_for_real(observer_root):
     prefix = _without_dac()
     if prefix is None:

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from .conftest import run_cli
 
 STATS_KEYS = {
@@ -41,6 +43,7 @@ def test_stats_json_exact(observer_root):
     }
 
 
+@pytest.mark.slow
 def test_print_stats_is_stats(observer_root):
     a = run_cli("-d", str(observer_root), "--print", "stats", "--json")
     b = run_cli("-d", str(observer_root), "stats", "--json")
@@ -48,6 +51,7 @@ def test_print_stats_is_stats(observer_root):
     assert a.stdout == b.stdout == c.stdout and a.returncode == 0
 
 
+@pytest.mark.slow
 def test_stats_filters(observer_root):
     assert _json("-d", str(observer_root), "stats", "--group", "auzy_", "--json")["sessions"] == 1
     assert _json("-d", str(observer_root), "stats", "--project", "needlehaystack", "--json")["sessions"] == 2
@@ -55,6 +59,7 @@ def test_stats_filters(observer_root):
                  "--json")["user_prompts"] == 3
 
 
+@pytest.mark.slow
 def test_export_json_and_csv_have_the_same_rows(observer_root, tmp_path):
     rows = _json("-d", str(observer_root), "export", "--format", "json")
     assert len(rows) == 3 and EXPORT_KEYS <= set(rows[0])
@@ -71,6 +76,7 @@ def test_export_json_and_csv_have_the_same_rows(observer_root, tmp_path):
     assert next(r for r in table if r["id"] == needle["id"])["title"] == "'--update"
 
 
+@pytest.mark.slow
 def test_reports_render_for_people(observer_root):
     for command in ("stats", "tokens", "groups", "projects", "sessions"):
         result = run_cli("-d", str(observer_root), command, env_extra={"COLUMNS": "200"})
@@ -82,6 +88,7 @@ def test_reports_render_for_people(observer_root):
     assert "157,912" in stats and "unpriced" in stats  # every token once (thinking is inside output)
 
 
+@pytest.mark.slow
 def test_json_lists(observer_root):
     assert [g["group"] for g in _json("-d", str(observer_root), "groups", "--json")] == ["auzy_", "marmutapp"]
     projects = _json("-d", str(observer_root), "projects", "--json")
@@ -93,6 +100,7 @@ def test_json_lists(observer_root):
     assert [s["id"][:8] for s in sessions] == ["11080800", "7df5bcf0"]  # newest first
 
 
+@pytest.mark.slow
 def test_exit_codes(observer_root, tmp_path):
     missing = run_cli("-d", str(tmp_path / "nope"), "stats")
     assert missing.returncode == 2 and b"does not exist" in missing.stderr and b"Traceback" not in missing.stderr
@@ -119,6 +127,7 @@ def test_warnings_count_and_verbose(observer_root):
     assert b"invalid JSON" in loud.stderr and b"dddddddd" in loud.stderr
 
 
+@pytest.mark.slow
 def test_demo_data_when_there_is_no_sessions_folder(isolated_home):
     result = run_cli("stats", "--json")
     assert result.returncode == 0, result.stderr.decode()
@@ -174,6 +183,7 @@ def test_the_dashboard_without_a_terminal_says_so(observer_root):
     assert b"internal error" not in piped.stderr + result.stderr
 
 
+@pytest.mark.slow
 def test_sessions_and_search_print_whole_ids_dates_and_money_at_any_width(generated):
     """Ids are copied into `droid --resume`: never cut; dates and money neither; titles and
     paths shrink first, then columns go, then a session takes two lines (issue 12)."""
@@ -198,6 +208,7 @@ def test_sessions_and_search_print_whole_ids_dates_and_money_at_any_width(genera
         assert "$…" not in listing and "…$" not in listing
 
 
+@pytest.mark.slow
 def test_tokens_groups_projects_fit_the_width_with_whole_money_and_names(generated):
     """At 80 columns the tables of `tokens`, `groups` and `projects` keep every row on one
     line of the width with its cost, credits and total whole; names shorten and the least

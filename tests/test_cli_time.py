@@ -264,6 +264,7 @@ def test_bad_values_are_one_line_errors(observer_root, args, message):
     assert result.stderr.count(b"\n") == 1 and b"Traceback" not in result.stderr and not result.stdout
 
 
+@pytest.mark.slow
 def test_tables_mark_estimates_and_fit(generated):
     root, _ = generated
     for command in ("daily", "weekly", "monthly"):
@@ -277,6 +278,7 @@ def test_tables_mark_estimates_and_fit(generated):
     assert "sessions active in the range" in out
 
 
+@pytest.mark.slow
 def test_period_tables_never_cut_numbers_or_money(generated):
     """Narrower, the token kinds give way (each, then cache as one, then the total only);
     a period's sessions, total, cost and credits stay whole at any width."""

@@ -63,6 +63,7 @@ def _race(target, path: str) -> tuple[list[str], int]:
     return [s for saved, _ in outcomes for s in saved], sum(failed for _, failed in outcomes)
 
 
+@pytest.mark.slow
 def test_four_processes_starring_at_once_lose_no_star(tmp_path):
     root = tmp_path / "sessions"
     root.mkdir()
@@ -75,6 +76,7 @@ def test_four_processes_starring_at_once_lose_no_star(tmp_path):
     assert load_favorites(root) == set(saved) | {"keep-me-1"}
 
 
+@pytest.mark.slow
 def test_four_processes_editing_the_config_at_once_lose_no_change(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("# my prices\n[display]\ndark_mode = true\n", encoding="utf-8")

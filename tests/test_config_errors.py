@@ -102,6 +102,7 @@ def test_an_unreadable_sessions_folder_is_like_a_missing_one(tmp_path, monkeypat
     assert cli.main(["stats", "-d", str(tmp_path / "missing")]) == 2
 
 
+@pytest.mark.slow
 def test_an_unreadable_sessions_folder_for_real(tmp_path):
     prefix = _without_dac()
     if prefix is None:

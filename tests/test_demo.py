@@ -6,9 +6,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import REPO
 
 
+@pytest.mark.slow
 def test_demo_data_for_a_new_user_is_real_sessions_only(isolated_home):
     """No sessions folder: fdash writes its demo history into the cache without the test
     corpus (no hostile case, no manifest, no stray file) and reads it without a warning."""
@@ -26,6 +29,7 @@ def test_demo_data_for_a_new_user_is_real_sessions_only(isolated_home):
                          names - {".favorites", ".complete"}), sorted(names)
 
 
+@pytest.mark.slow
 def test_demo_data_never_passes_as_real(isolated_home, observer_root):
     """Scripts see `"demo": true` in every --json output and export; people see DEMO on
     the first line of a report; real data carries no such mark (issue 12)."""

@@ -91,6 +91,7 @@ def test_catalog_keeps_the_good_times(edge_root):
         session_record(entry)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Etc/GMT+12"])
 def test_every_report_works(edge_root, capsys, zone):
     commands = [

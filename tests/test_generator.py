@@ -368,6 +368,7 @@ def test_hostile_extras(tmp_path):
     assert "favorites_invalid_json" in {h["case"] for h in manifest["hostile"]}
 
 
+@pytest.mark.slow
 def test_sizes_and_huge_line(sized):
     root, manifest = sized
     totals = manifest["totals"]

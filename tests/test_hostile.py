@@ -263,6 +263,7 @@ def _main(capfd, *args):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_cli_commands_never_trace_back(corpus, tmp_path, capfdbinary, monkeypatch):
     root, manifest = corpus
     monkeypatch.setenv("COLUMNS", "200")
@@ -291,6 +292,7 @@ def test_a_closed_pipe_is_not_an_error(corpus):
     assert b"Traceback" not in err and b"Exception ignored" not in err and b"internal error" not in err
 
 
+@pytest.mark.slow
 def test_verbose_lists_each_warning_with_path_and_reason(corpus):
     root, _ = corpus
     result = _cli("stats", "--json", "--verbose", root=root)
@@ -318,6 +320,7 @@ def _without_dac():
     return prefix if probe.returncode == 0 else None
 
 
+@pytest.mark.slow
 def test_cli_with_real_permission_errors(corpus):
     root, manifest = corpus
     prefix = _without_dac()
@@ -337,6 +340,7 @@ def test_cli_with_real_permission_errors(corpus):
 # --------------------------------------------------------------------------- one-offs
 
 
+@pytest.mark.slow
 def test_sessions_dir_that_is_a_file(tmp_path):
     a_file = tmp_path / "sessions"
     a_file.write_text("not a folder")
@@ -384,6 +388,7 @@ def test_undecodable_folder_name_in_json_csv_and_tables(tmp_path, capfdbinary, m
     assert rows[0]["project"] == "-home-\ufffd\ufffd-proj"
 
 
+@pytest.mark.slow
 def test_export_to_a_device_writes_through_it(corpus):
     root, _ = corpus
     before = os.stat("/dev/null")
@@ -393,6 +398,7 @@ def test_export_to_a_device_writes_through_it(corpus):
     assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
 
 
+@pytest.mark.slow
 def test_export_into_a_missing_folder_is_a_message(corpus, tmp_path):
     root, _ = corpus
     result = _cli("export", "-o", str(tmp_path / "no" / "such" / "x.json"), root=root)
@@ -402,6 +408,7 @@ def test_export_into_a_missing_folder_is_a_message(corpus, tmp_path):
 # --------------------------------------------------------------------------- 50 MB line
 
 
+@pytest.mark.slow
 def test_50mb_line_is_read_fast_and_counted(tmp_path):
     """One 50 MB tool-result line (a user message holding text blocks, so the parser
     has to decode it): read in well under 10 s, numbers exact, no warning."""

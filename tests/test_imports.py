@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 
+import pytest
+
 from .conftest import REPO
 
 PACKAGE = REPO / "fdash"
@@ -83,6 +85,7 @@ def test_the_checker_finds_a_circle():
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
+@pytest.mark.slow
 def test_the_graph_sees_every_kind_of_import():
     graph = import_graph()
     assert "fdash.tui.state" in graph["fdash.tui.keys"]  # under TYPE_CHECKING
@@ -91,5 +94,6 @@ def test_the_graph_sees_every_kind_of_import():
     assert "fdash.tui" not in graph["fdash.tui.layout"]
 
 
+@pytest.mark.slow
 def test_no_import_circles():
     assert cycles(import_graph()) == []

@@ -218,6 +218,7 @@ _MUTATIONS = (None, "x", -1, 3, 1.5, True, (), ("a",), (1, 2, 3), (-1, 2, 3), (1
               ((1, 2),), b"x", [1])
 
 
+@pytest.mark.slow
 def test_every_single_field_mutation_of_the_index_is_survived(observer_root):
     """One value of one row changed to something of the wrong type (or a negative count):
     that row is read again from its files — the numbers and warnings are those of a fresh

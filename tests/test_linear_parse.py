@@ -8,6 +8,7 @@ rest of the buffer (quadratic: 10 MB of them took minutes) fails at once."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,7 @@ BODY = st.lists(st.sampled_from(PIECES), min_size=1, max_size=12).map(b"".join)
 LINE = st.one_of(BODY.map(lambda body: b'{"type":"message"' + body), BODY)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.lists(LINE, min_size=1, max_size=8), st.integers(min_value=50, max_value=400))
 def test_work_is_linear_in_the_data(lines, repeat):

@@ -27,3 +27,12 @@ def test_ci_runs_readme_test_command():
     readme = (REPO / "README.md").read_text()
     block = readme.split("## Run the tests", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
     assert block.strip() in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_fast_tier_is_documented_with_the_markers_pyproject_declares():
+    import tomlkit
+
+    declared = {m.split(":")[0] for m in tomlkit.parse((REPO / "pyproject.toml").read_text())
+                ["tool"]["pytest"]["ini_options"]["markers"]}
+    readme = (REPO / "README.md").read_text()
+    assert '-m "not slow and not screen and not e2e"' in readme and {"slow", "screen", "e2e"} <= declared

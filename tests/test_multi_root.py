@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from fdash.core import aggregate
 from fdash.core.catalog import load_catalog
 from fdash.core.config import Config
@@ -37,6 +39,7 @@ def test_two_machines_each_session_once(observer_root, tmp_path):
     assert totals.tokens.input == 45254 + 26934
 
 
+@pytest.mark.slow
 def test_cli_merges_repeated_sessions_dirs(observer_root, tmp_path):
     import json
 

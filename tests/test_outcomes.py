@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import orjson
+import pytest
 
 from fdash.core.models import decode_counts
 from fdash.core.parse import EDITING_TOOLS, TranscriptReader, encode_counts
@@ -130,6 +131,7 @@ def test_counts_text_round_trips():
     assert decode_counts("") == {}
 
 
+@pytest.mark.slow
 def test_export_has_the_outcome_facts(observer_root):
     from .conftest import run_cli
 

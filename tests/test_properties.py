@@ -7,6 +7,7 @@ import json
 import os
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -104,6 +105,7 @@ def test_byte_soup_never_raises(data):
     _sane(_read(data), data)
 
 
+@pytest.mark.slow
 @SLOW
 @given(st.lists(RECORD, max_size=12))
 def test_random_json_records_never_raise(records):
@@ -122,6 +124,7 @@ def test_random_truncation_never_raises_and_only_loses_the_cut_line(records, dra
     assert part.lines <= whole.lines
 
 
+@pytest.mark.slow
 @SLOW
 @given(st.lists(RECORD, max_size=10), st.binary(max_size=40), st.data())
 def test_reading_in_two_goes_equals_one_pass(records, noise, draw):

@@ -37,6 +37,7 @@ def test_same_bytes_as_the_full_way(observer_root, capfd, flags):
     assert json.loads(quick.out)["sessions"] == 3
 
 
+@pytest.mark.slow
 def test_same_bytes_on_generated_and_hostile_histories(tmp_path, capfd, generated):
     root, _ = generated
     copy = tmp_path / "generated"

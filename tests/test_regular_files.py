@@ -224,6 +224,7 @@ def test_settings_file_too_large_is_a_warning(observer_root):
     assert any("too large" in p.reason for p in problems)
 
 
+@pytest.mark.slow
 def test_a_huge_title_does_not_make_a_huge_index(tmp_path):
     """What is kept per session is bounded: a 20 MB title is shortened, a 20 MB cwd (no
     usable path) dropped, a 20 MB parent id and model name, a 1 MB model name in settings ignored."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from attrs import evolve
 from rich.console import Console
 
@@ -31,6 +32,7 @@ def _render(view, width: int) -> list[str]:
     return out.getvalue().splitlines()
 
 
+@pytest.mark.slow
 def test_a_long_list_is_laid_out_like_one_table():
     n = views.PART_ROWS * 3 + 7
     entries = _many(n)
@@ -45,6 +47,7 @@ def test_a_long_list_is_laid_out_like_one_table():
         assert all(("session " in r) for r in rows)
 
 
+@pytest.mark.slow
 def test_output_prints_it_a_part_at_a_time(monkeypatch):
     printed = []
     real = Console.print

@@ -6,10 +6,12 @@ import json
 import re
 
 import orjson
+import pytest
 
 from .conftest import run_cli
 
 
+@pytest.mark.slow
 def test_show_prints_the_transcript(observer_root):
     result = run_cli("-d", str(observer_root), "show", "1108")
     assert result.returncode == 0, result.stderr.decode()
@@ -37,6 +39,7 @@ def test_show_json_records(observer_root):
     assert tool["head"] == "LS C:\\Users\\auzy_\\copilot-smoke" and tool["line"] == 7
 
 
+@pytest.mark.slow
 def test_show_refuses_unknown_and_ambiguous_ids(observer_root):
     unknown = run_cli("-d", str(observer_root), "show", "zz")
     assert unknown.returncode == 1 and b"no session id starts with 'zz'" in unknown.stderr
@@ -44,6 +47,7 @@ def test_show_refuses_unknown_and_ambiguous_ids(observer_root):
     assert ambiguous.returncode == 2 and b"2 sessions start with '7'" in ambiguous.stderr
 
 
+@pytest.mark.slow
 def test_show_output_is_inert(tmp_path):
     evil = "\x1b]52;c;cHduZWQ=\x07\x1b[2J[bold red]boom[/] \x9b31m\u202e"
     root = tmp_path / "sessions" / "-p"

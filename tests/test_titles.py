@@ -204,6 +204,7 @@ def _renames(path, stop, count: int) -> tuple[str, int]:
     return title, n
 
 
+@pytest.mark.slow
 def test_thread_appending_while_renaming_loses_no_line(tmp_path):
     path = _session(tmp_path)
     done = threading.Event()
@@ -228,6 +229,7 @@ def test_thread_appending_while_renaming_loses_no_line(tmp_path):
     assert lost == 0 and renames >= 3
 
 
+@pytest.mark.slow
 def test_other_process_appending_while_renaming_loses_no_line(tmp_path):
     path = _session(tmp_path)
     code = ("import sys, time, orjson\nfrom tests.test_titles import _line, APPENDED\n"

@@ -229,6 +229,7 @@ def test_scrolling_visits_every_row_once_in_order(tmp_path):
     assert pager.top == (0, 0)
 
 
+@pytest.mark.slow
 def test_memory_is_bounded(tmp_path, monkeypatch):
     monkeypatch.setattr(pager_module, "CACHE_CHARS", 50_000)
     path = _generated(tmp_path, 400)

@@ -73,6 +73,7 @@ def _inert(text: str) -> None:
         assert char not in text, (char, text[:300])
 
 
+@pytest.mark.slow
 def test_tables_show_file_text_inert_and_literal(root):
     for command in ("sessions", "projects", "tokens", "groups", "stats"):
         _inert(_shown(command, "--verbose", root=root))
@@ -90,6 +91,7 @@ def test_verbose_warning_with_an_escape_in_the_path(root):
     assert "-home-evil/bbbbbbbb" in shown and "invalid JSON" in shown
 
 
+@pytest.mark.slow
 def test_json_keeps_the_text_exactly(root):
     for args in (("sessions", "--json"), ("export",), ("export", "--format", "json")):
         result = run_cli("-d", str(root), *args)

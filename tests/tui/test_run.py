@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -65,6 +66,7 @@ def test_c_leaves_the_app_then_run_execs_droid(tmp_path, monkeypatch, fake_droid
     assert execs == [ResumeCommand(str(project), (str(droid), "--resume", SESSION), SESSION)]
 
 
+@pytest.mark.slow
 def test_quitting_during_a_scan_cancels_it(small, monkeypatch):
     """q while the sessions are read: the scan stops at its next progress report (the
     core's Cancelled) and run() returns normally, no os._exit."""

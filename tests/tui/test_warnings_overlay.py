@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from fdash.tui import overlays
 from fdash.tui.cursor import Scroll
 
@@ -18,6 +20,7 @@ def _plain(fragments) -> str:
     return "".join(f[1] for f in fragments)
 
 
+@pytest.mark.slow
 def test_only_the_shown_lines_are_made(monkeypatch):
     made = []
     real_text_line, real_render = overlays.text_line, overlays.render_lines
