@@ -90,3 +90,24 @@ def test_demo_ends_today_and_is_made_again_on_a_later_day(isolated_home, monkeyp
     assert last_day(root)[0] == "2027-04-19"
     assert sorted(p.name for p in root.rglob("*.jsonl")) == files  # same seed, same sessions
     assert not [p for p in root.parent.iterdir() if ".old" in p.name or ".tmp" in p.name]
+
+
+def test_a_demo_copy_made_meanwhile_by_another_fdash_is_kept(isolated_home, monkeypatch):
+    """Two new fdash processes at once: the one that finishes second keeps the first's
+    copy of the same day (which the other may be reading) and removes its own."""
+    import time
+
+    from fdash.core import source
+
+    now = time.time()
+    root = source.ensure_demo(now=now - 86400 * 2)  # an older day's copy
+    made = source._write_demo
+
+    def racing(where, when):
+        made(where, when)
+        (root / ".complete").write_text(f"made by another fdash for {source.demo_day(when)}\n")
+
+    monkeypatch.setattr(source, "_write_demo", racing)
+    assert source.ensure_demo(now=now) == root
+    assert (root / ".complete").read_text().startswith("made by another fdash")
+    assert [p.name for p in root.parent.iterdir()] == [root.name]
