@@ -46,9 +46,9 @@ def loading_model(state: AppState, width: int) -> ListModel:
 
 def tab_bar(state: AppState, width: int, on_click) -> list:
     """The tabs (clickable), DEMO DATA and the warnings count; the narrower the terminal,
-    the shorter: without the name, then other tabs by number only."""
-    for compact in range(3):
-        fragments = _tabs(state, on_click, app_name=compact == 0, names=compact < 2)
+    the shorter: without the name, then the other tabs by a short name, then by number."""
+    for compact in range(4):
+        fragments = _tabs(state, on_click, app_name=compact == 0, names=("title", "title", "short", "")[compact])
         right = _markers(state, short=compact > 0)
         used = sum(len(f[1]) for f in fragments) + sum(len(f[1]) for f in right)
         if used <= width:
@@ -56,14 +56,16 @@ def tab_bar(state: AppState, width: int, on_click) -> list:
     return [*fragments, ("class:tabbar", " " * max(0, width - used)), *right]
 
 
-def _tabs(state: AppState, on_click, app_name: bool, names: bool) -> list:
+def _tabs(state: AppState, on_click, app_name: bool, names: str) -> list:
+    """`names`: "title" (every tab's), "short" (the others' short names), "" (numbers)."""
     fragments: list = [("class:tabbar.app", " fdash "), ("class:tabbar", "│")] if app_name else []
     for number, tab in enumerate(TABS, 1):
         current = tab.name == state.tab
-        label = f" {number} {tab.title} " if names or current else f" {number} "
+        name = tab.title if current or names == "title" else tab.short if names else ""
+        label = f" {number} {name} " if name else f" {number} "
         style = "class:tabbar.current" if current else "class:tabbar.tab"
         fragments.append((style, label, _tab_clicker(on_click, tab.name)))
-        fragments.append(("class:tabbar", " " if names else ""))
+        fragments.append(("class:tabbar", " " if names == "title" else ""))
     return fragments
 
 

@@ -107,7 +107,7 @@ def test_the_sort_column_stays_on_a_narrow_screen(small, headless):
 def test_a_sort_by_a_column_switched_off_is_said_in_the_header(small, headless):
     h = headless(make_state(small, "[columns.sessions]\nshow_tools = false\n"), columns=80, rows=24)
     h.press("4", "s", "s", "s", "g", "a")
-    assert "sort tools ▼" in h.lines()[1], h.lines()[1]
+    assert "tools ▼" in h.lines()[1], h.lines()[1]
 
 
 def test_the_rename_dialog_footer_says_what_enter_does(small, headless):
@@ -122,3 +122,20 @@ def test_settings_show_a_whole_number_of_seconds_as_written(small, headless):
     h.press("6")
     line = next(x for x in h.lines() if "Live view refresh" in x)
     assert " 5 " in line and "5.0" not in line, line
+
+
+def test_the_tab_bar_at_80_columns_names_every_tab(tmp_path, headless):
+    root = tmp_path / "one"
+    transcript = write_session(root, ALPHA, "alpha")
+    transcript.with_suffix(".settings.json").write_text("{nope")  # a warnings marker too
+    h = headless(make_state(root), columns=80, rows=24)
+    for key in "1234567":
+        h.press(key)
+        bar = h.lines()[0]
+        assert len(bar.rstrip()) <= 80 and "⚠ 1 (w)" in bar, bar
+        from fdash.tui.tabs import TABS
+
+        for tab in TABS:
+            assert f" {tab.short} " in bar or f" {tab.title} " in bar, bar
+    h.press("4", "g", "a")
+    assert "date ▼ · by project · nested" in h.lines()[1], h.lines()[1]

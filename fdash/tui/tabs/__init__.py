@@ -24,6 +24,7 @@ from attrs import frozen
 class Tab:
     name: str
     title: str
+    short: str  # on a narrow tab bar (80 columns), for the tabs not on screen
 
     @property
     def package(self) -> ModuleType:
@@ -31,13 +32,13 @@ class Tab:
 
 
 TABS: tuple[Tab, ...] = (
-    Tab("overview", "Overview"),
-    Tab("groups", "Groups"),
-    Tab("projects", "Projects"),
-    Tab("sessions", "Sessions"),
-    Tab("favorites", "Favorites"),
-    Tab("settings", "Settings"),
-    Tab("activity", "Activity"),
+    Tab("overview", "Overview", "Over"),
+    Tab("groups", "Groups", "Grps"),
+    Tab("projects", "Projects", "Proj"),
+    Tab("sessions", "Sessions", "Sess"),
+    Tab("favorites", "Favorites", "Favs"),
+    Tab("settings", "Settings", "Sett"),
+    Tab("activity", "Activity", "Actv"),
 )
 NAMES = tuple(tab.name for tab in TABS)
 TITLES = {tab.name: tab.title for tab in TABS}

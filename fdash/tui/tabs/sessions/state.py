@@ -422,14 +422,15 @@ class SessionList(TabState, Selection):
         """Tab / Enter: into the prompt panel and back."""
         self.side_focus = not self.side_focus
 
-    def describe(self) -> str:
-        """The order and what is not the default view (grouping, hiding)."""
+    def describe(self, short: bool = False) -> str:
+        """The order and what is not the default view (grouping, hiding); `short`: in
+        fewer words ("date ▼ · by project · no empty · nested")."""
         arrow = "▼" if self.descending else "▲"
-        parts = [f"sort {self.sort} {arrow}"]
+        parts = [f"{self.sort} {arrow}" if short else f"sort {self.sort} {arrow}"]
         if self.grouping != "none":
-            parts.append(f"group by {self.grouping}")
+            parts.append(f"by {self.grouping}" if short else f"group by {self.grouping}")
         if self.hide_empty:
-            parts.append("hide empty on")
+            parts.append("no empty" if short else "hide empty on")
         if self.fold:
-            parts.append("sub-agents under parents")
+            parts.append("nested" if short else "sub-agents under parents")
         return " · ".join(parts)

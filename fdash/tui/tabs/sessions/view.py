@@ -273,7 +273,8 @@ def info(state: AppState, lst: SessionList, width: int) -> list[tuple[str, str]]
         firsts = [count or fmt.exact(total)]
     shown = any(c.sort == lst.sort for c in columns(state, width, lst))
     order = "" if shown else f" · sort {lst.sort} {'▼' if lst.descending else '▲'}"  # not in the header
-    texts = [f" {firsts[0]} · {lst.describe()}"] + [f" {first}{order}" for first in firsts]
+    texts = [f" {firsts[0]} · {lst.describe(short)}" for short in (False, True)]
+    texts += [f" {first}{order}" for first in firsts]
     if lst.favorites_only and not rows:
         texts = [text + " · none yet: press f on a session" for text in texts]
     title = f" {name} "
