@@ -235,6 +235,7 @@ def _ms(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000
 
 
+@pytest.mark.slow
 def test_stats_of_a_name_that_matches_nothing_says_so(observer_root):
     """--group / --project naming nothing: 0 sessions as before (same JSON, same exit
     code), and stderr says the name is unknown with the known groups / closest projects."""
@@ -248,6 +249,7 @@ def test_stats_of_a_name_that_matches_nothing_says_so(observer_root):
     assert b"no group" not in result.stderr  # a known name: nothing said
 
 
+@pytest.mark.slow
 def test_a_settings_file_without_its_transcript_is_no_warning(observer_root):
     """Droid writes both files; one left alone (transcript deleted or not copied) is read
     and counted with its tokens: not "unreadable data" (no warning), an info line with
@@ -263,6 +265,7 @@ def test_a_settings_file_without_its_transcript_is_no_warning(observer_root):
     assert quiet.returncode == 0 and quiet.stderr == b""
 
 
+@pytest.mark.slow
 def test_sessions_show_where_a_moved_session_is_now(tmp_path):
     """A session moved with /cwd or --worktree (`lastCwd`): its row says where it is now
     after the project (the last component when long), and ids, dates and money stay whole

@@ -56,6 +56,7 @@ def test_demo_data_never_passes_as_real(isolated_home, observer_root):
     assert not out("-d", str(observer_root), "--print").decode().startswith("DEMO")
 
 
+@pytest.mark.slow
 def test_demo_ends_today_and_is_made_again_on_a_later_day(isolated_home, monkeypatch):
     """The demo history ends at the real now (sessions today, this week, this month), not
     at a fixed date; the cached copy made for an older day is made again, the same day's
@@ -92,6 +93,7 @@ def test_demo_ends_today_and_is_made_again_on_a_later_day(isolated_home, monkeyp
     assert not [p for p in root.parent.iterdir() if ".old" in p.name or ".tmp" in p.name]
 
 
+@pytest.mark.slow
 def test_a_demo_copy_made_meanwhile_by_another_fdash_is_kept(isolated_home, monkeypatch):
     """Two new fdash processes at once: the one that finishes second keeps the first's
     copy of the same day (which the other may be reading) and removes its own."""

@@ -81,6 +81,7 @@ def test_show_output_is_inert(tmp_path):
             assert not any(c in value for c in "\x1b\x07\x9b\u202e"), record
 
 
+@pytest.mark.slow
 def test_show_prints_times_like_every_report(observer_root):
     """The head's times are local `YYYY-MM-DD HH:MM` in --tz / [reports] timezone (as
     sessions, daily… show them), not ISO UTC; --json keeps ISO."""
