@@ -108,10 +108,14 @@ def status_line(state: AppState, width: int) -> list:
         took = f" in {state.loader.seconds:.2f}s" if state.loader.seconds is not None else ""
         roots = f" (+{len(state.loader.more_roots)} more folders)" if state.loader.more_roots else ""
         count = fmt.exact(len(state.entries))
-        text = f" {count} sessions from {one_line(str(state.loader.root))}{roots}{took}"
+        from fdash.tui.widgets import fixed, short_path  # noqa: PLC0415 (Rich: not for the first frame)
+
         live = live_note(state)
         room = max(0, width - len(live) - 1)
-        return [("class:status", text[:room].ljust(room)), ("class:status.live", live)]
+        noun = "session" if len(state.entries) == 1 else "sessions"
+        head, tail = f" {count} {noun} from ", f"{roots}{took}"
+        path = short_path(str(state.loader.root), max(8, room - len(head) - len(tail)))  # readably
+        return [("class:status", fixed(head + path + tail, room)), ("class:status.live", live)]
     return []
 
 

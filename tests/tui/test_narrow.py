@@ -139,3 +139,12 @@ def test_the_tab_bar_at_80_columns_names_every_tab(tmp_path, headless):
             assert f" {tab.short} " in bar or f" {tab.title} " in bar, bar
     h.press("4", "g", "a")
     assert "date ▼ · by project · nested" in h.lines()[1], h.lines()[1]
+
+
+def test_the_status_line_shortens_the_folder_not_the_time(tmp_path, headless):
+    root = tmp_path / "a-very-long-folder-name-for-sessions" / "and-deeper-still" / "sessions"
+    write_session(root, ALPHA, "alpha")
+    h = headless(make_state(root), columns=80, rows=24)
+    status = h.lines()[-2]
+    assert " 1 session from " in status, status
+    assert "/…/" in status and "/sessions in " in status, status
