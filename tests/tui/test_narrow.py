@@ -148,3 +148,13 @@ def test_the_status_line_shortens_the_folder_not_the_time(tmp_path, headless):
     status = h.lines()[-2]
     assert " 1 session from " in status, status
     assert "/…/" in status and "/sessions in " in status, status
+
+
+def test_projects_say_which_columns_do_not_fit(small, headless):
+    h = headless(make_state(small), columns=80, rows=24)
+    h.press("3")
+    assert "columns hidden: widen" in h.lines()[1], h.lines()[1]
+    assert "Active time" in h.text() and "Est. cost" in h.text()
+    wide = headless(make_state(small), columns=160, rows=24)
+    wide.press("3")
+    assert "hidden" not in wide.lines()[1]

@@ -63,7 +63,7 @@ def test_every_tab_renders(sessions, headless):
             "Est. cost",
         ),
         "2": ("Groups (", "Cache hit", "Tokens %", "Active time", "Est. cost"),
-        "3": ("Project", "Group", "Sessions", "Tokens ▼", "Active Time", "Est. Cost"),
+        "3": ("Project", "Group", "Sessions", "Tokens ▼", "Active time", "Est. cost"),
         "4": ("Last active ▼", "Title", "Prompts (", "sort date ▼"),
         "5": ("Favorites", "Last active"),
         "6": (
@@ -148,7 +148,7 @@ def test_sort_keys_change_the_order_and_the_header(small, headless):
 def test_a_click_on_a_projects_header_sorts_by_it(small, headless):
     h = headless(make_state(small))
     h.press("3")
-    y = row_of(h, "Active Time")
+    y = row_of(h, "Active time")
     x = h.lines()[y].index("Sessions")
     h.click(x + 1, y)
     assert h.state.tabs.projects.column == "sessions" and h.state.tabs.projects.descending

@@ -24,7 +24,7 @@ def body(screen, projects: ProjectList):
     app = screen.app
     return HSplit(
         [
-            line(lambda _w: view.info(app)),
+            line(lambda w: view.info(app, w)),
             line(lambda w: view.header(app, w)),
             listing(lambda w: view.model(app, w)),
         ]

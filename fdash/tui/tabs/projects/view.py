@@ -1,4 +1,4 @@
-"""Projects: Project, Group, Sessions, Tokens, Active Time, Est. Cost, Credits — sortable by any
+"""Projects: Project, Group, Sessions, Tokens, Active time, Est. cost, Credits — sortable by any
 column (keys or a click on its header; the same column again reverses)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from fdash.core.text import one_line
 from fdash.tui.controls import ListModel
 from fdash.tui.richbridge import LineCache, fragments
 from fdash.tui.state import AppState
+from fdash.tui.tabs.projects.state import COLUMNS
 from fdash.tui.widgets import Column, fit, fixed, header_fragments, short_path
 
 _rows = LineCache(1024)
@@ -22,8 +23,8 @@ def columns(state: AppState, width: int) -> list[Column]:
             Column("group", "Group", gw, priority=4, sort="group"),
             Column("sessions", "Sessions", 10, "right", priority=7, sort="sessions"),
             Column("tokens", "Tokens", 8, "right", priority=9, sort="tokens"),
-            Column("active", "Active Time", 13, "right", priority=6, sort="active"),
-            Column("cost", "Est. Cost", 18, "right", priority=8, sort="cost"),
+            Column("active", "Active time", 13, "right", priority=6, sort="active"),
+            Column("cost", "Est. cost", 18, "right", priority=8, sort="cost"),
             Column("credits", "Credits", 10, "right", priority=3, sort="credits"),
         ],
         width,
@@ -72,10 +73,13 @@ def header(state: AppState, width: int):
     return header_fragments(columns(state, width), lst.column, lst.descending, lst.sort_by)
 
 
-def info(state: AppState) -> list[tuple[str, str]]:
+def info(state: AppState, width: int = 200) -> list[tuple[str, str]]:
+    """How many projects, the order, and the columns that did not fit."""
     lst = state.tabs.projects
     arrow = "▼" if lst.descending else "▲"
+    missing = len(COLUMNS) - len(columns(state, width))
+    hidden = f" · +{missing} column{'s' if missing > 1 else ''} hidden: widen" if missing > 0 else ""
     return [
         ("class:pane.title", " Projects "),
-        ("class:status", f" {fmt.exact(len(lst.rows))} · sort {lst.column} {arrow}"),
+        ("class:status", f" {fmt.exact(len(lst.rows))} · sort {lst.column} {arrow}{hidden}"),
     ]
