@@ -134,7 +134,7 @@ def run_scenario(root: Path, workdir: Path) -> None:
         )
         tmux.start(["sh", "-c", command, sys.executable, str(root), str(exit_file)], env)
         tmux.wait_for("Top projects by tokens")  # the data is in
-        for key, text in (("2", "Cache hit"), ("3", "Active Time"), ("4", "Last active"), ("5", "Favorites"),
+        for key, text in (("2", "Cache hit"), ("3", "Active time"), ("4", "Last active"), ("5", "Favorites"),
                           ("6", "Heatmap weeks"), ("7", "Sessions of the day"), ("1", "Top projects")):
             tmux.send(key)
             tmux.wait_for(text)
