@@ -16,7 +16,9 @@ from fdash import cli
 from fdash.core.catalog import load_catalog
 from fdash.core.config import Config
 from fdash.core.export import session_record
-from fdash.core.parse import TranscriptReader, is_out_of_range, iso_to_ms, ms_to_iso, parse_settings
+from fdash.core.parse import TranscriptReader
+from fdash.core.settings_file import parse_settings
+from fdash.core.times import is_out_of_range, iso_to_ms, ms_to_iso
 
 EXTREME = "aaaaaaaa-0000-4000-8000-000000000001"
 MIXED = "aaaaaaaa-0000-4000-8000-000000000002"

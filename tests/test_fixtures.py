@@ -110,7 +110,7 @@ def test_full_prompts_are_cleaned(observer_root):
 def test_assistant_activity_by_quarter_hour(observer_root):
     from datetime import datetime, timezone
 
-    from fdash.core.parse import QUARTER_MS, decode_activity
+    from fdash.core.times import QUARTER_MS, decode_activity
 
     catalog = _catalog(observer_root)
     needle = next(e.session for e in catalog.entries if e.session.id == NEEDLE)

@@ -25,8 +25,8 @@ import pytest
 from fdash.core.catalog import load_catalog
 from fdash.core.config import Config
 from fdash.core.models import TokenUsage
-from fdash.core.parse import ms_to_iso
 from fdash.core.read import read_prompts
+from fdash.core.times import ms_to_iso
 from tools import sessiongen as gen
 
 from .conftest import REPO, run_cli

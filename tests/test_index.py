@@ -376,9 +376,10 @@ def test_every_session_fact_is_read_from_where_it_says():
     from attrs import evolve
 
     from fdash.core.models import KEPT, SESSION_FACTS, SETTINGS, TRANSCRIPT
-    from fdash.core.parse import SettingsFacts, TranscriptReader
+    from fdash.core.parse import TranscriptReader
     from fdash.core.read import build_session
     from fdash.core.scan import FileStat, SessionFiles
+    from fdash.core.settings_file import SettingsFacts
 
     expected = _every_fact_set()
     reader, settings = TranscriptReader("/r/p/s.jsonl"), SettingsFacts()

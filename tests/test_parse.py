@@ -8,7 +8,9 @@ import orjson
 import pytest
 
 from fdash.core.models import TokenUsage
-from fdash.core.parse import TranscriptReader, clean_prompt, is_prompt, parse_settings
+from fdash.core.parse import TranscriptReader
+from fdash.core.prompts import clean_prompt, is_prompt
+from fdash.core.settings_file import parse_settings
 
 START = {"type": "session_start", "id": "s", "title": "T", "cwd": "/w/p", "version": 2}
 

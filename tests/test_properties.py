@@ -12,14 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fdash.core.models import Problem, TokenUsage
-from fdash.core.parse import (
-    MAX_TOKENS,
-    TranscriptReader,
-    is_prompt,
-    iso_to_ms,
-    ms_to_iso,
-    parse_settings,
-)
+from fdash.core.parse import TranscriptReader
+from fdash.core.prompts import is_prompt
+from fdash.core.settings_file import MAX_TOKENS, parse_settings
+from fdash.core.times import iso_to_ms, ms_to_iso
 
 SCALE = int(os.environ.get("FDASH_PROPERTY_SCALE", "1"))  # e.g. 20 for a deep local run
 FAST = settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,7 +11,7 @@ from fdash.core import aggregate
 from fdash.core.catalog import load_catalog
 from fdash.core.config import Config
 from fdash.core.models import SEVERAL_MODELS, TokenUsage
-from fdash.core.parse import iso_to_ms
+from fdash.core.times import iso_to_ms
 
 from .conftest import REPO
 

@@ -15,8 +15,8 @@ from fdash.core import aggregate, timeline
 from fdash.core.catalog import load_catalog
 from fdash.core.config import Config, ConfigError, load_config
 from fdash.core.models import Cost, Entry, Price, Session, TokenUsage
-from fdash.core.parse import QUARTER_MS, encode_activity
 from fdash.core.timeline import DayRange, PeriodSpec, TimeError, apportion, attribute, zone
+from fdash.core.times import QUARTER_MS, encode_activity
 
 from .conftest import load_generator
 

@@ -22,8 +22,8 @@ from fdash import fmt
 from fdash.core.aggregate import Bucket, Totals
 from fdash.core.budget import PERIOD_NAMES
 from fdash.core.models import TOKEN_KINDS, TOKEN_LABELS, Entry
-from fdash.core.parse import QUARTER_MS, decode_activity
 from fdash.core.text import one_line
+from fdash.core.times import QUARTER_MS, decode_activity
 
 
 def _table(title: str) -> Table:

@@ -14,8 +14,8 @@ import io
 
 from fdash.core.aggregate import Bucket, Totals
 from fdash.core.models import Entry, Problem
-from fdash.core.parse import ms_to_iso
 from fdash.core.text import clean, utf8_safe
+from fdash.core.times import ms_to_iso
 
 EXPORT_FIELDS = (
     "id", "title", "cwd", "project", "group", "model", "started_at", "last_activity_at",

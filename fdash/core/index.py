@@ -39,10 +39,12 @@ from attrs import fields
 from fdash.core import indexfile
 from fdash.core.indexfile import index_path, key, reusable_rows
 from fdash.core.models import SESSION_FACTS, Problem, Session, TokenUsage
-from fdash.core.parse import SettingsFacts, TranscriptReader, decode_activity, encode_activity
+from fdash.core.parse import TranscriptReader
 from fdash.core.read import FirstLine, build_session, read_settings
 from fdash.core.regular import chunks_of, open_regular, read_at
 from fdash.core.scan import RACY_NS, FileStat, SessionFiles
+from fdash.core.settings_file import SettingsFacts
+from fdash.core.times import decode_activity, encode_activity
 
 __all__ = ["Index", "Table", "index_path", "read_entry"]
 

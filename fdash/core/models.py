@@ -67,7 +67,7 @@ ZERO_TOKENS = TokenUsage()
 
 
 # Where a Session fact is read from (`fact(origin)`): an attribute of the transcript reader
-# (fdash.core.parse.TranscriptReader), of the settings facts (parse.SettingsFacts), or what
+# (fdash.core.parse.TranscriptReader), of the settings facts (settings_file.SettingsFacts), or what
 # the index keeps across reads (the token snapshots).
 TRANSCRIPT, SETTINGS, KEPT = "transcript", "settings", "kept"
 
@@ -86,8 +86,8 @@ class Session:
     build_session`) copies it from the transcript reader's or the settings facts'
     attribute of that name, and the index (`fdash.core.index`) stores it in this order;
     its file format follows, an older index is rebuilt. Only the parse rule that finds the
-    value (in `fdash.core.parse`) is written elsewhere. A value of a new type needs its
-    stored form in `index._CODECS` (tests/test_index.py checks every fact round-trips).
+    value (in `fdash.core.parse` or `fdash.core.settings_file`) is written elsewhere. A
+    value of a new type needs its stored form in `index._CODECS` (tests/test_index.py checks every fact round-trips).
     """
 
     # where the files are (scan's SessionFiles)
@@ -113,7 +113,7 @@ class Session:
     message_count: int = fact(0, TRANSCRIPT)
     user_prompts: int = fact(0, TRANSCRIPT)
     prompt_previews: tuple[str, ...] = fact((), TRANSCRIPT, "previews")  # cleaned, shortened prompt texts
-    # assistant messages per quarter hour, "q:c,q:c" (see fdash.core.parse.decode_activity);
+    # assistant messages per quarter hour, "q:c,q:c" (see fdash.core.times.decode_activity);
     # text, so that loading thousands of sessions from the index stays cheap
     activity: str = fact("", TRANSCRIPT)
     # token totals seen at each settings change fdash observed: "ms:in:out:cw:cr:th;…"

@@ -1,11 +1,8 @@
-"""Read one session's files into facts, tolerating anything a file can hold.
-
-Settings: `tokenUsage` (never `inclusiveTokenUsage`, which also counts sub-agent
-sessions), the model (`auto` resolved through `effectiveFactoryRouterModel`), active
-time, provider lock time, archived flag.
+"""Read one session's transcript into facts, tolerating anything a file can hold
+(its `.settings.json` is read by `fdash.core.settings_file`).
 
 Transcript: the `session_start` line (title, cwd, fork parent), first/last message
-timestamps, message count, and user prompts (see `is_prompt`). It is read line by
+timestamps, message count, and user prompts (see `fdash.core.prompts.is_prompt`). It is read line by
 line with cheap byte tests first, so only user lines that hold a text block are
 fully JSON-decoded; assistant and tool-result bodies are never decoded. The reader is
 resumable: `TranscriptReader.feed` can continue from where a previous read stopped.
@@ -15,28 +12,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
 
 import orjson
 from attrs import define, evolve, field
 
-from fdash.core.models import DROID_TOKEN_KEYS, TOKEN_KINDS, Problem, TokenUsage
+from fdash.core.json_values import error_summary, loads_lenient, text_or_none
+from fdash.core.models import Problem
+from fdash.core.prompts import is_handoff, pick_title, user_texts
 from fdash.core.scan import UUID
 from fdash.core.text import one_line
+from fdash.core.times import QUARTER_MS, is_out_of_range, iso_to_ms, quarter_of
 
-MAX_TOKENS = 10**13  # more than any session can use; larger values are treated as corrupt
 PREVIEW_CHARS = 600  # enough of each prompt to search it and to recognise it
 MAX_PREVIEWS = 100
 TITLE_CHARS = 10_000  # a longer title is kept shortened (droid's own are a few words)
 PATH_CHARS = 4096  # a longer cwd is no usable path: the project comes from the folder
 MAX_LINE = 64 * 1024 * 1024  # a longer line is skipped (with a warning), never held whole
 
-HANDOFF = "# Task Tool Invocation"  # how droid begins the first message of a sub-agent
-NEW_SESSION = "New Session"  # droid's placeholder title
-# user messages droid writes itself: injected context, a background task's completion notice
-_INJECTED_IDS = ("context-", "task-completion:")
-_OPEN_REMINDER = "<system-reminder>"
-_CLOSE_REMINDER = "</system-reminder>"
 _TS_HEAD = re.compile(rb'"timestamp":"([^"\\]{10,40})"')
 HEAD_BYTES = 600  # a message line's top-level keys and its role sit within this
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors put at a file's start
@@ -49,112 +41,6 @@ _PATCHED = re.compile(rb"\*\*\* (?:Update|Add|Delete) File: ((?:[^\\\"]|\\[^n])+
 # tools that change files; the path is their `file_path` (ApplyPatch: named in the patch)
 EDITING_TOOLS = frozenset({"Edit", "MultiEdit", "Create", "Write", "NotebookEdit", "ApplyPatch"})
 _EDITING = frozenset(name.encode() for name in EDITING_TOOLS)
-
-_TOKEN_FIELDS = tuple(zip(TOKEN_KINDS, DROID_TOKEN_KEYS))
-
-
-# --------------------------------------------------------------------------- values
-
-
-# Times fdash accepts: from 1970 to 3000. Others (`9999-12-31T23:59:59-14:00` is in the
-# year 10000 in UTC; year 1 is before the first day of some zones) cannot be shown in
-# every time zone; a session holding one is warned about and that time ignored.
-MIN_MS = 0
-MAX_MS = 32_503_680_000_000  # 3000-01-01T00:00:00Z
-
-
-def in_range(ms: int) -> bool:
-    return MIN_MS <= ms < MAX_MS
-
-
-def iso_to_ms(value: object) -> int | None:
-    """ISO 8601 text → epoch milliseconds (UTC), None when it is not a time or not
-    between 1970 and 3000 (`is_out_of_range` tells the two apart)."""
-    ms = _iso_to_ms(value)
-    return ms if ms is not None and in_range(ms) else None
-
-
-def is_out_of_range(value: object) -> bool:
-    """Whether `value` is a valid ISO 8601 time outside the range fdash can show."""
-    ms = _iso_to_ms(value)
-    return ms is not None and not in_range(ms)
-
-
-def _iso_to_ms(value: object) -> int | None:
-    if not isinstance(value, str) or not 10 <= len(value) <= 40:
-        return None
-    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    try:
-        return int(moment.timestamp() * 1000)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def ms_to_iso(ms: int | None) -> str | None:
-    if ms is None:
-        return None
-    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-QUARTER_MS = 15 * 60 * 1000  # activity is kept per quarter hour: every time zone's day
-# (whole, half and quarter-hour offsets) is a union of quarter hours
-
-
-def _days_from_civil(y: int, m: int, d: int) -> int:
-    """Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm)."""
-    y -= m <= 2
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-_HOURS: dict[bytes, int] = {}  # b"2026-07-28T18" → its first quarter hour (memo)
-
-
-def _quarter(stamp: bytes) -> int | None:
-    """The quarter hour of a Droid timestamp (`2026-07-28T18:03:10.939Z`), cheaply: the
-    hour is looked up (messages of a session share a few hours), only minutes parsed."""
-    if len(stamp) >= 17 and stamp[-1:] == b"Z" and stamp[10:11] == b"T" and stamp[14:16].isdigit():
-        hour = stamp[:13]
-        base = _HOURS.get(hour)
-        if base is None:
-            try:
-                days = _days_from_civil(int(stamp[0:4]), int(stamp[5:7]), int(stamp[8:10]))
-                base = days * 96 + int(stamp[11:13]) * 4
-            except ValueError:
-                return None
-            if not _MIN_QUARTER <= base < _MAX_QUARTER:
-                return None
-            if len(_HOURS) > 50_000:
-                _HOURS.clear()
-            _HOURS[hour] = base
-        return base + int(stamp[14:16]) // 15
-    ms = iso_to_ms(stamp.decode("ascii", "replace"))
-    return None if ms is None else ms // QUARTER_MS
-
-
-_MIN_QUARTER, _MAX_QUARTER = MIN_MS // QUARTER_MS, MAX_MS // QUARTER_MS
-
-
-def encode_activity(activity: dict[int, int]) -> str:
-    """`{quarter: count}` as compact text ("q:c,q:c"), the form sessions keep it in."""
-    return ",".join(f"{q}:{c}" for q, c in sorted(activity.items()))
-
-
-def decode_activity(text: str) -> dict[int, int]:
-    if not text:
-        return {}
-    pairs = (item.split(":") for item in text.split(","))
-    return {int(q): int(c) for q, c in pairs}
 
 
 def encode_counts(counts: dict[str, int]) -> str:
@@ -175,164 +61,9 @@ def _unescape(raw: bytes) -> str:
     return value if isinstance(value, str) else ""
 
 
-def clean_prompt(text: str) -> str:
-    """A user text without `<system-reminder>…</system-reminder>` spans (an unclosed one
-    runs to the end), stripped."""
-    start = text.find(_OPEN_REMINDER)
-    if start == -1:
-        return text.strip()
-    kept = []
-    position = 0
-    while start != -1:
-        kept.append(text[position:start])
-        end = text.find(_CLOSE_REMINDER, start + len(_OPEN_REMINDER))
-        if end == -1:
-            position = len(text)
-            break
-        position = end + len(_CLOSE_REMINDER)
-        start = text.find(_OPEN_REMINDER, position)
-    kept.append(text[position:])
-    return "".join(kept).strip()
-
-
 def _preview(text: str) -> str:
     """A prompt on one line, without terminal escapes or invisible characters, shortened."""
     return one_line(text, PREVIEW_CHARS)
-
-
-def _count(value: object) -> tuple[int, str | None]:
-    """A token count as Droid writes it, or 0 and why it was refused."""
-    if isinstance(value, bool) or value is None:
-        return 0, f"not a number ({value!r})" if value is not None else None
-    if isinstance(value, int):
-        if value < 0:
-            return 0, f"negative ({value})"
-        if value > MAX_TOKENS:
-            return 0, f"absurdly large ({value})"
-        return value, None
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return 0, f"not a number ({value!r})"
-        if value < 0:
-            return 0, f"negative ({value})"
-        if value > MAX_TOKENS:
-            return 0, f"absurdly large ({value:g})"
-        if not value.is_integer():
-            return 0, f"not a whole number ({value})"
-        return int(value), None
-    return 0, f"not a number ({type(value).__name__})"
-
-
-# --------------------------------------------------------------------------- settings
-
-
-@define
-class SettingsFacts:
-    model: str | None = None
-    resolved_model: str | None = None
-    tokens: TokenUsage | None = None
-    active_time_ms: int = 0
-    provider_lock_at_ms: int | None = None
-    archived: bool = False
-    children: tuple[str, ...] = ()  # sub-agent sessions, from childInclusiveTokenUsageBySessionId
-    credits: float | None = None  # tokenUsage.factoryCredits (Factory Standard Credits), None: not recorded
-    subagent: bool = False  # tagged `subagent` (droid starts it through a Task tool)
-    tagged_parent_id: str | None = None  # that tag's metadata.callingSessionId
-
-
-def loads_lenient(data: bytes) -> tuple[object, bool]:
-    """(decoded JSON, whether invalid UTF-8 had to be replaced); raises JSONDecodeError
-    with the error of the original bytes when even the repaired text is not JSON."""
-    try:
-        return orjson.loads(data), False
-    except orjson.JSONDecodeError as exc:
-        try:
-            return orjson.loads(data.decode("utf-8", "replace")), True
-        except orjson.JSONDecodeError:
-            raise exc from None
-
-
-def parse_settings(data: bytes, path: str, problems: list[Problem]) -> SettingsFacts | None:
-    """Facts from a `.settings.json`; None (and a problem) when it is not a JSON object."""
-    try:
-        doc, replaced = loads_lenient(data)
-    except orjson.JSONDecodeError as exc:
-        problems.append(Problem(path, f"invalid JSON ({_short(exc)}); its tokens are not counted"))
-        return None
-    if replaced:
-        problems.append(Problem(path, "invalid UTF-8 replaced"))
-    if not isinstance(doc, dict):
-        problems.append(Problem(path, f"expected a JSON object, found {type(doc).__name__}"))
-        return None
-    facts = SettingsFacts()
-    model = doc.get("model")
-    if isinstance(model, str) and len(model) > 200:
-        problems.append(Problem(path, f"model name of {len(model)} characters; ignored"))
-        model = None
-    facts.model = _text(model)
-    facts.resolved_model = facts.model
-    if facts.model == "auto":
-        routed = doc.get("effectiveFactoryRouterModel")
-        if isinstance(routed, dict):
-            routed = routed.get("modelId")
-        routed = routed if isinstance(routed, str) and len(routed) <= 200 else None
-        facts.resolved_model = _text(routed) or "auto"
-    usage = doc.get("tokenUsage")
-    if isinstance(usage, dict):
-        counts = {}
-        for name, key in _TOKEN_FIELDS:
-            counts[name], why = _count(usage.get(key))
-            if why:
-                problems.append(Problem(path, f"tokenUsage.{key} {why}; counted as 0"))
-        facts.tokens = TokenUsage(**counts)
-        facts.credits, why = _credits(usage.get("factoryCredits"))
-        if why:
-            problems.append(Problem(path, f"tokenUsage.factoryCredits {why}; not counted"))
-    elif usage is not None:
-        problems.append(Problem(path, "tokenUsage is not an object; its tokens are not counted"))
-    active, why = _count(doc.get("assistantActiveTimeMs"))
-    if why:
-        problems.append(Problem(path, f"assistantActiveTimeMs {why}; counted as 0"))
-    facts.active_time_ms = active
-    lock = doc.get("providerLockTimestamp")
-    facts.provider_lock_at_ms = iso_to_ms(lock)
-    if is_out_of_range(lock):
-        problems.append(Problem(path, f"providerLockTimestamp {lock!r} out of range (1970 to 2999); ignored"))
-    facts.archived = bool(doc.get("archivedAt"))
-    facts.subagent, facts.tagged_parent_id = _subagent_tag(doc.get("tags"))
-    children = doc.get("childInclusiveTokenUsageBySessionId")
-    if isinstance(children, dict):
-        facts.children = tuple(sorted(k.lower() for k in children if isinstance(k, str) and UUID.fullmatch(k)))
-    return facts
-
-
-def _credits(value: object) -> tuple[float | None, str | None]:
-    """Factory Standard Credits as droid records them (a count, possibly fractional), or
-    None (not recorded, or refused: then why)."""
-    if value is None:
-        return None, None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None, f"not a number ({type(value).__name__})"
-    if value != value or value in (float("inf"), float("-inf")) or value < 0 or value > MAX_TOKENS:
-        return None, f"out of range ({value!r})"
-    return float(value), None
-
-
-def _subagent_tag(tags: object) -> tuple[bool, str | None]:
-    """Whether settings `tags` hold droid's `subagent` tag, and the parent it names."""
-    if not isinstance(tags, list):
-        return False, None
-    for tag in tags:
-        if isinstance(tag, dict) and tag.get("name") == "subagent":
-            meta = tag.get("metadata")
-            parent = meta.get("callingSessionId") if isinstance(meta, dict) else None
-            return True, parent.lower() if isinstance(parent, str) and UUID.fullmatch(parent) else None
-    return False, None
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
 
 def _last_model(data: bytes, end: int) -> str | None:
     """The `modelId` of the last assistant message line before `end`."""
@@ -355,11 +86,6 @@ def _loads(line: bytes):
     except orjson.JSONDecodeError:
         return None
 
-
-def _short(exc: Exception) -> str:
-    return str(exc).split("\n")[0][:120]
-
-
 # --------------------------------------------------------------------------- transcript
 
 
@@ -375,62 +101,6 @@ def clean_path(path: str) -> str:
     if not stripped or (len(stripped) == 2 and stripped[1] == ":"):
         return path[: len(stripped) + 1] if len(path) > len(stripped) else path  # "/", "C:\\"
     return stripped
-
-
-def pick_title(title: object, session_title: object) -> str:
-    """The title droid's own session list shows: `title` (droid 0.225.2 drops
-    `sessionTitle` when it rewrites a session), unless it is empty or a sub-agent's
-    handoff and an older `sessionTitle` says more; droid's placeholder "New Session"
-    never hides a real title."""
-    title = title if isinstance(title, str) else ""
-    other = session_title.strip() if isinstance(session_title, str) else ""
-    if other and other != NEW_SESSION and (not title.strip() or title.startswith(HANDOFF)):
-        return other
-    return title or other
-
-
-def is_prompt(record: dict) -> list[str]:
-    """The cleaned texts of a user prompt, or [] when the record is not one.
-
-    A prompt is a `message` with role user, no `visibility` of llm_only/user_only
-    (injected context, host notices), an id not starting `context-` or
-    `task-completion:`, and at least one text block that is non-empty once
-    system-reminder spans are removed, the first not droid's sub-agent handoff.
-    """
-    texts = user_texts(record)
-    return [] if is_handoff(texts) else texts
-
-
-def is_handoff(texts: list[str]) -> bool:
-    """Whether a user message's texts are droid's handoff to a sub-agent."""
-    return bool(texts) and texts[0].startswith(HANDOFF)
-
-
-def user_texts(record: dict) -> list[str]:
-    """The cleaned texts of a user message that could be a prompt (see `is_prompt`)."""
-    message = record.get("message")
-    if not isinstance(message, dict) or message.get("role") != "user":
-        return []
-    hidden = ("llm_only", "user_only")
-    if message.get("visibility") in hidden or record.get("visibility") in hidden:
-        return []
-    record_id = record.get("id")
-    if isinstance(record_id, str) and record_id.startswith(_INJECTED_IDS):
-        return []
-    content = message.get("content")
-    if isinstance(content, str):
-        content = [{"type": "text", "text": content}]
-    if not isinstance(content, list):
-        return []
-    texts = []
-    for block in content:
-        if isinstance(block, dict) and block.get("type") == "text":
-            text = block.get("text")
-            if isinstance(text, str):
-                cleaned = clean_prompt(text)
-                if cleaned:
-                    texts.append(cleaned)
-    return texts
 
 
 @define
@@ -522,7 +192,7 @@ class TranscriptReader:
                     stamp = find(b'"timestamp":"', pos, role)
                     close = find(b'"', stamp + 13, role) if stamp != -1 else -1
                     if close != -1:  # (a slice to -1 would copy the rest of the data: quadratic)
-                        quarter = _quarter(data[stamp + 13 : close])
+                        quarter = quarter_of(data[stamp + 13 : close])
                         if quarter is not None:
                             activity[quarter] = activity.get(quarter, 0) + 1
                         elif close - stamp < 60:
@@ -825,7 +495,7 @@ class TranscriptReader:
             if tail:
                 self._bad("incomplete last line (is droid still writing this session?)", tail)
             else:
-                self._bad(f"invalid JSON ({_short(exc)})", tail)
+                self._bad(f"invalid JSON ({error_summary(exc)})", tail)
             return None
         self.replaced_utf8 += replaced
         if not isinstance(record, dict):
@@ -846,17 +516,17 @@ class TranscriptReader:
         self.has_start = True
         title = pick_title(record.get("title"), record.get("sessionTitle"))
         self.title = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
-        cwd = _text(record.get("cwd"))
+        cwd = text_or_none(record.get("cwd"))
         self.cwd = clean_path(cwd) if cwd is not None and len(cwd) <= PATH_CHARS else None
-        last_cwd = _text(record.get("lastCwd"))
+        last_cwd = text_or_none(record.get("lastCwd"))
         self.last_cwd = clean_path(last_cwd) if last_cwd is not None and len(last_cwd) <= PATH_CHARS else None
-        parent = _text(record.get("parent"))
+        parent = text_or_none(record.get("parent"))
         self.parent_id = parent if parent is None or len(parent) <= 200 else None
-        fork_at = _text(record.get("forkedAtMessageId"))
+        fork_at = text_or_none(record.get("forkedAtMessageId"))
         if self.parent_id and fork_at and len(fork_at) <= 200 and self.message_count == 0 and self.fork_at is None:
             self.fork_at = fork_at  # (a session_start rewritten later never re-opens the copy)
         self.forked = self.forked or bool(fork_at)
-        calling = _text(record.get("callingSessionId"))
+        calling = text_or_none(record.get("callingSessionId"))
         self.calling_session_id = calling.lower() if calling and UUID.fullmatch(calling) else None
 
     def _record(self, record: dict) -> None:

@@ -24,7 +24,7 @@ from attrs import define, evolve, field, frozen
 
 from fdash.core.config import WEEKDAYS, ReportsConfig
 from fdash.core.models import TOKEN_KINDS, ZERO_TOKENS, Cost, Entry, Session, TokenUsage
-from fdash.core.parse import QUARTER_MS, decode_activity
+from fdash.core.times import QUARTER_MS, decode_activity
 
 UNITS = ("day", "week", "month")
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import orjson
 from attrs import frozen
 
-from fdash.core.parse import iso_to_ms, loads_lenient, ms_to_iso
+from fdash.core.json_values import loads_lenient
 from fdash.core.text import clean, one_line
+from fdash.core.times import iso_to_ms, ms_to_iso
 
 MAX_TEXT = 256 * 1024  # characters of one body kept; a longer tool output is cut (its size told)
 ARG_CHARS = 400
