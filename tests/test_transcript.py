@@ -281,3 +281,18 @@ def test_find_matches_text_json_escapes(tmp_path):
     assert pager.find('"quoted" C:\\dir') is not None
     pager.hit = None
     assert pager.find("café") is not None
+
+
+def test_markers_are_one_cell_wide_for_every_width_table():
+    """A glyph whose width tables disagree (☰ is wide for wcwidth/prompt_toolkit since Unicode
+    16, narrow for tmux 3.3 and Python's unicodedata) shifts the rest of its line on the
+    terminal, and prompt_toolkit's screen diff then leaves old characters behind."""
+    import unicodedata
+
+    from prompt_toolkit.utils import get_cwidth
+
+    from fdash.core.transcript.rows import MARKERS
+
+    for marker in MARKERS.values():
+        for ch in marker:
+            assert get_cwidth(ch) == 1 and unicodedata.east_asian_width(ch) in ("N", "Na", "H"), (marker, ch)

@@ -18,7 +18,7 @@ from fdash.core.transcript.records import Record
 PREVIEW_LINES = 3  # lines of a folded tool result or summary
 MARKERS = {
     "prompt": "❯ ", "reply": "✦ ", "thinking": "✻ ", "tool": "▸ ", "result": "  ⎿ ", "context": "⋯ ",
-    "notice": "! ", "compaction": "↺ ", "outcome": "✗ ", "todo": "☰ ", "bad": "? ",
+    "notice": "! ", "compaction": "↺ ", "outcome": "✗ ", "todo": "✓ ", "bad": "? ",
 }
 
 
