@@ -126,7 +126,7 @@ def test_search_cli(observer_root):
 def test_watch_summary(entries):
     from rich.console import Console
 
-    from fdash.cli.views import today_view
+    from fdash.cli.views.today import today_view
 
     console = Console(width=160, record=True, file=open("/dev/null", "w"))
     console.print(today_view(entries, Config(budget=BudgetConfig(daily_usd=3.0)), UTC, NOW))

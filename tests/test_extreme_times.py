@@ -109,7 +109,7 @@ def test_every_report_works(edge_root, capsys, zone):
 
 
 def test_watch_screen_works(edge_root):
-    from fdash.cli.views import today_view  # noqa: PLC0415
+    from fdash.cli.views.today import today_view  # noqa: PLC0415
     from fdash.core.timeline import zone  # noqa: PLC0415
 
     catalog = load_catalog(edge_root, Config())

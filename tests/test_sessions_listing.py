@@ -10,7 +10,9 @@ import pytest
 from attrs import evolve
 from rich.console import Console
 
-from fdash.cli import output, views
+from fdash.cli import output
+from fdash.cli.views.fitted import PART_ROWS
+from fdash.cli.views.sessions import SessionsView
 from fdash.core.catalog import load_catalog
 from fdash.core.config import Config
 
@@ -34,10 +36,10 @@ def _render(view, width: int) -> list[str]:
 
 @pytest.mark.slow
 def test_a_long_list_is_laid_out_like_one_table():
-    n = views.PART_ROWS * 3 + 7
+    n = PART_ROWS * 3 + 7
     entries = _many(n)
     for width in (200, 120):
-        lines = _render(views.SessionsView(entries), width)
+        lines = _render(SessionsView(entries), width)
         rows = [line for line in lines if "-0000-4000-8000-000000000000" in line]
         assert len(rows) == n
         assert [r.split()[-1] for r in rows] == [e.session.id for e in entries]  # every id whole, in order
@@ -53,9 +55,9 @@ def test_output_prints_it_a_part_at_a_time(monkeypatch):
     real = Console.print
     monkeypatch.setattr(Console, "print", lambda self, *a, **k: printed.append(a) or real(self, *a, **k))
     monkeypatch.setattr(output, "console", lambda: Console(file=io.StringIO(), width=160))
-    output.show(views.SessionsView(_many(views.PART_ROWS * 4)))
+    output.show(SessionsView(_many(PART_ROWS * 4)))
     assert len(printed) >= 4
 
 
 def test_a_short_list_is_one_table():
-    assert len(list(views.SessionsView(_many(10)).parts(160))) == 1
+    assert len(list(SessionsView(_many(10)).parts(160))) == 1

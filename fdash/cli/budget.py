@@ -22,6 +22,6 @@ def budget(ctx: Context) -> int:
         from fdash.core import export
 
         return ctx.print_json([export.budget_record(b) for b in statuses])
-    from fdash.cli import views
+    from fdash.cli.views.budget import budget_view
 
-    return ctx.show(views.budget_view(statuses))
+    return ctx.show(budget_view(statuses))

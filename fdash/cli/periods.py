@@ -51,6 +51,6 @@ def periods(ctx: Context) -> int:
     result = timeline.timeline(list(catalog.entries), spec, win.zone, win.days, key)
     if ctx.json:
         return ctx.print_json([export.period_record(p, args.by) for p in result.periods])
-    from fdash.cli import views
+    from fdash.cli.views.periods import PeriodsView
 
-    return ctx.show(views.PeriodsView(result, args.unit, win.zone.name, win.days.describe(), args.by))
+    return ctx.show(PeriodsView(result, args.unit, win.zone.name, win.days.describe(), args.by))

@@ -22,6 +22,6 @@ def search(ctx: Context) -> int:
         from fdash.core import export
 
         return ctx.print_json([export.search_record(h) for h in hits])
-    from fdash.cli import views
+    from fdash.cli.views.sessions import SearchView
 
-    return ctx.show(views.SearchView(hits, query))
+    return ctx.show(SearchView(hits, query))

@@ -30,9 +30,9 @@ def sessions(ctx: Context) -> int:
     shown = newest_first(entries)[: ctx.limit]
     if ctx.json:
         return ctx.print_json([records.session_record(e) for e in shown])
-    from fdash.cli import views
+    from fdash.cli.views.sessions import SessionsView
 
-    return ctx.show(views.SessionsView(shown), time_scope.note() if time_scope else None)
+    return ctx.show(SessionsView(shown), time_scope.note() if time_scope else None)
 
 
 def export(ctx: Context) -> int:

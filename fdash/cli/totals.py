@@ -34,7 +34,8 @@ def stats(ctx: Context) -> int:
         if time_scope:
             data.update(time_scope.record())
         return ctx.print_json(data)
-    from fdash.cli import views
+    from fdash.cli.views.budget import budget_view
+    from fdash.cli.views.totals import stats_view
 
     if time_scope:
         scope = ", ".join(filter(None, (scope, time_scope.label())))
@@ -44,13 +45,13 @@ def stats(ctx: Context) -> int:
         from fdash.core.pricing import custom_model_suggestions
 
         suggestions = custom_model_suggestions(factory_home() / ".factory" / "settings.json")
-    ctx.show(views.stats_view(totals, len(catalog.problems), scope, suggestions))
+    ctx.show(stats_view(totals, len(catalog.problems), scope, suggestions))
     if with_budget and not time_scope:
         from fdash.core.budget import budget_status
 
         config = ctx.config
-        ctx.show(views.budget_view(budget_status(catalog.entries, config.budget, config.reports,
-                                                    ctx.window().zone)))
+        ctx.show(budget_view(budget_status(catalog.entries, config.budget, config.reports,
+                                              ctx.window().zone)))
     return 0
 
 
@@ -65,9 +66,9 @@ def tokens(ctx: Context) -> int:
             row["price_source"] = sources.get(b.key, "none")
             rows.append(row)
         return ctx.print_json(rows)
-    from fdash.cli import views
+    from fdash.cli.views.totals import tokens_view
 
-    return ctx.show(views.tokens_view(buckets, sources), _note(time_scope))
+    return ctx.show(tokens_view(buckets, sources), _note(time_scope))
 
 
 def groups(ctx: Context) -> int:
@@ -84,9 +85,9 @@ def _buckets(ctx: Context, key: str, by) -> int:
     buckets = by(entries)
     if ctx.json:
         return ctx.print_json([export.bucket_record(b, key) for b in buckets])
-    from fdash.cli import views
+    from fdash.cli.views.totals import groups_view, projects_view
 
-    view = views.groups_view if key == "group" else views.projects_view
+    view = groups_view if key == "group" else projects_view
     return ctx.show(view(buckets), _note(time_scope))
 
 

@@ -2,7 +2,7 @@
 
 Today's tokens and cost (as `fdash daily` attributes them), the burn rate per hour since
 local midnight, budgets when configured, and the sessions active in the last 15 minutes
-(`fdash.cli.views.today_view`). Each refresh re-scans through the index, so it costs a
+(`fdash.cli.views.today.today_view`). Each refresh re-scans through the index, so it costs a
 stat per file and reads only the bytes that were appended.
 """
 
@@ -44,7 +44,7 @@ def watch(ctx: Context) -> int:
     from rich.text import Text
 
     from fdash.cli.output import DEMO_BANNER
-    from fdash.cli.views import today_view
+    from fdash.cli.views.today import today_view
     from fdash.core.catalog import SessionsDirError
     from fdash.core.text import notice
 
