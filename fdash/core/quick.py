@@ -20,6 +20,7 @@ from fdash.core.favorites import load_favorites
 from fdash.core.grouping import parent_name
 from fdash.core.prices import builtin_price, usd
 from fdash.core.problems import Problem
+from fdash.core.prompts import HANDOFF  # a sub-agent's first prompt in older droids
 from fdash.core.scan import scan, still
 
 # what `record` reads
@@ -28,7 +29,6 @@ USED = ("cwd", "model", "resolved_model", "models", "tokens", "active_time_ms", 
 UNKNOWN = "(unknown)"  # the project or model of a session that names none (as models.Session, Entry)
 SEVERAL_MODELS = "several models"  # as models.SEVERAL_MODELS
 NO_SESSIONS = "no droid session files (<id>.jsonl) in this folder"  # as catalog's warning
-HANDOFF = "# Task Tool Invocation"  # a sub-agent's first prompt in older droids (models.Session.looks_like_subagent)
 
 
 def stats(root: str) -> tuple[dict, list[Problem]]:
