@@ -12,7 +12,8 @@ import orjson
 import pytest
 
 from fdash.core.models import decode_counts
-from fdash.core.parse import EDITING_TOOLS, TranscriptReader, encode_counts
+from fdash.core.parse import TranscriptReader
+from fdash.core.tool_calls import EDITING_TOOLS, encode_counts
 
 PUBLIC = Path(__file__).parent / "fixtures" / "public"
 LINUX = PUBLIC / "superbased-observer/linux-home-marmutapp-needlehaystack/11080800-d13f-4c9d-b6df-149ea74d7723.jsonl"

@@ -22,7 +22,7 @@ UNKNOWN_PROJECT = "(unknown)"  # a session with neither a cwd nor a project fold
 
 
 def decode_counts(text: str) -> dict[str, int]:
-    """`"Read:30,Edit:5"` → `{"Read": 30, "Edit": 5}` (see fdash.core.parse.encode_counts)."""
+    """`"Read:30,Edit:5"` → `{"Read": 30, "Edit": 5}` (see fdash.core.tool_calls.encode_counts)."""
     if not text:
         return {}
     pairs = (item.rsplit(":", 1) for item in text.split(","))

@@ -22,6 +22,7 @@ from fdash.core.prompts import is_handoff, pick_title, user_texts
 from fdash.core.scan import UUID
 from fdash.core.text import one_line
 from fdash.core.times import QUARTER_MS, is_out_of_range, iso_to_ms, quarter_of
+from fdash.core.tool_calls import CALL, EDITING, TOOL_USE, decoded_calls, edited_in, failed_results
 
 PREVIEW_CHARS = 600  # enough of each prompt to search it and to recognise it
 MAX_PREVIEWS = 100
@@ -34,31 +35,9 @@ HEAD_BYTES = 600  # a message line's top-level keys and its role sit within this
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors put at a file's start
 _MODEL_ID = re.compile(rb'"modelId":"((?:[^"\\]|\\.){1,200})"')
 # a tool call as Droid writes it: {"type":"tool_use","id":…,"name":…,"input":{"file_path":…
-_TOOL_USE = b'"type":"tool_use"'
-_CALL = re.compile(rb'"type":"tool_use","id":"[^"\\]{0,300}","name":"([^"\\]{1,200})"')
-_FILE_PATH = re.compile(rb'"file_path":"([^"\\]*(?:\\.[^"\\]*)*)"')
-_PATCHED = re.compile(rb"\*\*\* (?:Update|Add|Delete) File: ((?:[^\\\"]|\\[^n])+)")
 # tools that change files; the path is their `file_path` (ApplyPatch: named in the patch)
-EDITING_TOOLS = frozenset({"Edit", "MultiEdit", "Create", "Write", "NotebookEdit", "ApplyPatch"})
-_EDITING = frozenset(name.encode() for name in EDITING_TOOLS)
 
 
-def encode_counts(counts: dict[str, int]) -> str:
-    """`{tool: calls}` as compact text, most used first ("Read:30,Edit:5"); a name is
-    shown cleaned, without the separators."""
-    items = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return ",".join(f"{one_line(name, 80).replace(',', ' ').replace(':', ' ') or '?'}:{n}" for name, n in items)
-
-
-def _unescape(raw: bytes) -> str:
-    """A JSON string's content (between its quotes) as text."""
-    if b"\\" not in raw:
-        return raw.decode("utf-8", "replace")
-    try:
-        value = orjson.loads(b'"' + raw + b'"')
-    except orjson.JSONDecodeError:
-        return raw.decode("utf-8", "replace")
-    return value if isinstance(value, str) else ""
 
 
 def _preview(text: str) -> str:
@@ -166,7 +145,7 @@ class TranscriptReader:
         started = self.started
         activity = self.activity
         calls: dict[bytes, int] = {}  # raw tool name → calls, merged below
-        match_call = _CALL.match
+        match_call = CALL.match
         while True:
             end = find(b"\n", pos)
             if end == -1:
@@ -197,7 +176,7 @@ class TranscriptReader:
                             activity[quarter] = activity.get(quarter, 0) + 1
                         elif close - stamp < 60:
                             self._check_range(data[stamp + 13 : close].decode("ascii", "replace"))
-                    use = find(_TOOL_USE, role, end)
+                    use = find(TOOL_USE, role, end)
                     while use != -1:  # its tool calls, from Droid's {"type":"tool_use","id":…,"name":…
                         call = match_call(data, use)
                         if call is None:
@@ -205,9 +184,9 @@ class TranscriptReader:
                             break
                         name = call.group(1)
                         calls[name] = calls.get(name, 0) + 1
-                        use = find(_TOOL_USE, call.end(), end)
-                        if name in _EDITING:
-                            self._edited_paths(data, name, call.end(), end if use == -1 else use)
+                        use = find(TOOL_USE, call.end(), end)
+                        if name in EDITING:
+                            self._edited(edited_in(data, name, call.end(), end if use == -1 else use))
                 elif data[role + 8] == 117:  # "u"ser
                     self.tool_errors += data.count(b'"is_error":true', role, end)
                     holds_text = find(b'"type":"text"', role, end) != -1 or starts(b'"role":"user","content":"', role)
@@ -331,24 +310,15 @@ class TranscriptReader:
         if not self.bad_time and is_out_of_range(value):
             self.bad_time = str(value)
 
-    def _edited_paths(self, data: bytes, name: bytes, start: int, stop: int, sign: int = 1) -> None:
-        """The files an editing call at `start` changes (its input runs to `stop`)."""
-        if name == b"ApplyPatch":
-            self._edited([_unescape(m.group(1)).strip() for m in _PATCHED.finditer(data, start, stop)], sign)
-        else:
-            found = _FILE_PATH.search(data, start, stop)
-            if found:
-                self._edited([_unescape(found.group(1))], sign)
-
     def _decoded_tools(self, data: bytes, pos: int, end: int, calls: dict) -> None:
         """A line whose tool calls are not in Droid's shape: the calls of it counted from
         its bytes so far are taken back, and it is decoded."""
-        use = data.find(_TOOL_USE, pos, end)
-        while use != -1 and (call := _CALL.match(data, use)) is not None:
+        use = data.find(TOOL_USE, pos, end)
+        while use != -1 and (call := CALL.match(data, use)) is not None:
             calls[call.group(1)] -= 1
-            use = data.find(_TOOL_USE, call.end(), end)
-            if call.group(1) in _EDITING:
-                self._edited_paths(data, call.group(1), call.end(), end if use == -1 else use, -1)
+            use = data.find(TOOL_USE, call.end(), end)
+            if call.group(1) in EDITING:
+                self._edited(edited_in(data, call.group(1), call.end(), end if use == -1 else use), -1)
         record = _loads(data[pos:end])
         message = record.get("message") if isinstance(record, dict) else None
         if isinstance(message, dict):
@@ -356,19 +326,9 @@ class TranscriptReader:
 
     def _count_tools(self, message: dict) -> None:
         """The same counts from a decoded assistant message."""
-        content = message.get("content")
-        for block in content if isinstance(content, list) else ():
-            if not (isinstance(block, dict) and block.get("type") == "tool_use"):
-                continue
-            name = block.get("name") if isinstance(block.get("name"), str) else "?"
+        for name, paths in decoded_calls(message):
             self.tool_counts[name] = self.tool_counts.get(name, 0) + 1
-            if name in EDITING_TOOLS:
-                inputs = block.get("input") if isinstance(block.get("input"), dict) else {}
-                if name == "ApplyPatch":
-                    patch = orjson.dumps(inputs)
-                    self._edited([_unescape(m.group(1)).strip() for m in _PATCHED.finditer(patch)])
-                elif isinstance(inputs.get("file_path"), str):
-                    self._edited([inputs["file_path"]])
+            self._edited(paths)
 
     def _edited(self, paths: list[str], sign: int = 1) -> None:
         for path in paths:
@@ -378,13 +338,6 @@ class TranscriptReader:
                     self.edited[path] = edits
                 else:
                     self.edited.pop(path, None)
-
-    def _count_errors(self, message: dict) -> None:
-        """Failed tool results of a decoded user message."""
-        content = message.get("content")
-        for block in content if isinstance(content, list) else ():
-            if isinstance(block, dict) and block.get("type") == "tool_result" and block.get("is_error") is True:
-                self.tool_errors += 1
 
     def _prompt_line(self, line: bytes) -> None:
         record = self._decode(line, tail=False)
@@ -553,7 +506,7 @@ class TranscriptReader:
         self._timestamp(ms)
         message = record.get("message")
         if isinstance(message, dict) and message.get("role") != "assistant":
-            self._count_errors(message)
+            self.tool_errors += failed_results(message)
         if isinstance(message, dict) and message.get("role") == "assistant":
             self._count_tools(message)
             model = message.get("modelId")

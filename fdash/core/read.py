@@ -6,11 +6,12 @@ import zlib
 from collections.abc import Iterable, Iterator
 
 from fdash.core.models import SESSION_FACTS, SETTINGS, TRANSCRIPT, Problem, Session
-from fdash.core.parse import TranscriptReader, encode_counts
+from fdash.core.parse import TranscriptReader
 from fdash.core.regular import read_chunks, read_regular
 from fdash.core.scan import SessionFiles
 from fdash.core.settings_file import SettingsFacts, parse_settings
 from fdash.core.times import encode_activity
+from fdash.core.tool_calls import encode_counts
 
 SETTINGS_LIMIT = 16 * 1024 * 1024  # droid's are a few KB; a bigger one is not read
 
